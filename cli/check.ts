@@ -1,0 +1,70 @@
+// `proxy-wasm-as check FILE.wasm...`: checks each module against ABI v0.2.1.
+// Exit status: 0 conformant, 1 not conformant, 2 unreadable file or bad usage; the worst wins.
+import { readFile } from "node:fs/promises";
+import { checkModule, type ModuleReport } from "./conformance.js";
+import { formatReportText } from "./report-text.js";
+import type { Io } from "./io.js";
+import { WasmReadError } from "./wasm-reader.js";
+
+export const CHECK_USAGE = `Usage: proxy-wasm-as check [--json] FILE.wasm [FILE.wasm ...]
+
+Checks that each WebAssembly module conforms to Proxy-Wasm ABI v0.2.1: every import
+is a host function (or WASI call) the ABI defines, with its exact signature; the module
+exports the ABI marker, its memory, an allocator and an initialiser; every proxy_on_*
+callback has the spec's signature. Lists the imports, exports and handled callbacks.
+
+Options:
+  --json   print one JSON document instead of text
+  --help   print this help
+
+Exit status: 0 conformant, 1 not conformant, 2 unreadable file (the worst of all files).
+`;
+
+export type FileResult =
+  | ({ file: string; status: "conformant" | "nonconformant" } & ModuleReport)
+  | { file: string; status: "unreadable"; exitCode: 2; error: string };
+
+/** Reads and checks one file; never throws for a missing, truncated or non-wasm file. */
+export async function checkFile(file: string): Promise<FileResult> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    return { file, status: "unreadable", exitCode: 2, error: `cannot read the file: ${why}` };
+  }
+  try {
+    const report = checkModule(bytes);
+    return { file, status: report.conformant ? "conformant" : "nonconformant", ...report };
+  } catch (e) {
+    if (e instanceof WasmReadError) return { file, status: "unreadable", exitCode: 2, error: e.message };
+    throw e;
+  }
+}
+
+export async function check(args: string[], io: Io): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    io.out(CHECK_USAGE);
+    return 0;
+  }
+  const json = args.includes("--json");
+  const unknown = args.filter((a) => a.startsWith("-") && a !== "--json");
+  const files = args.filter((a) => !a.startsWith("-"));
+  if (unknown.length > 0 || files.length === 0) {
+    io.err(unknown.length > 0 ? `check: unknown option ${unknown[0]}\n\n${CHECK_USAGE}` : `check: no file given\n\n${CHECK_USAGE}`);
+    return 2;
+  }
+  const results: FileResult[] = [];
+  for (const file of files) results.push(await checkFile(file));
+  const exitCode = Math.max(...results.map((r) => r.exitCode));
+  if (json) {
+    io.out(JSON.stringify({ abi: "v0.2.1", exitCode, files: results }, null, 2) + "\n");
+  } else {
+    for (const [i, r] of results.entries()) {
+      if (r.status === "unreadable") io.err(`${r.file}: ${r.error}\n`);
+      else io.out((i > 0 ? "\n" : "") + formatReportText(r.file, r));
+    }
+  }
+  return exitCode;
+}
