@@ -14,10 +14,12 @@ export async function wat(source: string): Promise<Uint8Array> {
   }
 }
 
-/** The smallest module a proxy accepts: marker, memory, allocator, initialiser, plus `body`. */
-export function conformantWat(body = ""): string {
+/** The smallest module a proxy accepts (marker, memory, allocator, initialiser, a few
+ *  callbacks), plus extra `imports` and definitions in `body`. */
+export function conformantWat({ imports = "", body = "" } = {}): string {
   return `(module
   (import "env" "proxy_log" (func (param i32 i32 i32) (result i32)))
+  ${imports}
   (memory (export "memory") 1)
   (func (export "proxy_abi_version_0_2_1"))
   (func (export "_initialize"))
