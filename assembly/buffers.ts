@@ -1,0 +1,71 @@
+// Byte buffers held by the host: request/response bodies, TCP data, an HTTP call's response
+// body, a gRPC message, the VM and plugin configuration, foreign-function arguments.
+import { proxy_get_buffer_bytes, proxy_get_buffer_status, proxy_set_buffer_bytes } from "./abi/imports";
+import { checkHostStatus } from "./runtime/host-error";
+import {
+  clearResult, RESULT_PTR, RESULT_SIZE, scratchLength, scratchPut, scratchReserve,
+  takeResultBuffer, takeResultString,
+} from "./runtime/memory";
+import { BufferType, Status } from "./types";
+
+/** Length meaning "to the end": the host clamps it to the buffer's size. */
+const TO_END: usize = <usize>u32.MAX_VALUE;
+
+export class HostBuffer {
+  constructor(public readonly type: BufferType) {}
+
+  /** `length` bytes from `start` (all by default), or null when the host has no such buffer. */
+  get(start: usize = 0, length: usize = TO_END): ArrayBuffer | null {
+    return this.read(start, length) == Status.Ok ? takeResultBuffer() : null;
+  }
+
+  /** Like `get`, decoded as UTF-8 ("" when absent). */
+  getText(start: usize = 0, length: usize = TO_END): string {
+    return this.read(start, length) == Status.Ok ? takeResultString() : "";
+  }
+
+  /** The buffer's current size in bytes (0 when absent). */
+  size(): usize {
+    store<u32>(RESULT_PTR, 0);
+    const status = checkHostStatus("get buffer status", proxy_get_buffer_status(this.type, RESULT_PTR, RESULT_SIZE));
+    return status == Status.Ok ? <usize>load<u32>(RESULT_PTR) : 0;
+  }
+
+  /** Replaces the whole content. */
+  replace(data: ArrayBuffer): Status { return this.set(0, TO_END, data); }
+  /** Adds bytes at the end. */
+  append(data: ArrayBuffer): Status { return this.set(TO_END, 0, data); }
+  /** Adds bytes at the start. */
+  prepend(data: ArrayBuffer): Status { return this.set(0, 0, data); }
+
+  replaceText(text: string): Status { return this.setText(0, TO_END, text); }
+  appendText(text: string): Status { return this.setText(TO_END, 0, text); }
+  prependText(text: string): Status { return this.setText(0, 0, text); }
+
+  /** Replaces `length` bytes at `start` with `data` (the ABI's general form). */
+  set(start: usize, length: usize, data: ArrayBuffer): Status {
+    return <Status>checkHostStatus("set buffer bytes",
+      proxy_set_buffer_bytes(this.type, start, length, changetype<usize>(data), <usize>data.byteLength));
+  }
+
+  private setText(start: usize, length: usize, text: string): Status {
+    scratchReserve(<usize>text.length);
+    const ptr = scratchPut(text);
+    return <Status>checkHostStatus("set buffer bytes", proxy_set_buffer_bytes(this.type, start, length, ptr, scratchLength));
+  }
+
+  private read(start: usize, length: usize): Status {
+    clearResult();
+    return <Status>checkHostStatus("get buffer bytes", proxy_get_buffer_bytes(this.type, start, length, RESULT_PTR, RESULT_SIZE));
+  }
+}
+
+export const requestBody = new HostBuffer(BufferType.HttpRequestBody);
+export const responseBody = new HostBuffer(BufferType.HttpResponseBody);
+export const downstreamData = new HostBuffer(BufferType.DownstreamData);
+export const upstreamData = new HostBuffer(BufferType.UpstreamData);
+export const httpCallResponseBody = new HostBuffer(BufferType.HttpCallResponseBody);
+export const grpcMessage = new HostBuffer(BufferType.GrpcCallMessage);
+export const vmConfiguration = new HostBuffer(BufferType.VmConfiguration);
+export const pluginConfiguration = new HostBuffer(BufferType.PluginConfiguration);
+export const foreignFunctionArguments = new HostBuffer(BufferType.ForeignFunctionArguments);

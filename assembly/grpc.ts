@@ -1,0 +1,78 @@
+// gRPC calls (one request, one response) and streams. Answers arrive in the calling context's
+// `onGrpcReceiveInitialMetadata`, `onGrpcReceive` (message in `grpcMessage`),
+// `onGrpcReceiveTrailingMetadata` and `onGrpcClose` (status via `getCallStatus`).
+import { proxy_grpc_call, proxy_grpc_cancel, proxy_grpc_close, proxy_grpc_send, proxy_grpc_stream } from "./abi/imports";
+import { CallResult } from "./call-result";
+import { currentContextId } from "./runtime/current-context";
+import { checkHostStatus } from "./runtime/host-error";
+import { bufferPtr, bufferSize, RESULT_PTR } from "./runtime/memory";
+import { encodePairs, HeaderPair } from "./runtime/pairs";
+import { forgetCall, rememberCall } from "./runtime/pending-calls";
+import { Status } from "./types";
+
+/** Calls `service`/`method` on `upstream` with one serialized protobuf `message`. */
+export function dispatchGrpcCall(
+  upstream: string,
+  service: string,
+  method: string,
+  initialMetadata: HeaderPair[],
+  message: ArrayBuffer | null,
+  timeoutMilliseconds: u32,
+): CallResult {
+  const upstreamBytes = String.UTF8.encode(upstream);
+  const serviceBytes = String.UTF8.encode(service);
+  const methodBytes = String.UTF8.encode(method);
+  const metadataBytes = encodePairs(initialMetadata);
+  store<u32>(RESULT_PTR, 0);
+  const status = checkHostStatus("dispatch gRPC call", proxy_grpc_call(
+    changetype<usize>(upstreamBytes), <usize>upstreamBytes.byteLength,
+    changetype<usize>(serviceBytes), <usize>serviceBytes.byteLength,
+    changetype<usize>(methodBytes), <usize>methodBytes.byteLength,
+    changetype<usize>(metadataBytes), <usize>metadataBytes.byteLength,
+    bufferPtr(message), bufferSize(message),
+    timeoutMilliseconds, RESULT_PTR,
+  ));
+  const token = load<u32>(RESULT_PTR);
+  if (status == Status.Ok) rememberCall(token, currentContextId());
+  return new CallResult(status, token);
+}
+
+/** Opens a bidirectional gRPC stream; send on it with `grpcSend`. */
+export function openGrpcStream(
+  upstream: string,
+  service: string,
+  method: string,
+  initialMetadata: HeaderPair[],
+): CallResult {
+  const upstreamBytes = String.UTF8.encode(upstream);
+  const serviceBytes = String.UTF8.encode(service);
+  const methodBytes = String.UTF8.encode(method);
+  const metadataBytes = encodePairs(initialMetadata);
+  store<u32>(RESULT_PTR, 0);
+  const status = checkHostStatus("open gRPC stream", proxy_grpc_stream(
+    changetype<usize>(upstreamBytes), <usize>upstreamBytes.byteLength,
+    changetype<usize>(serviceBytes), <usize>serviceBytes.byteLength,
+    changetype<usize>(methodBytes), <usize>methodBytes.byteLength,
+    changetype<usize>(metadataBytes), <usize>metadataBytes.byteLength,
+    RESULT_PTR,
+  ));
+  const token = load<u32>(RESULT_PTR);
+  if (status == Status.Ok) rememberCall(token, currentContextId());
+  return new CallResult(status, token);
+}
+
+/** Sends a message on a gRPC stream; `endStream` half-closes it. */
+export function grpcSend(token: u32, message: ArrayBuffer | null, endStream: bool = false): Status {
+  return <Status>checkHostStatus("gRPC send", proxy_grpc_send(token, bufferPtr(message), bufferSize(message), endStream ? 1 : 0));
+}
+
+/** Cancels a call or stream; no further callbacks arrive for it. */
+export function grpcCancel(token: u32): Status {
+  forgetCall(token);
+  return <Status>checkHostStatus("gRPC cancel", proxy_grpc_cancel(token));
+}
+
+/** Closes a call or stream gracefully; `onGrpcClose` still arrives. */
+export function grpcClose(token: u32): Status {
+  return <Status>checkHostStatus("gRPC close", proxy_grpc_close(token));
+}

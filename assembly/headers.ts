@@ -1,0 +1,103 @@
+// Header maps held by the host: request/response headers and trailers, HTTP-call response
+// headers and trailers, gRPC metadata. Each is reached through a `HeaderMap` by its map type.
+import {
+  proxy_add_header_map_value, proxy_get_header_map_pairs, proxy_get_header_map_size,
+  proxy_get_header_map_value, proxy_remove_header_map_value, proxy_replace_header_map_value,
+  proxy_set_header_map_pairs,
+} from "./abi/imports";
+import { checkHostStatus } from "./runtime/host-error";
+import {
+  clearResult, RESULT_PTR, RESULT_SIZE, scratchLength, scratchPut, scratchReserve,
+  takeResultBuffer, takeResultString,
+} from "./runtime/memory";
+import { decodePairs, encodePairs, HeaderPair } from "./runtime/pairs";
+import { logRaw } from "./runtime/log-raw";
+import { MapType, Status } from "./types";
+
+export class HeaderMap {
+  constructor(public readonly type: MapType) {}
+
+  /** The value of `name`, or null when the map has no such header (an empty value is ""). */
+  get(name: string): string | null {
+    const status = this.lookup(name);
+    return status == Status.Ok ? takeResultString() : null;
+  }
+
+  /** Like `get`, as raw bytes: no UTF-8 decoding. */
+  getBytes(name: string): ArrayBuffer | null {
+    const status = this.lookup(name);
+    return status == Status.Ok ? takeResultBuffer() : null;
+  }
+
+  /** Whether the map holds `name`. */
+  has(name: string): bool {
+    return this.lookup(name) == Status.Ok;
+  }
+
+  /** Every pair, in order, duplicates kept. Empty when the map is absent or unreadable. */
+  getAll(): HeaderPair[] {
+    clearResult();
+    const status = checkHostStatus("get header map pairs", proxy_get_header_map_pairs(this.type, RESULT_PTR, RESULT_SIZE));
+    if (status != Status.Ok) return [];
+    const pairs = decodePairs(takeResultBuffer());
+    if (pairs === null) {
+      logRaw(4, "header map " + (<u32>this.type).toString() + ": host returned malformed pairs");
+      return [];
+    }
+    return pairs;
+  }
+
+  /** Size in bytes of the serialized map (what `getAll` would transfer). */
+  serializedSize(): u32 {
+    store<u32>(RESULT_PTR, 0);
+    checkHostStatus("get header map size", proxy_get_header_map_size(this.type, RESULT_PTR));
+    return load<u32>(RESULT_PTR);
+  }
+
+  /** Adds a value, keeping existing ones with the same name. */
+  add(name: string, value: string): Status {
+    scratchReserve(<usize>(name.length + value.length));
+    const namePtr = scratchPut(name);
+    const nameSize = scratchLength;
+    const valuePtr = scratchPut(value);
+    return <Status>checkHostStatus("add header", proxy_add_header_map_value(this.type, namePtr, nameSize, valuePtr, scratchLength));
+  }
+
+  /** Sets `name` to this one value, adding it when absent. */
+  replace(name: string, value: string): Status {
+    scratchReserve(<usize>(name.length + value.length));
+    const namePtr = scratchPut(name);
+    const nameSize = scratchLength;
+    const valuePtr = scratchPut(value);
+    return <Status>checkHostStatus("replace header", proxy_replace_header_map_value(this.type, namePtr, nameSize, valuePtr, scratchLength));
+  }
+
+  /** Removes every value of `name`; OK also when it was absent. */
+  remove(name: string): Status {
+    scratchReserve(<usize>name.length);
+    const namePtr = scratchPut(name);
+    return <Status>checkHostStatus("remove header", proxy_remove_header_map_value(this.type, namePtr, scratchLength));
+  }
+
+  /** Replaces the whole map with `pairs`. */
+  setAll(pairs: HeaderPair[]): Status {
+    const data = encodePairs(pairs);
+    return <Status>checkHostStatus("set header map pairs", proxy_set_header_map_pairs(this.type, changetype<usize>(data), data.byteLength));
+  }
+
+  private lookup(name: string): Status {
+    scratchReserve(<usize>name.length);
+    const namePtr = scratchPut(name);
+    clearResult();
+    return <Status>checkHostStatus("get header", proxy_get_header_map_value(this.type, namePtr, scratchLength, RESULT_PTR, RESULT_SIZE));
+  }
+}
+
+export const requestHeaders = new HeaderMap(MapType.HttpRequestHeaders);
+export const requestTrailers = new HeaderMap(MapType.HttpRequestTrailers);
+export const responseHeaders = new HeaderMap(MapType.HttpResponseHeaders);
+export const responseTrailers = new HeaderMap(MapType.HttpResponseTrailers);
+export const httpCallResponseHeaders = new HeaderMap(MapType.HttpCallResponseHeaders);
+export const httpCallResponseTrailers = new HeaderMap(MapType.HttpCallResponseTrailers);
+export const grpcInitialMetadata = new HeaderMap(MapType.GrpcCallInitialMetadata);
+export const grpcTrailingMetadata = new HeaderMap(MapType.GrpcCallTrailingMetadata);

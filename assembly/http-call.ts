@@ -1,0 +1,54 @@
+// HTTP calls to an upstream cluster. The answer arrives in `onHttpCallResponse` of the context
+// that made the call (plugin or stream), with its headers in `httpCallResponseHeaders`, its body
+// in `httpCallResponseBody` and its trailers in `httpCallResponseTrailers`.
+import { proxy_get_status, proxy_http_call } from "./abi/imports";
+import { CallResult } from "./call-result";
+import { currentContextId } from "./runtime/current-context";
+import { checkHostStatus } from "./runtime/host-error";
+import { bufferPtr, bufferSize, clearResult, RESULT_PTR, RESULT_SIZE, RESULT_U64, takeResultString } from "./runtime/memory";
+import { encodePairs, HeaderPair } from "./runtime/pairs";
+import { rememberCall } from "./runtime/pending-calls";
+import { Status } from "./types";
+
+/**
+ * Sends an HTTP request to `upstream` (an Envoy cluster name). `headers` must include
+ * `:method`, `:path` and `:authority`. A timeout or failure arrives as a response with zero
+ * headers.
+ */
+export function dispatchHttpCall(
+  upstream: string,
+  headers: HeaderPair[],
+  body: ArrayBuffer | null,
+  trailers: HeaderPair[],
+  timeoutMilliseconds: u32,
+): CallResult {
+  const upstreamBytes = String.UTF8.encode(upstream);
+  const headerBytes = encodePairs(headers);
+  const trailerBytes = encodePairs(trailers);
+  store<u32>(RESULT_PTR, 0);
+  const status = checkHostStatus("dispatch HTTP call", proxy_http_call(
+    changetype<usize>(upstreamBytes), <usize>upstreamBytes.byteLength,
+    changetype<usize>(headerBytes), <usize>headerBytes.byteLength,
+    bufferPtr(body), bufferSize(body),
+    changetype<usize>(trailerBytes), <usize>trailerBytes.byteLength,
+    timeoutMilliseconds, RESULT_PTR,
+  ));
+  const token = load<u32>(RESULT_PTR);
+  if (status == Status.Ok) rememberCall(token, currentContextId());
+  return new CallResult(status, token);
+}
+
+/** The status code and message of the finished call, read in a call-response or gRPC-close callback. */
+export class CallStatus {
+  constructor(public readonly status: u32, public readonly code: u32, public readonly message: string) {}
+}
+
+/** Reads the status of the HTTP call or gRPC call/stream whose answer is being delivered. */
+export function getCallStatus(): CallStatus {
+  clearResult();
+  store<u32>(RESULT_U64, 0);
+  // The code goes to its own cell: RESULT_PTR/RESULT_SIZE carry the message.
+  const status = checkHostStatus("get status", proxy_get_status(RESULT_U64, RESULT_PTR, RESULT_SIZE));
+  if (status != Status.Ok) return new CallStatus(status, 0, "");
+  return new CallStatus(status, load<u32>(RESULT_U64), takeResultString());
+}

@@ -1,0 +1,68 @@
+// Properties: the proxy's attributes of the request, connection, upstream, plugin and node
+// (e.g. ["request", "path"], ["source", "address"], ["plugin_name"]). A path is its segments
+// joined by NUL bytes. Values arrive in the host's encodings: strings as raw bytes, integers
+// as 8-byte little-endian, booleans as 1 byte, maps as header-map pairs.
+import { proxy_get_property, proxy_set_property } from "./abi/imports";
+import { checkHostStatus } from "./runtime/host-error";
+import { clearResult, RESULT_PTR, RESULT_SIZE, takeResultBuffer } from "./runtime/memory";
+import { decodePairs, HeaderPair } from "./runtime/pairs";
+import { Status } from "./types";
+
+/** The wire form of a property path: UTF-8 segments separated by NUL. */
+export function encodePropertyPath(path: string[]): ArrayBuffer {
+  let size = 0;
+  for (let i = 0; i < path.length; i++) size += String.UTF8.byteLength(unchecked(path[i])) + (i > 0 ? 1 : 0);
+  const data = new ArrayBuffer(size);
+  let at = changetype<usize>(data);
+  for (let i = 0; i < path.length; i++) {
+    if (i > 0) store<u8>(at++, 0);
+    const segment = unchecked(path[i]);
+    at += String.UTF8.encodeUnsafe(changetype<usize>(segment), segment.length, at);
+  }
+  return data;
+}
+
+/** The raw bytes of a property, or null when the host has no such property. */
+export function getProperty(path: string[]): ArrayBuffer | null {
+  const encoded = encodePropertyPath(path);
+  clearResult();
+  const status = checkHostStatus("get property",
+    proxy_get_property(changetype<usize>(encoded), <usize>encoded.byteLength, RESULT_PTR, RESULT_SIZE));
+  return status == Status.Ok ? takeResultBuffer() : null;
+}
+
+/** A string property, or null when absent. */
+export function getPropertyString(path: string[]): string | null {
+  const value = getProperty(path);
+  return value === null ? null : String.UTF8.decode(value);
+}
+
+/** An integer property (8-byte little-endian), or `fallback` when absent or not 8 bytes. */
+export function getPropertyInt(path: string[], fallback: i64 = 0): i64 {
+  const value = getProperty(path);
+  if (value === null || value.byteLength != 8) return fallback;
+  return load<i64>(changetype<usize>(value));
+}
+
+/** A boolean property (1 byte), or `fallback` when absent or not 1 byte. */
+export function getPropertyBool(path: string[], fallback: bool = false): bool {
+  const value = getProperty(path);
+  if (value === null || value.byteLength != 1) return fallback;
+  return load<u8>(changetype<usize>(value)) != 0;
+}
+
+/** A map property (header-map pairs, e.g. ["request", "headers"]), or null when absent or malformed. */
+export function getPropertyMap(path: string[]): HeaderPair[] | null {
+  const value = getProperty(path);
+  return value === null ? null : decodePairs(value);
+}
+
+export function setProperty(path: string[], value: ArrayBuffer): Status {
+  const encoded = encodePropertyPath(path);
+  return <Status>checkHostStatus("set property", proxy_set_property(
+    changetype<usize>(encoded), <usize>encoded.byteLength, changetype<usize>(value), <usize>value.byteLength));
+}
+
+export function setPropertyString(path: string[], value: string): Status {
+  return setProperty(path, String.UTF8.encode(value));
+}

@@ -1,0 +1,78 @@
+// Memory shared with the host: the allocator the host calls, the cells it writes results into,
+// and a scratch area that carries string arguments to host calls without allocating.
+
+/**
+ * The host allocates through this whenever it hands data back (a `return_*` pointer). We give
+ * it a managed ArrayBuffer, so the bytes become an ArrayBuffer with no copy; an untaken one is
+ * simply garbage. Exported by `proxy.ts` as both `proxy_on_memory_allocate` and `malloc`.
+ */
+export function allocateForHost(size: usize): usize {
+  return __new(size, idof<ArrayBuffer>());
+}
+
+// Two result cells in static memory: a pointer (or id, or value) and a size.
+export const RESULT_PTR: usize = memory.data(16, 8);
+export const RESULT_SIZE: usize = RESULT_PTR + 4;
+/** An 8-byte cell for 64-bit results (metric values, time). */
+export const RESULT_U64: usize = RESULT_PTR + 8;
+
+/** Takes the buffer the host just returned through RESULT_PTR/RESULT_SIZE. */
+export function takeResultBuffer(): ArrayBuffer {
+  const ptr = load<usize>(RESULT_PTR);
+  const size = load<u32>(RESULT_SIZE);
+  if (ptr == 0 || size == 0) return new ArrayBuffer(0);
+  const buffer = changetype<ArrayBuffer>(ptr);
+  // A host may ask for more than it writes; trust the size it reported, not the block's.
+  if (<u32>buffer.byteLength != size) return buffer.slice(0, <i32>size);
+  return buffer;
+}
+
+/** Takes the bytes the host just returned, decoded as UTF-8. */
+export function takeResultString(): string {
+  const ptr = load<usize>(RESULT_PTR);
+  const size = load<u32>(RESULT_SIZE);
+  if (ptr == 0 || size == 0) return "";
+  return String.UTF8.decodeUnsafe(ptr, size);
+}
+
+/** Clears the result cells, so a host that returns OK without writing them reads as empty. */
+@inline export function clearResult(): void {
+  store<u64>(RESULT_PTR, 0);
+}
+
+// --- Scratch: UTF-8 copies of string arguments, valid until the next `scratchReserve`.
+let scratchStart: usize = 0;
+let scratchCapacity: usize = 0;
+let scratchUsed: usize = 0;
+/** Byte length of the last string put into the scratch area. */
+export let scratchLength: usize = 0;
+
+/** Makes room for `codeUnits` UTF-16 code units (3 UTF-8 bytes each at worst) and resets. */
+export function scratchReserve(codeUnits: usize): void {
+  const needed = codeUnits * 3;
+  if (needed > scratchCapacity) {
+    if (scratchStart != 0) heap.free(scratchStart);
+    // Grow geometrically so a few large arguments do not reallocate on every call.
+    const capacity = max<usize>(needed, max<usize>(256, scratchCapacity << 1));
+    scratchStart = heap.alloc(capacity);
+    scratchCapacity = capacity;
+  }
+  scratchUsed = 0;
+}
+
+/** Encodes `text` into the reserved scratch area; returns its pointer, length in scratchLength. */
+export function scratchPut(text: string): usize {
+  const ptr = scratchStart + scratchUsed;
+  const written = String.UTF8.encodeUnsafe(changetype<usize>(text), text.length, ptr);
+  scratchUsed += written;
+  scratchLength = written;
+  return ptr;
+}
+
+/** Pointer and length of a byte buffer argument (null reads as empty). */
+@inline export function bufferPtr(data: ArrayBuffer | null): usize {
+  return data === null ? 0 : changetype<usize>(data);
+}
+@inline export function bufferSize(data: ArrayBuffer | null): usize {
+  return data === null ? 0 : <usize>data.byteLength;
+}
