@@ -1,5 +1,6 @@
 // Plugin and VM configuration: the bytes the proxy passes (Envoy's `configuration`, Istio's
 // `pluginConfig` as JSON), read in onPluginStart / onVmStart.
+import { formatU32 } from "./runtime/format";
 import { pluginConfiguration, vmConfiguration } from "./buffers";
 import { JsonResult, parseJson } from "./json";
 import { logRaw } from "./runtime/log-raw";
@@ -34,7 +35,7 @@ function parseConfiguration(which: string, data: ArrayBuffer): JsonResult {
   if (data.byteLength == 0) return parseJson(String.UTF8.encode("{}"));
   const result = parseJson(data);
   if (!result.ok) {
-    logRaw(4, which + " configuration is not valid JSON: " + result.error + " at byte " + result.position.toString());
+    logRaw(4, which + " configuration is not valid JSON: " + result.error + " at byte " + formatU32(<u32>result.position));
   }
   return result;
 }

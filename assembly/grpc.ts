@@ -3,7 +3,7 @@
 // `onGrpcReceiveTrailingMetadata` and `onGrpcClose` (status via `getCallStatus`).
 import { proxy_grpc_call, proxy_grpc_cancel, proxy_grpc_close, proxy_grpc_send, proxy_grpc_stream } from "./abi/imports";
 import { CallResult } from "./call-result";
-import { currentContextId } from "./runtime/current-context";
+import { currentContext } from "./runtime/current-context";
 import { checkHostStatus } from "./runtime/host-error";
 import { bufferPtr, bufferSize, RESULT_PTR } from "./runtime/memory";
 import { encodePairs, HeaderPair } from "./runtime/pairs";
@@ -33,7 +33,8 @@ export function dispatchGrpcCall(
     timeoutMilliseconds, RESULT_PTR,
   ));
   const token = load<u32>(RESULT_PTR);
-  if (status == Status.Ok) rememberCall(token, currentContextId());
+  const caller = currentContext();
+  if (status == Status.Ok && caller !== null) rememberCall(token, caller);
   return new CallResult(status, token);
 }
 
@@ -57,7 +58,8 @@ export function openGrpcStream(
     RESULT_PTR,
   ));
   const token = load<u32>(RESULT_PTR);
-  if (status == Status.Ok) rememberCall(token, currentContextId());
+  const caller = currentContext();
+  if (status == Status.Ok && caller !== null) rememberCall(token, caller);
   return new CallResult(status, token);
 }
 

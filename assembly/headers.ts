@@ -1,5 +1,6 @@
 // Header maps held by the host: request/response headers and trailers, HTTP-call response
 // headers and trailers, gRPC metadata. Each is reached through a `HeaderMap` by its map type.
+import { formatU32 } from "./runtime/format";
 import {
   proxy_add_header_map_value, proxy_get_header_map_pairs, proxy_get_header_map_size,
   proxy_get_header_map_value, proxy_remove_header_map_value, proxy_replace_header_map_value,
@@ -41,7 +42,7 @@ export class HeaderMap {
     if (status != Status.Ok) return [];
     const pairs = decodePairs(takeResultBuffer());
     if (pairs === null) {
-      logRaw(4, "header map " + (<u32>this.type).toString() + ": host returned malformed pairs");
+      logRaw(4, "header map " + formatU32(<u32>this.type) + ": host returned malformed pairs");
       return [];
     }
     return pairs;

@@ -3,7 +3,7 @@
 // in `httpCallResponseBody` and its trailers in `httpCallResponseTrailers`.
 import { proxy_get_status, proxy_http_call } from "./abi/imports";
 import { CallResult } from "./call-result";
-import { currentContextId } from "./runtime/current-context";
+import { currentContext } from "./runtime/current-context";
 import { checkHostStatus } from "./runtime/host-error";
 import { bufferPtr, bufferSize, clearResult, RESULT_PTR, RESULT_SIZE, RESULT_U64, takeResultString } from "./runtime/memory";
 import { encodePairs, HeaderPair } from "./runtime/pairs";
@@ -34,7 +34,8 @@ export function dispatchHttpCall(
     timeoutMilliseconds, RESULT_PTR,
   ));
   const token = load<u32>(RESULT_PTR);
-  if (status == Status.Ok) rememberCall(token, currentContextId());
+  const caller = currentContext();
+  if (status == Status.Ok && caller !== null) rememberCall(token, caller);
   return new CallResult(status, token);
 }
 

@@ -10,7 +10,7 @@ export { VMContext } from "./context/vm";
 export { PluginContext } from "./context/plugin";
 export { HttpContext } from "./context/http";
 export { TcpContext } from "./context/tcp";
-export { registerPlugin, setVMContext } from "./dispatcher";
+export { registerPlugin, registerPluginForRootId, setVMContext } from "./dispatcher";
 export { setEffectiveContext, pluginDone } from "./lifecycle";
 
 // Headers, bodies, stream control
@@ -39,7 +39,7 @@ export { getSharedData, setSharedData, SharedDataValue } from "./shared-data";
 export { registerSharedQueue, resolveSharedQueue, enqueueSharedQueue, dequeueSharedQueue, QueueResult } from "./shared-queue";
 export { Counter, Gauge, Histogram, MetricTag, metricName } from "./metrics";
 export {
-  getProperty, getPropertyString, getPropertyInt, getPropertyBool, getPropertyMap,
+  getProperty, getPluginRootId, getPropertyString, getPropertyInt, getPropertyBool, getPropertyMap,
   setProperty, setPropertyString, encodePropertyPath,
 } from "./properties";
 export {

@@ -1,6 +1,7 @@
 // Context lifecycle calls a filter makes itself.
 import { proxy_done, proxy_set_effective_context } from "./abi/imports";
-import { setCurrentContextId } from "./runtime/current-context";
+import { setCurrentContext } from "./runtime/current-context";
+import { liveContexts } from "./runtime/live-contexts";
 import { checkHostStatus } from "./runtime/host-error";
 import { Status } from "./types";
 
@@ -10,7 +11,7 @@ import { Status } from "./types";
  */
 export function setEffectiveContext(contextId: u32): Status {
   const status = <Status>checkHostStatus("set effective context", proxy_set_effective_context(contextId));
-  if (status == Status.Ok) setCurrentContextId(contextId);
+  if (status == Status.Ok) setCurrentContext(liveContexts.get(contextId));
   return status;
 }
 

@@ -4,7 +4,7 @@
 // as 8-byte little-endian, booleans as 1 byte, maps as header-map pairs.
 import { proxy_get_property, proxy_set_property } from "./abi/imports";
 import { checkHostStatus } from "./runtime/host-error";
-import { clearResult, RESULT_PTR, RESULT_SIZE, takeResultBuffer } from "./runtime/memory";
+import { clearResult, RESULT_PTR, RESULT_SIZE, takeResultBuffer, takeResultString } from "./runtime/memory";
 import { decodePairs, HeaderPair } from "./runtime/pairs";
 import { Status } from "./types";
 
@@ -65,4 +65,14 @@ export function setProperty(path: string[], value: ArrayBuffer): Status {
 
 export function setPropertyString(path: string[], value: string): Status {
   return setProperty(path, String.UTF8.encode(value));
+}
+
+// "plugin_root_id" as UTF-8, in static memory: read without building a path.
+const ROOT_ID_PATH = memory.data<u8>([0x70, 0x6c, 0x75, 0x67, 0x69, 0x6e, 0x5f, 0x72, 0x6f, 0x6f, 0x74, 0x5f, 0x69, 0x64]);
+
+/** The root id of the current plugin (Envoy's `root_id`, chosen by Istio for a WasmPlugin); "" when unknown. */
+export function getPluginRootId(): string {
+  clearResult();
+  const status = checkHostStatus("get property plugin_root_id", proxy_get_property(ROOT_ID_PATH, 14, RESULT_PTR, RESULT_SIZE));
+  return status == Status.Ok ? takeResultString() : "";
 }

@@ -1,4 +1,5 @@
 // The ABI's enumerations (values from abi/v0.2.1.json), named as the Go and Rust SDKs name them.
+import { formatU32 } from "./runtime/format";
 
 /** What a stream callback tells the host to do next. */
 export enum Action {
@@ -86,5 +87,5 @@ export function statusName(status: Status): string {
     case Status.InternalFailure: return "INTERNAL_FAILURE";
     case Status.Unimplemented: return "UNIMPLEMENTED";
   }
-  return "STATUS_" + (<u32>status).toString();
+  return "STATUS_" + formatU32(<u32>status);
 }

@@ -7,9 +7,9 @@ export class VMContext {
   onVmStart(configurationSize: usize): bool { return true; }
 
   /**
-   * A plugin context is created. `rootId` is the plugin's root id from the proxy's
-   * configuration; it is read only when several plugins are registered (it costs a host call).
-   * The default builds the plugin registered with `registerPlugin`.
+   * A plugin context is created. Null (the default) lets the factories given to
+   * `registerPluginForRootId` and `registerPlugin` build it; `getPluginRootId()` tells which
+   * plugin of the proxy's configuration this is.
    */
-  newPluginContext(contextId: u32, rootId: string): PluginContext | null { return null; }
+  newPluginContext(contextId: u32): PluginContext | null { return null; }
 }

@@ -1,5 +1,6 @@
 // Replacements for AssemblyScript's `env.abort`, `env.trace` and `env.seed`, which no proxy
 // provides. The SDK's asconfig.json maps them here with `--use`.
+import { formatU32 } from "./format";
 import { random_get } from "../abi/imports";
 import { logRaw } from "./log-raw";
 
@@ -11,7 +12,7 @@ export function abortWithLog(message: string | null, fileName: string | null, li
   logRaw(
     LOG_LEVEL_CRITICAL,
     "abort: " + (message === null ? "(no message)" : message) +
-      " at " + (fileName === null ? "?" : fileName) + ":" + line.toString() + ":" + column.toString(),
+      " at " + (fileName === null ? "?" : fileName) + ":" + formatU32(line) + ":" + formatU32(column),
   );
   unreachable();
 }

@@ -1,6 +1,7 @@
 // One log line for a host call that failed in a way the caller may not expect. Ordinary
 // outcomes (NOT_FOUND for a missing key, EMPTY for an empty queue, CAS_MISMATCH) are results,
 // not errors, and are not logged here.
+import { formatU32 } from "./format";
 import { logRaw } from "./log-raw";
 
 const LOG_LEVEL_WARN: u32 = 3;
@@ -9,7 +10,7 @@ const LOG_LEVEL_WARN: u32 = 3;
 export function checkHostStatus(operation: string, status: u32): u32 {
   // 0 OK, 1 NOT_FOUND, 7 EMPTY, 8 CAS_MISMATCH are results the caller handles.
   if (status != 0 && status != 1 && status != 7 && status != 8) {
-    logRaw(LOG_LEVEL_WARN, operation + " failed: host status " + status.toString());
+    logRaw(LOG_LEVEL_WARN, operation + " failed: host status " + formatU32(status));
   }
   return status;
 }
