@@ -36,7 +36,7 @@ export { dispatchGrpcCall, openGrpcStream, grpcSend, grpcCancel, grpcClose } fro
 
 // State, metrics, properties, time, logging, configuration
 export { getSharedData, setSharedData, SharedDataValue } from "./shared-data";
-export { registerSharedQueue, resolveSharedQueue, enqueueSharedQueue, dequeueSharedQueue, QueueResult } from "./shared-queue";
+export { registerSharedQueue, resolveSharedQueue, enqueueSharedQueue, dequeueSharedQueue, QueueResult, QueueItem } from "./shared-queue";
 export { Counter, Gauge, Histogram, MetricTag, metricName } from "./metrics";
 export {
   getProperty, getPluginRootId, getPropertyString, getPropertyInt, getPropertyBool, getPropertyMap,

@@ -38,9 +38,13 @@ export function enqueueSharedQueue(queueId: u32, value: ArrayBuffer): Status {
     proxy_enqueue_shared_queue(queueId, changetype<usize>(value), <usize>value.byteLength));
 }
 
-/** The next item, or null when the queue is empty (or unknown: see the log). */
-export function dequeueSharedQueue(queueId: u32): ArrayBuffer | null {
+/** A dequeued item: status Ok with its value, Empty when the queue is empty, NotFound when unknown. */
+export class QueueItem {
+  constructor(public readonly status: Status, public readonly value: ArrayBuffer | null) {}
+}
+
+export function dequeueSharedQueue(queueId: u32): QueueItem {
   clearResult();
-  const status = checkHostStatus("dequeue shared queue", proxy_dequeue_shared_queue(queueId, RESULT_PTR, RESULT_SIZE));
-  return status == Status.Ok ? takeResultBuffer() : null;
+  const status = <Status>checkHostStatus("dequeue shared queue", proxy_dequeue_shared_queue(queueId, RESULT_PTR, RESULT_SIZE));
+  return new QueueItem(status, status == Status.Ok ? takeResultBuffer() : null);
 }
