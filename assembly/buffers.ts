@@ -60,12 +60,13 @@ export class HostBuffer {
   }
 }
 
-export const requestBody = new HostBuffer(BufferType.HttpRequestBody);
-export const responseBody = new HostBuffer(BufferType.HttpResponseBody);
-export const downstreamData = new HostBuffer(BufferType.DownstreamData);
-export const upstreamData = new HostBuffer(BufferType.UpstreamData);
-export const httpCallResponseBody = new HostBuffer(BufferType.HttpCallResponseBody);
-export const grpcMessage = new HostBuffer(BufferType.GrpcCallMessage);
-export const vmConfiguration = new HostBuffer(BufferType.VmConfiguration);
-export const pluginConfiguration = new HostBuffer(BufferType.PluginConfiguration);
-export const foreignFunctionArguments = new HostBuffer(BufferType.ForeignFunctionArguments);
+// `@lazy`: a global is compiled, allocated and scanned by the collector only if the filter uses it.
+@lazy export const requestBody = new HostBuffer(BufferType.HttpRequestBody);
+@lazy export const responseBody = new HostBuffer(BufferType.HttpResponseBody);
+@lazy export const downstreamData = new HostBuffer(BufferType.DownstreamData);
+@lazy export const upstreamData = new HostBuffer(BufferType.UpstreamData);
+@lazy export const httpCallResponseBody = new HostBuffer(BufferType.HttpCallResponseBody);
+@lazy export const grpcMessage = new HostBuffer(BufferType.GrpcCallMessage);
+@lazy export const vmConfiguration = new HostBuffer(BufferType.VmConfiguration);
+@lazy export const pluginConfiguration = new HostBuffer(BufferType.PluginConfiguration);
+@lazy export const foreignFunctionArguments = new HostBuffer(BufferType.ForeignFunctionArguments);

@@ -71,7 +71,7 @@ const HTTP_CALLBACK = "HTTP stream callback";
 const PLUGIN_OR_TCP_CALLBACK = "plugin or TCP callback";
 
 function unknownContext(callback: string, contextId: u32): void {
-  logRaw(<u32>LogLevel.Warn, callback + ": no context " + formatU32(contextId) + " (already deleted, or never created); ignored");
+  logRaw(<u32>LogLevel.Warn, callback + " for unknown context " + formatU32(contextId) + "; ignored");
 }
 
 /** The context `contextId`, which becomes the current one (calls it makes are routed back to it). */
@@ -89,23 +89,26 @@ function findHttp(contextId: u32): HttpContext | null {
   const context = findAny(contextId);
   if (!(context instanceof HttpContext)) return null;
   lastHttpId = contextId;
-  lastHttp = <HttpContext>context;
-  return <HttpContext>context;
+  lastHttp = changetype<HttpContext>(context);
+  return changetype<HttpContext>(context);
 }
 
 function findPlugin(contextId: u32): PluginContext | null {
   const context = findAny(contextId);
-  if (context instanceof PluginContext) return <PluginContext>context;
+  if (context instanceof PluginContext) return changetype<PluginContext>(context);
   unknownContext(PLUGIN_OR_TCP_CALLBACK, contextId);
   return null;
 }
 
 function findTcp(contextId: u32): TcpContext | null {
   const context = findAny(contextId);
-  if (context instanceof TcpContext) return <TcpContext>context;
+  if (context instanceof TcpContext) return changetype<TcpContext>(context);
   unknownContext(PLUGIN_OR_TCP_CALLBACK, contextId);
   return null;
 }
+
+// (After an `instanceof` test or a null check, `changetype` converts without a second runtime
+// check, which would bring its error message and file name into every filter.)
 
 // --- Lifecycle
 
@@ -128,8 +131,8 @@ export function onContextCreate(contextId: u32, parentId: u32): void {
 
 function createPlugin(contextId: u32): void {
   let plugin = vm.newPluginContext(contextId);
-  if (plugin === null && pluginForRootId !== null) plugin = (<(contextId: u32) => PluginContext | null>pluginForRootId)(contextId);
-  if (plugin === null && defaultPlugin !== null) plugin = (<(contextId: u32) => PluginContext>defaultPlugin)(contextId);
+  if (plugin === null && pluginForRootId !== null) plugin = changetype<(contextId: u32) => PluginContext | null>(pluginForRootId)(contextId);
+  if (plugin === null && defaultPlugin !== null) plugin = changetype<(contextId: u32) => PluginContext>(defaultPlugin)(contextId);
   if (plugin === null) {
     logRaw(<u32>LogLevel.Error, "no plugin registered: call registerPlugin() in the filter's entry file");
     // A bare plugin context keeps the ids consistent; its start fails, so the proxy reports it.
@@ -158,17 +161,17 @@ export function onConfigure(contextId: u32, configurationSize: usize): bool {
 
 export function onDone(contextId: u32): bool {
   const context = findAny(contextId);
-  if (context instanceof HttpContext) (<HttpContext>context).onStreamDone();
-  else if (context instanceof TcpContext) (<TcpContext>context).onStreamDone();
-  else if (context instanceof PluginContext) return (<PluginContext>context).onPluginDone();
+  if (context instanceof HttpContext) changetype<HttpContext>(context).onStreamDone();
+  else if (context instanceof TcpContext) changetype<TcpContext>(context).onStreamDone();
+  else if (context instanceof PluginContext) return changetype<PluginContext>(context).onPluginDone();
   else unknownContext("proxy_on_done", contextId);
   return true;
 }
 
 export function onLog(contextId: u32): void {
   const context = findAny(contextId);
-  if (context instanceof HttpContext) (<HttpContext>context).onLog();
-  else if (context instanceof TcpContext) (<TcpContext>context).onLog();
+  if (context instanceof HttpContext) changetype<HttpContext>(context).onLog();
+  else if (context instanceof TcpContext) changetype<TcpContext>(context).onLog();
 }
 
 export function onDelete(contextId: u32): void {
@@ -276,7 +279,7 @@ function callerFor(token: u32, finished: bool): Context | null {
   const caller = callerOf(token);
   if (finished) forgetCall(token);
   if (caller === null) {
-    logRaw(<u32>LogLevel.Debug, "answer to unknown call token " + formatU32(token) + " (its context is gone, or it was cancelled); dropped");
+    logRaw(<u32>LogLevel.Debug, "answer to call " + formatU32(token) + " dropped: its context is gone");
     return null;
   }
   // Host calls made while handling the answer (headers, resume) must act on the caller's stream.

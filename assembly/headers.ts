@@ -94,11 +94,12 @@ export class HeaderMap {
   }
 }
 
-export const requestHeaders = new HeaderMap(MapType.HttpRequestHeaders);
-export const requestTrailers = new HeaderMap(MapType.HttpRequestTrailers);
-export const responseHeaders = new HeaderMap(MapType.HttpResponseHeaders);
-export const responseTrailers = new HeaderMap(MapType.HttpResponseTrailers);
-export const httpCallResponseHeaders = new HeaderMap(MapType.HttpCallResponseHeaders);
-export const httpCallResponseTrailers = new HeaderMap(MapType.HttpCallResponseTrailers);
-export const grpcInitialMetadata = new HeaderMap(MapType.GrpcCallInitialMetadata);
-export const grpcTrailingMetadata = new HeaderMap(MapType.GrpcCallTrailingMetadata);
+// `@lazy`: a global is compiled, allocated and scanned by the collector only if the filter uses it.
+@lazy export const requestHeaders = new HeaderMap(MapType.HttpRequestHeaders);
+@lazy export const requestTrailers = new HeaderMap(MapType.HttpRequestTrailers);
+@lazy export const responseHeaders = new HeaderMap(MapType.HttpResponseHeaders);
+@lazy export const responseTrailers = new HeaderMap(MapType.HttpResponseTrailers);
+@lazy export const httpCallResponseHeaders = new HeaderMap(MapType.HttpCallResponseHeaders);
+@lazy export const httpCallResponseTrailers = new HeaderMap(MapType.HttpCallResponseTrailers);
+@lazy export const grpcInitialMetadata = new HeaderMap(MapType.GrpcCallInitialMetadata);
+@lazy export const grpcTrailingMetadata = new HeaderMap(MapType.GrpcCallTrailingMetadata);

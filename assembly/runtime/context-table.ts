@@ -75,7 +75,7 @@ export class ContextTable {
     this.count = 0;
     for (let i = 0; i < oldIds.length; i++) {
       const id = unchecked(oldIds[i]);
-      if (id != EMPTY) this.set(id, <Context>unchecked(oldValues[i]));
+      if (id != EMPTY) this.set(id, changetype<Context>(unchecked(oldValues[i])));
     }
   }
 }
