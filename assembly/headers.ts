@@ -73,6 +73,21 @@ export class HeaderMap {
     return <Status>checkHostStatus("replace header", proxy_replace_header_map_value(this.type, namePtr, nameSize, valuePtr, scratchLength));
   }
 
+  /**
+   * `add` with UTF-8 bytes encoded once (e.g. from the configuration in onPluginStart): the
+   * cheapest way to add the same header to every request.
+   */
+  addBytes(name: ArrayBuffer, value: ArrayBuffer): Status {
+    return <Status>checkHostStatus("add header", proxy_add_header_map_value(this.type,
+      changetype<usize>(name), <usize>name.byteLength, changetype<usize>(value), <usize>value.byteLength));
+  }
+
+  /** `replace` with UTF-8 bytes encoded once. */
+  replaceBytes(name: ArrayBuffer, value: ArrayBuffer): Status {
+    return <Status>checkHostStatus("replace header", proxy_replace_header_map_value(this.type,
+      changetype<usize>(name), <usize>name.byteLength, changetype<usize>(value), <usize>value.byteLength));
+  }
+
   /** Removes every value of `name`; OK also when it was absent. */
   remove(name: string): Status {
     scratchReserve(<usize>name.length);

@@ -1,8 +1,10 @@
 // Builds every filter in the repository to .wasm: each example (examples/NAME, through its own
 // asconfig.json, as a user would) and the SDK's own test filters (test/filters/*.ts →
-// test/build/*.wasm). Compiles in this process through asc's API, which is much faster than one
+// test/build/*.wasm), then checks each against the ABI. Compiles in this process through asc's API, which is much faster than one
 // process per filter.
 import asc from "assemblyscript/asc";
+import { checkFile } from "../dist/cli/check.js";
+import { formatReportText } from "../dist/cli/report-text.js";
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,13 +26,24 @@ async function compile(args, cwd) {
   return errors;
 }
 
+// Every built module must load in a proxy: a module that imports what no proxy provides
+// (console.log, Date.now, an unmapped abort) is rejected here, at build time.
+async function checkBuilt(file) {
+  const result = await checkFile(file);
+  if (result.status === "conformant") return "";
+  return result.status === "unreadable" ? result.error : formatReportText(file, result);
+}
+
 const jobs = [];
 const examplesDir = join(root, "examples");
 if (existsSync(examplesDir)) {
   for (const name of readdirSync(examplesDir).sort()) {
     const dir = join(examplesDir, name);
     if (!existsSync(join(dir, "asconfig.json"))) continue;
-    jobs.push({ label: `examples/${name}`, cwd: dir, args: ["assembly/index.ts", "--config", "asconfig.json", "--target", "release"] });
+    jobs.push({
+      label: `examples/${name}`, cwd: dir, output: join(dir, "build", "filter.wasm"),
+      args: ["assembly/index.ts", "--config", "asconfig.json", "--target", "release"],
+    });
   }
 }
 const filtersDir = join(root, "test", "filters");
@@ -38,13 +51,13 @@ if (existsSync(filtersDir)) {
   for (const file of readdirSync(filtersDir).sort()) {
     if (!file.endsWith(".ts")) continue;
     const out = join("test", "build", file.replace(/\.ts$/, ".wasm"));
-    jobs.push({ label: `test/filters/${file}`, cwd: root, args: [join("test", "filters", file), "--config", "asconfig.json", "-o", out] });
+    jobs.push({ label: `test/filters/${file}`, cwd: root, output: join(root, out), args: [join("test", "filters", file), "--config", "asconfig.json", "-o", out] });
   }
 }
 
 let failed = 0;
 for (const job of jobs) {
-  const errors = await compile(job.args, job.cwd);
+  const errors = (await compile(job.args, job.cwd)) || (await checkBuilt(job.output));
   if (errors) {
     failed++;
     console.error(`✗ ${job.label}\n${errors}\n`);
