@@ -1,0 +1,239 @@
+// The plugin (root) context: configuration, ticks, and the place where HTTP/gRPC call
+// results, queue notifications and foreign-function calls arrive (Envoy delivers them all on
+// the root context id, whoever made the call).
+import { Status } from "./abi.js";
+import { type BytesLike, text, toBytes } from "./bytes.js";
+import { type BufferRef, Context } from "./context.js";
+import { HttpStream } from "./http-stream.js";
+import type { Pair } from "./pairs.js";
+import { encodeProperty, type PropertyPath, type PropertyValue } from "./properties.js";
+import { TcpStream } from "./tcp-stream.js";
+import type { Vm } from "./vm.js";
+
+export interface PluginOptions {
+  /** Envoy's root_id; Istio's WasmPlugin sets its own. Default "". */
+  rootId?: string;
+  /** PLUGIN_CONFIGURATION, read in proxy_on_configure. */
+  configuration?: BytesLike;
+  /** The plugin_name property. Defaults to rootId. */
+  name?: string;
+}
+
+type State = "active" | "pending-done" | "deleted";
+
+export class Plugin extends Context {
+  readonly rootId: string;
+  readonly name: string;
+  readonly configuration: Uint8Array;
+  /** proxy_on_vm_start's result (true when the module doesn't export it). */
+  vmStarted = false;
+  /** proxy_on_configure's result (false also when on_vm_start failed). */
+  configured = false;
+  tickPeriodMs = 0;
+  nextTickAt = 0n;
+  private state: State = "active";
+
+  // Data of the callback being delivered, readable from any context of this plugin.
+  configLive = false;
+  callResponse: { headers: Pair[]; body: BufferRef; trailers: Pair[] } | null = null;
+  grpcInitial: Pair[] | null = null;
+  grpcTrailing: Pair[] | null = null;
+  grpcMessage: BufferRef | null = null;
+  foreignArgs: BufferRef | null = null;
+  /** What proxy_get_status answers: (code, message) of the call being delivered. */
+  status: [number, string] = [0, ""];
+
+  constructor(vm: Vm, opts: PluginOptions) {
+    super(vm, vm.allocContextId());
+    this.rootId = opts.rootId ?? "";
+    this.name = opts.name ?? this.rootId;
+    this.configuration = toBytes(opts.configuration).slice();
+    vm.contexts.set(this.id, this);
+  }
+
+  get plugin(): Plugin {
+    return this;
+  }
+
+  /** True once proxy_on_delete ran for this plugin context. */
+  get deleted(): boolean {
+    return this.state === "deleted";
+  }
+
+  start(): void {
+    const vm = this.vm;
+    vm.host.drive(() => {
+      this.configLive = true;
+      try {
+        vm.call("proxy_on_context_create", this, this.id, 0);
+        const started = vm.call("proxy_on_vm_start", this, this.id, vm.vmConfiguration.length);
+        this.vmStarted = started === undefined || started !== 0;
+        if (this.vmStarted) {
+          const ok = vm.call("proxy_on_configure", this, this.id, this.configuration.length);
+          this.configured = ok === undefined || ok !== 0;
+        }
+      } finally {
+        this.configLive = false;
+      }
+      if (!this.configured) this.shutdownNow();
+    });
+  }
+
+  private assertActive(what: string): void {
+    this.vm.assertUsable();
+    if (this.state !== "active") {
+      const why = this.configured ? "it was shut down" : "its proxy_on_vm_start/proxy_on_configure returned false";
+      throw new Error(`${what}: plugin context ${this.id} (root id "${this.rootId}") is gone: ${why}`);
+    }
+  }
+
+  newHttpStream(): HttpStream {
+    this.assertActive("newHttpStream");
+    return new HttpStream(this);
+  }
+
+  newTcpStream(): TcpStream {
+    this.assertActive("newTcpStream");
+    return new TcpStream(this);
+  }
+
+  /** Calls proxy_on_tick now. Throws unless the filter set a tick period (Envoy would never tick it). */
+  tick(): void {
+    this.assertActive("tick");
+    if (this.tickPeriodMs === 0) throw new Error(`tick: plugin context ${this.id} never set a tick period`);
+    this.vm.host.drive(() => this.vm.call("proxy_on_tick", this, this.id));
+  }
+
+  setTickPeriod(ms: number): void {
+    this.tickPeriodMs = ms;
+    this.nextTickAt = this.vm.host.now + BigInt(ms) * 1_000_000n;
+  }
+
+  /**
+   * Shuts the plugin context down as Envoy does when the plugin is removed: proxy_on_done, then
+   * proxy_on_delete — unless on_done returned false, in which case on_delete waits for proxy_done.
+   * Returns true when the context was deleted now.
+   */
+  shutdown(): boolean {
+    this.assertActive("shutdown");
+    return this.vm.host.drive(() => this.shutdownNow());
+  }
+
+  private shutdownNow(): boolean {
+    const done = this.vm.call("proxy_on_done", this, this.id);
+    if (done === 0) {
+      this.state = "pending-done";
+      return false;
+    }
+    this.finish();
+    return true;
+  }
+
+  private finish(): void {
+    this.vm.call("proxy_on_delete", this, this.id);
+    this.state = "deleted";
+    this.vm.contexts.delete(this.id);
+  }
+
+  /** proxy_done from this context: completes a shutdown that on_done postponed. */
+  done(): number {
+    if (this.state !== "pending-done") return Status.NOT_FOUND;
+    this.vm.host.schedule(() => this.finish());
+    return Status.OK;
+  }
+
+  /** False when the plugin can no longer receive callbacks (deleted, or its VM failed). */
+  get reachable(): boolean {
+    return this.state !== "deleted" && !this.vm.failure;
+  }
+
+  deliverHttpResponse(token: number, res: { headers: Pair[]; body: Uint8Array; trailers: Pair[] } | null): void {
+    this.callResponse = res && { headers: res.headers, body: { data: res.body, mutable: false }, trailers: res.trailers };
+    this.status = res ? [0, ""] : [Status.BROKEN_CONNECTION, "reset"];
+    try {
+      const n = res ? [res.headers.length, res.body.length, res.trailers.length] : [0, 0, 0];
+      this.vm.call("proxy_on_http_call_response", this, this.id, token, ...n);
+    } finally {
+      this.callResponse = null;
+      this.status = [0, ""];
+    }
+  }
+
+  deliverGrpcInitialMetadata(token: number, md: Pair[]): void {
+    this.grpcInitial = md;
+    try {
+      this.vm.call("proxy_on_grpc_receive_initial_metadata", this, this.id, token, md.length);
+    } finally {
+      this.grpcInitial = null;
+    }
+  }
+
+  deliverGrpcMessage(token: number, message: Uint8Array): void {
+    this.grpcMessage = { data: message, mutable: false };
+    try {
+      this.vm.call("proxy_on_grpc_receive", this, this.id, token, message.length);
+    } finally {
+      this.grpcMessage = null;
+    }
+  }
+
+  deliverGrpcTrailingMetadata(token: number, md: Pair[]): void {
+    this.grpcTrailing = md;
+    try {
+      this.vm.call("proxy_on_grpc_receive_trailing_metadata", this, this.id, token, md.length);
+    } finally {
+      this.grpcTrailing = null;
+    }
+  }
+
+  deliverGrpcClose(token: number, code: number, message: string): void {
+    this.status = [code, message];
+    try {
+      this.vm.call("proxy_on_grpc_close", this, this.id, token, code);
+    } finally {
+      this.status = [0, ""];
+    }
+  }
+
+  queueReady(token: number): void {
+    if (!this.reachable) return;
+    this.vm.host.drive(() => this.vm.call("proxy_on_queue_ready", this, this.id, token));
+  }
+
+  /** Calls proxy_on_foreign_function(root, functionId, size) with FOREIGN_FUNCTION_ARGUMENTS = args. */
+  callForeignFunction(functionId: number, args: BytesLike = ""): void {
+    this.assertActive("callForeignFunction");
+    this.foreignArgs = { data: toBytes(args).slice(), mutable: false };
+    try {
+      const size = this.foreignArgs.data.length;
+      this.vm.host.drive(() => this.vm.call("proxy_on_foreign_function", this, this.id, functionId, size));
+    } finally {
+      this.foreignArgs = null;
+    }
+  }
+
+  /** A property only this plugin's contexts see (overrides the Host's). */
+  setProperty(path: PropertyPath, value: PropertyValue | undefined): void {
+    this.properties.set(path, value);
+  }
+
+  protected derivedProperty(key: string): Uint8Array | undefined {
+    if (key === "plugin_root_id") return encodeProperty(this.rootId);
+    if (key === "plugin_name") return encodeProperty(this.name);
+    if (key === "plugin_vm_id") return encodeProperty(this.vm.vmId);
+    return undefined;
+  }
+
+  protected parentProperty(key: string): Uint8Array | undefined {
+    return this.vm.host.properties.lookup(key);
+  }
+
+  /** Envoy has no stream info on a plugin context, so the filter cannot set properties there. */
+  setPropertyFromFilter(): number {
+    return Status.NOT_FOUND;
+  }
+
+  get configurationText(): string {
+    return text(this.configuration);
+  }
+}
