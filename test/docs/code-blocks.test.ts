@@ -5,7 +5,7 @@
 // user's project: assembly/index.ts, build/filter.wasm, test/*.
 import asc from "assemblyscript/asc";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -28,21 +28,27 @@ const built = new Map<string, string>();
 
 async function build(block: DocBlock): Promise<string> {
   const dir = projectDir(block);
-  rmSync(dir, { recursive: true, force: true });
+  // Never delete or half-write a .wasm here: test/check/built-modules.test.ts reads every
+  // test/**/build/*.wasm, possibly at the same time. Compile to a temporary name, then rename.
   mkdirSync(join(dir, "assembly"), { recursive: true });
   const entry = join(dir, "assembly", "index.ts");
   writeFileSync(entry, block.code);
   const out = wasmOf(block);
+  const partial = `${out}.partial`;
   // Paths relative to the working directory: asc resolves "proxy-wasm-as/assembly" through the
   // node_modules/proxy-wasm-as link at the repository root, like a user's project would.
   const rel = (p: string) => relative(process.cwd(), p);
   const stderr: string[] = [];
   const sink = (into: string[]) => ({ write(chunk: string | Uint8Array) { into.push(String(chunk)); return true; } });
-  const { error } = await asc.main([rel(entry), "--config", rel(join(root, "asconfig.json")), "-o", rel(out)], {
+  const { error } = await asc.main([rel(entry), "--config", rel(join(root, "asconfig.json")), "-o", rel(partial)], {
     stdout: sink([]),
     stderr: sink(stderr),
   });
-  if (error) return `${where(block)}: does not compile: ${error.message}\n${stderr.join("").trim()}`;
+  if (error) {
+    rmSync(out, { force: true });
+    return `${where(block)}: does not compile: ${error.message}\n${stderr.join("").trim()}`;
+  }
+  renameSync(partial, out);
   const result = await checkFile(out);
   if (result.status !== "conformant") {
     return `${where(block)}: fails the ABI check:\n${result.status === "unreadable" ? result.error : formatReportText(out, result)}`;
