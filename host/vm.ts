@@ -47,7 +47,7 @@ export class Vm {
   readonly contexts = new Map<number, Context>();
   readonly plugins: Plugin[] = [];
   memory!: WasmMemory;
-  private exports!: WebAssembly.Exports;
+  private moduleExports!: WebAssembly.Exports;
   private rawMemory!: WebAssembly.Memory;
   private nextContextId = 1;
   /** The context whose callback is running, and the one proxy_set_effective_context chose. */
@@ -93,13 +93,13 @@ export class Vm {
     if (typeof alloc !== "function") {
       throw new Error("Failed to load Wasm module: it exports neither malloc nor proxy_on_memory_allocate");
     }
-    this.exports = ex;
+    this.moduleExports = ex;
     this.rawMemory = ex.memory;
     this.memory = new WasmMemory(ex.memory, (n) => alloc(n));
   }
 
   private initialize(): void {
-    const ex = this.exports as Record<string, (...a: number[]) => unknown>;
+    const ex = this.moduleExports as Record<string, (...a: number[]) => unknown>;
     const steps: [string, number[]][] =
       typeof ex._initialize === "function"
         ? [["_initialize", []], ...(typeof ex.main === "function" ? [["main", [0, 0]] as [string, number[]]] : [])]
@@ -121,6 +121,11 @@ export class Vm {
     }
   }
 
+  /** The module's raw exports (escape hatch for hand-written test modules). */
+  get exports(): WebAssembly.Exports {
+    return this.moduleExports;
+  }
+
   /** Linear memory size in bytes (grows, never shrinks): watch it for leaks across many streams. */
   get memoryBytes(): number {
     return this.rawMemory.buffer.byteLength;
@@ -139,7 +144,7 @@ export class Vm {
   }
 
   has(name: string): boolean {
-    return typeof this.exports[name] === "function";
+    return typeof this.moduleExports[name] === "function";
   }
 
   assertUsable(): void {
@@ -151,7 +156,7 @@ export class Vm {
   /** Runs one exported callback with ctx as the current context; undefined when not exported. */
   call(name: string, ctx: Context, ...args: number[]): number | undefined {
     this.assertUsable();
-    const fn = this.exports[name];
+    const fn = this.moduleExports[name];
     if (typeof fn !== "function") return undefined;
     const saved = [this.current, this.effective, this.callCritical, this.callError] as const;
     this.current = ctx;
