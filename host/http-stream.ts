@@ -220,13 +220,16 @@ export class HttpStream extends Context {
 
   // ---- what the host functions see ----------------------------------------------------
 
+  /**
+   * Envoy keeps a pointer to each map from the moment it arrives until the stream ends, so a
+   * filter may read (and change) request headers in a response callback or a call answer; a
+   * change after the map went out has no effect on the wire. Only a map that has not arrived
+   * yet is missing (BAD_ARGUMENT); in proxy_on_log the maps are the access log's, read-only.
+   */
   headerMap(type: number, write: boolean): Pair[] | null {
-    if (type > 3) return null;
+    if (type > 3 || (this.logPhase && write)) return null;
     const side = type <= 1 ? this.req : this.res;
-    const isHeaders = type % 2 === 0;
-    if (this.logPhase && !write) return isHeaders ? side.headers : side.trailers;
-    if (isHeaders) return side.headersLive ? side.headers : null;
-    return side.trailersLive ? side.trailers : null;
+    return type % 2 === 0 ? side.headers : side.trailers;
   }
 
   buffer(type: number): BufferRef | null {

@@ -72,13 +72,17 @@ describe("header maps", () => {
     expect(s.responseHeadersMap).toEqual([[":status", "201"], ["k", "v"]]);
   });
 
-  it("a map outside its callbacks: value BAD_ARGUMENT, pairs empty, changes BAD_ARGUMENT; all readable in on_log", async () => {
+  it("a map before it arrives is BAD_ARGUMENT; after, it stays readable and writable (Envoy); on_log reads only", async () => {
     const { vm, plugin } = await run(`
+      (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
+        (call $rec (i32.const 7) (call $proxy_get_header_map_value (i32.const 2) @st (i32.const 0x100) (i32.const 0x104)))
+        (call $rec (i32.const 8) (call $proxy_add_header_map_value (i32.const 2) @p @p))
+        (i32.const 0))
       (func (export "proxy_on_response_headers") (param i32 i32 i32) (result i32)
         (call $rec (i32.const 0) (call $proxy_get_header_map_value (i32.const 0) @p (i32.const 0x100) (i32.const 0x104)))
         (call $rec (i32.const 1) (call $proxy_get_header_map_pairs (i32.const 0) (i32.const 0x100) (i32.const 0x104)))
-        (call $rec (i32.const 2) (i32.load (i32.const 0x104)))
-        (call $rec (i32.const 3) (call $proxy_add_header_map_value (i32.const 0) @p @p))
+        (call $rec (i32.const 2) (i32.gt_u (i32.load (i32.const 0x104)) (i32.const 0)))
+        (call $rec (i32.const 3) (call $proxy_add_header_map_value (i32.const 0) @st @st))
         (i32.const 0))
       (func (export "proxy_on_log") (param i32)
         (call $rec (i32.const 4) (call $proxy_get_header_map_value (i32.const 0) @p (i32.const 0x100) (i32.const 0x104)))
@@ -90,8 +94,11 @@ describe("header maps", () => {
     );
     const s = plugin.newHttpStream();
     s.requestHeaders(GET, { endOfStream: true });
+    // Response headers have not arrived during the request callback.
+    expect([slot(vm, 7), slot(vm, 8)]).toEqual([2, 2]);
     s.responseHeaders([[":status", "404"]], { endOfStream: true });
-    expect([slot(vm, 0), slot(vm, 1), slot(vm, 2), slot(vm, 3)]).toEqual([2, 0, 0, 2]);
+    // Request headers are still there in the response callback: readable, and a change is accepted.
+    expect([slot(vm, 0), slot(vm, 1), slot(vm, 2), slot(vm, 3)]).toEqual([0, 0, 1, 0]);
     s.complete();
     expect(slot(vm, 4)).toBe(0);
     expect(savedText(vm, 0)).toBe("/a");
