@@ -1,0 +1,100 @@
+export * from "proxy-wasm-as/assembly/proxy";
+// Traffic tagging for canary releases: each request gets `x-swimlane: canary` or
+// `x-swimlane: production`, decided by a stable hash (32-bit FNV-1a) of the user id header, so
+// a user always lands in the same lane while the percentage is unchanged. Routes then match on
+// the tag (see envoy.yaml). A request that already has `x-swimlane` keeps it; one without a
+// user id goes to production.
+//
+// Configuration (JSON, every key optional):
+//   {"userHeader": "x-user-id", "canaryPercent": 10, "tagHeader": "x-swimlane"}
+// `canaryPercent` is 0 to 100, with up to two decimals (buckets of 0.01 %).
+import {
+  Action, HttpContext, JsonValue, PluginContext, getPluginConfigurationJson, logError, registerPlugin,
+  requestHeaders,
+} from "proxy-wasm-as/assembly";
+
+const BUCKETS: u32 = 10000;
+
+class TrafficTagPlugin extends PluginContext {
+  userHeader: string = "x-user-id";
+  tagHeader: string = "x-swimlane";
+  /** Users whose hash bucket (0..9999) is below this are canary users. */
+  canaryBuckets: u32 = 1000;
+  // Encoded once: a request costs no allocation to tag.
+  tagName: ArrayBuffer = new ArrayBuffer(0);
+  canary: ArrayBuffer = String.UTF8.encode("canary");
+  production: ArrayBuffer = String.UTF8.encode("production");
+
+  onPluginStart(configurationSize: usize): bool {
+    const parsed = getPluginConfigurationJson();
+    if (!parsed.ok) return false; // the SDK logged what is wrong with the JSON
+    const config = <JsonValue>parsed.value;
+    if (!config.isObject) {
+      logError("traffic-tag: configuration must be a JSON object");
+      return false;
+    }
+    const userHeader = headerName(config, "userHeader", "x-user-id");
+    const tagHeader = headerName(config, "tagHeader", "x-swimlane");
+    if (userHeader === null || tagHeader === null) return false;
+    this.userHeader = userHeader;
+    this.tagHeader = tagHeader;
+    this.tagName = String.UTF8.encode(tagHeader);
+    const percent = config.get("canaryPercent");
+    if (percent !== null) {
+      const n = percent.asNumber();
+      if (!(n >= 0 && n <= 100)) {
+        logError("traffic-tag: \"canaryPercent\" must be a number from 0 to 100");
+        return false;
+      }
+      this.canaryBuckets = <u32>Math.round(n * 100);
+    }
+    return true;
+  }
+
+  newHttpContext(contextId: u32): HttpContext {
+    return new TrafficTagStream(contextId, this);
+  }
+}
+
+class TrafficTagStream extends HttpContext {
+  constructor(id: u32, private plugin: TrafficTagPlugin) { super(id); }
+
+  onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
+    const plugin = this.plugin;
+    if (requestHeaders.has(plugin.tagHeader)) return Action.Continue; // chosen upstream of us: keep it
+    const user = requestHeaders.getBytes(plugin.userHeader);
+    const canary = user !== null && user.byteLength > 0 && fnv1a(user) % BUCKETS < plugin.canaryBuckets;
+    requestHeaders.replaceBytes(plugin.tagName, canary ? plugin.canary : plugin.production);
+    return Action.Continue;
+  }
+}
+
+/** 32-bit FNV-1a of the bytes. */
+function fnv1a(data: ArrayBuffer): u32 {
+  let hash: u32 = 0x811c9dc5;
+  const p = changetype<usize>(data);
+  for (let i = 0; i < data.byteLength; i++) {
+    hash ^= <u32>load<u8>(p + <usize>i);
+    hash *= 0x01000193;
+  }
+  return hash;
+}
+
+/** `key` as a lower-case header name, `fallback` when absent; null (after logging) when invalid. */
+function headerName(config: JsonValue, key: string, fallback: string): string | null {
+  const value = config.get(key);
+  if (value === null) return fallback;
+  const text = value.asString();
+  if (text === null || text.length == 0 || text.charCodeAt(0) == 0x3a) {
+    logError("traffic-tag: \"" + key + "\" must be a non-empty header name, not a pseudo-header");
+    return null;
+  }
+  let lower = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    lower += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
+  }
+  return lower;
+}
+
+registerPlugin((contextId: u32): PluginContext => new TrafficTagPlugin(contextId));
