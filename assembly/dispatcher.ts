@@ -13,7 +13,7 @@ import { liveContexts as contexts } from "./runtime/live-contexts";
 import { collectIfDue } from "./runtime/collector";
 import { setCurrentContext } from "./runtime/current-context";
 import { logRaw } from "./runtime/log-raw";
-import { callerOf, forgetCall, forgetCallsOf } from "./runtime/pending-calls";
+import { callerOf, forgetCall, forgetCallsOf, isUnaryGrpcCall } from "./runtime/pending-calls";
 import { Action, LogLevel, PeerType } from "./types";
 
 // --- Registration (called from a filter's top-level code, during _initialize)
@@ -300,7 +300,7 @@ export function onGrpcReceiveInitialMetadata(contextId: u32, token: u32, numHead
 }
 
 export function onGrpcReceive(contextId: u32, token: u32, messageSize: usize): void {
-  const caller = callerFor(token, false);
+  const caller = callerFor(token, isUnaryGrpcCall(token));
   if (caller !== null) caller.onGrpcReceive(token, messageSize);
 }
 

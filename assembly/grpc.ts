@@ -1,13 +1,15 @@
 // gRPC calls (one request, one response) and streams. Answers arrive in the calling context's
 // `onGrpcReceiveInitialMetadata`, `onGrpcReceive` (message in `grpcMessage`),
 // `onGrpcReceiveTrailingMetadata` and `onGrpcClose` (status via `getCallStatus`).
+// As in Envoy, a unary call that succeeds ends with `onGrpcReceive` (no close follows); one
+// that fails ends with `onGrpcClose`. A stream always ends with `onGrpcClose`.
 import { proxy_grpc_call, proxy_grpc_cancel, proxy_grpc_close, proxy_grpc_send, proxy_grpc_stream } from "./abi/imports";
 import { CallResult } from "./call-result";
 import { currentContext } from "./runtime/current-context";
 import { checkHostStatus } from "./runtime/host-error";
 import { bufferPtr, bufferSize, RESULT_PTR } from "./runtime/memory";
 import { encodePairs, HeaderPair } from "./runtime/pairs";
-import { forgetCall, rememberCall } from "./runtime/pending-calls";
+import { forgetCall, rememberCall, rememberUnaryGrpcCall } from "./runtime/pending-calls";
 import { Status } from "./types";
 
 /** Calls `service`/`method` on `upstream` with one serialized protobuf `message`. */
@@ -34,7 +36,7 @@ export function dispatchGrpcCall(
   ));
   const token = load<u32>(RESULT_PTR);
   const caller = currentContext();
-  if (status == Status.Ok && caller !== null) rememberCall(token, caller);
+  if (status == Status.Ok && caller !== null) rememberUnaryGrpcCall(token, caller);
   return new CallResult(status, token);
 }
 

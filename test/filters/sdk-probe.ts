@@ -59,10 +59,11 @@ class Probe extends HttpContext {
     } else if (s == "shared") {
       const before = getSharedData("probe-key");
       requestHeaders.add("x-shared-before", before.status == Status.Ok ? String.UTF8.decode(<ArrayBuffer>before.value) : "absent");
-      const set = setSharedData("probe-key", String.UTF8.encode("v1"), before.cas);
-      requestHeaders.add("x-shared-set", statusName(set));
-      const stale = setSharedData("probe-key", String.UTF8.encode("v2"), before.status == Status.Ok ? before.cas : 1);
-      requestHeaders.add("x-shared-stale", statusName(stale));
+      requestHeaders.add("x-shared-set", statusName(setSharedData("probe-key", String.UTF8.encode("v1"))));
+      const current = getSharedData("probe-key");
+      // A writer that read `current` wins once; a second write with the same CAS is stale.
+      requestHeaders.add("x-shared-cas", statusName(setSharedData("probe-key", String.UTF8.encode("v2"), current.cas)));
+      requestHeaders.add("x-shared-stale", statusName(setSharedData("probe-key", String.UTF8.encode("v3"), current.cas)));
     } else if (s == "properties") {
       const path = getPropertyString(["request", "path"]);
       requestHeaders.add("x-prop-path", path === null ? "null" : path);
@@ -135,13 +136,14 @@ class Probe extends HttpContext {
     }
   }
 
+  // A unary call that succeeds ends with its message; one that fails ends with a close.
   onGrpcReceive(token: u32, messageSize: usize): void {
     requestHeaders.add("x-grpc-message", grpcMessage.getText());
+    continueRequest();
   }
 
   onGrpcClose(token: u32, statusCode: u32): void {
-    if (statusCode == 0) continueRequest();
-    else sendLocalResponseText(403, "grpc_denied", "grpc status " + statusCode.toString() + ": " + getCallStatus().message, [], <i32>statusCode);
+    sendLocalResponseText(403, "grpc_denied", "grpc status " + statusCode.toString() + ": " + getCallStatus().message, [], <i32>statusCode);
   }
 
   onLog(): void {
