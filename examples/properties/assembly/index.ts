@@ -1,0 +1,146 @@
+export * from "proxy-wasm-as/assembly/proxy";
+// Decides on the proxy's properties (Envoy's attributes) rather than on headers a client controls:
+// - ["request", "path"]: requests under a denied path prefix get 403;
+// - ["source", "address"]: clients from a denied address get 403; allowed ones get the address
+//   in an `x-source-address` request header for the upstream (the client's own value is replaced);
+// - ["xds", "route_metadata", "filter_metadata", NAMESPACE, "policy"] (Envoy ≥ 1.29; older
+//   Envoy names it ["route_metadata", ...]): a route whose metadata says `policy: deny` refuses
+//   every request;
+// - ["plugin_name"]: read once, named in the 403 so an operator knows which filter refused.
+import {
+  Action, HeaderPair, HttpContext, JsonValue, PluginContext,
+  getPluginConfigurationJson, getPropertyString, logDebug, logError, registerPlugin, requestHeaders,
+  sendLocalResponseText,
+} from "proxy-wasm-as/assembly";
+
+/** ASCII lower case (header names are ASCII; String.toLowerCase would bring Unicode tables). */
+function asciiLower(text: string): string {
+  let result = text;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) {
+      result = text.substring(0, i);
+      for (let j = i; j < text.length; j++) {
+        const d = text.charCodeAt(j);
+        result += String.fromCharCode(d >= 0x41 && d <= 0x5a ? d + 0x20 : d);
+      }
+      break;
+    }
+  }
+  return result;
+}
+
+/** A string-array member, [] when absent, null (after logging) when invalid. */
+function stringList(config: JsonValue, key: string): string[] | null {
+  if (!config.has(key)) return [];
+  const list = config.getStringArray(key);
+  if (list === null) logError("properties: \"" + key + "\" must be an array of strings");
+  return list;
+}
+
+/** The address part of Envoy's `source.address` ("10.0.0.1:5000", "[::1]:5000"). */
+function hostOf(address: string): string {
+  if (address.startsWith("[")) {
+    const end = address.indexOf("]");
+    return end > 0 ? address.substring(1, end) : address;
+  }
+  const colon = address.lastIndexOf(":");
+  // One colon: IPv4 with a port. None, or several (bare IPv6): no port to strip.
+  return colon > 0 && address.indexOf(":") == colon ? address.substring(0, colon) : address;
+}
+
+class PropertiesPlugin extends PluginContext {
+  denyPathPrefixes: string[] = [];
+  denySources: string[] = [];
+  sourceHeader: string = "x-source-address";
+  policyPath: string[] = [];
+  legacyPolicyPath: string[] = [];
+  pluginName: string = "properties";
+  forbiddenHeaders: HeaderPair[] = [];
+
+  onPluginStart(configurationSize: usize): bool {
+    const parsed = getPluginConfigurationJson();
+    if (!parsed.ok) return false; // the SDK logged what is wrong with the JSON
+    const config = <JsonValue>parsed.value;
+    if (!config.isObject) {
+      logError("properties: configuration must be a JSON object");
+      return false;
+    }
+    const prefixes = stringList(config, "deny_path_prefixes");
+    if (prefixes === null) return false;
+    const sources = stringList(config, "deny_source_addresses");
+    if (sources === null) return false;
+    let header = "x-source-address";
+    const headerValue = config.get("source_header");
+    if (headerValue !== null) {
+      const text = headerValue.asString();
+      if (text === null) {
+        logError("properties: \"source_header\" must be a string (\"\" to add no header)");
+        return false;
+      }
+      header = asciiLower(text);
+    }
+    let namespace = "proxy_wasm_as.properties";
+    const namespaceValue = config.get("metadata_namespace");
+    if (namespaceValue !== null) {
+      const text = namespaceValue.asString();
+      if (text === null || text.length == 0) {
+        logError("properties: \"metadata_namespace\" must be a non-empty string");
+        return false;
+      }
+      namespace = text;
+    }
+    this.denyPathPrefixes = prefixes;
+    this.denySources = sources;
+    this.sourceHeader = header;
+    this.policyPath = ["xds", "route_metadata", "filter_metadata", namespace, "policy"];
+    this.legacyPolicyPath = ["route_metadata", "filter_metadata", namespace, "policy"];
+    const name = getPropertyString(["plugin_name"]);
+    if (name !== null && name.length > 0) this.pluginName = name;
+    this.forbiddenHeaders = [new HeaderPair("x-denied-by", this.pluginName)];
+    return true;
+  }
+
+  newHttpContext(contextId: u32): HttpContext {
+    return new PropertiesStream(contextId, this);
+  }
+}
+
+class PropertiesStream extends HttpContext {
+  constructor(id: u32, public plugin: PropertiesPlugin) { super(id); }
+
+  onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
+    const plugin = this.plugin;
+
+    let policy = getPropertyString(plugin.policyPath);
+    if (policy === null) policy = getPropertyString(plugin.legacyPolicyPath);
+    if (policy !== null && policy == "deny") return this.deny("route_policy", "route metadata policy is deny");
+
+    const path = getPropertyString(["request", "path"]);
+    if (path !== null) {
+      const prefixes = plugin.denyPathPrefixes;
+      for (let i = 0; i < prefixes.length; i++) {
+        if (path.startsWith(unchecked(prefixes[i]))) return this.deny("path_denied", "path prefix " + unchecked(prefixes[i]));
+      }
+    }
+
+    const source = getPropertyString(["source", "address"]);
+    if (source !== null) {
+      const host = hostOf(source);
+      if (plugin.denySources.includes(host)) return this.deny("source_denied", "source address " + host);
+      if (plugin.sourceHeader.length > 0) requestHeaders.replace(plugin.sourceHeader, host);
+    } else if (plugin.sourceHeader.length > 0) {
+      // Never let a client-supplied value through as if the proxy had set it.
+      requestHeaders.remove(plugin.sourceHeader);
+    }
+    return Action.Continue;
+  }
+
+  deny(details: string, reason: string): Action {
+    logDebug("properties: request denied: " + reason);
+    sendLocalResponseText(403, details, "forbidden\n", this.plugin.forbiddenHeaders);
+    return Action.Pause;
+  }
+}
+
+registerPlugin((contextId: u32): PluginContext => new PropertiesPlugin(contextId));
