@@ -54,13 +54,15 @@ class HeadersStream extends HttpContext {
   constructor(id: u32, private plugin: HeadersPlugin) { super(id); }
 
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
-    logHeaders(this.plugin.logLevel, "request", this.id, requestHeaders.getAll());
+    const level = this.plugin.logLevel;
+    // The proxy drops lines below its level: then do not even read the headers.
+    if (getLogLevel() <= level) logHeaders(level, "request", this.id, requestHeaders.getAll());
     return Action.Continue;
   }
 
   onResponseHeaders(numHeaders: u32, endOfStream: bool): Action {
     const plugin = this.plugin;
-    logHeaders(plugin.logLevel, "response", this.id, responseHeaders.getAll());
+    if (getLogLevel() <= plugin.logLevel) logHeaders(plugin.logLevel, "response", this.id, responseHeaders.getAll());
     // replace, not add: one value even when the upstream already set this header.
     responseHeaders.replaceBytes(plugin.headerName, plugin.headerValue);
     return Action.Continue;
@@ -69,8 +71,6 @@ class HeadersStream extends HttpContext {
 
 /** One line per stream and direction: `request headers (#id): a=1, b=2`. */
 function logHeaders(level: LogLevel, which: string, id: u32, pairs: HeaderPair[]): void {
-  // The proxy drops lines below its level; do not build them in that case.
-  if (getLogLevel() > level) return;
   let line = "http-headers: " + which + " headers (#" + id.toString() + "):";
   for (let i = 0; i < pairs.length; i++) {
     const pair = unchecked(pairs[i]);

@@ -35,11 +35,11 @@ class JwtPlugin extends PluginContext {
     const userHeader = config.get("userHeader");
     if (userHeader !== null) {
       const name = userHeader.asString();
-      if (name === null || name.length == 0) {
-        logError("jwt-auth: \"userHeader\" must be a non-empty string");
+      if (name === null || name.length == 0 || name.charCodeAt(0) == 0x3a) {
+        logError("jwt-auth: \"userHeader\" must be a non-empty header name, not a pseudo-header");
         return false;
       }
-      this.userHeader = name;
+      this.userHeader = asciiLower(name);
     }
     const leeway = config.get("leewaySeconds");
     if (leeway !== null) {
@@ -155,6 +155,16 @@ function verify(plugin: JwtPlugin, ptr: usize, length: usize): string {
   }
   verifiedSubject = claims.getString("sub");
   return "";
+}
+
+/** ASCII lower case (header names are ASCII; String.toLowerCase would bring Unicode tables). */
+function asciiLower(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
+  }
+  return out;
 }
 
 registerPlugin((contextId: u32): PluginContext => new JwtPlugin(contextId));

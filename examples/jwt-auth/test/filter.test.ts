@@ -57,7 +57,7 @@ describe("jwt-auth: valid tokens", () => {
 
   it("verifies long tokens, long secrets (hashed first) and non-ASCII claims", async () => {
     const secret = "k".repeat(100) + "é";
-    const { plugin } = await start(JSON.stringify({ secret, userHeader: "x-sub" }));
+    const { plugin } = await start(JSON.stringify({ secret, userHeader: "X-Sub" }));
     for (const size of [0, 1, 50, 55, 56, 63, 64, 119, 120, 1000]) {
       const sub = "ü" + "x".repeat(size);
       const { stream } = bearer(plugin, sign({ sub, exp: NOW + 1, pad: "y".repeat(size) }, Buffer.from(secret)));
@@ -164,7 +164,8 @@ describe("jwt-auth: configuration", () => {
     for (const [config, message] of [
       [{ secret: "" }, "\"secret\" is required"],
       [{ secret: 123 }, "\"secret\" is required"],
-      [{ secret: "x", userHeader: 1 }, "\"userHeader\" must be a non-empty string"],
+      [{ secret: "x", userHeader: 1 }, "\"userHeader\" must be a non-empty header name"],
+      [{ secret: "x", userHeader: ":path" }, "\"userHeader\" must be a non-empty header name"],
       [{ secret: "x", leewaySeconds: -1 }, "\"leewaySeconds\" must be a number from 0 to 3600"],
       [{ secret: "x", requireExp: "yes" }, "\"requireExp\" must be true or false"],
     ] as const) {

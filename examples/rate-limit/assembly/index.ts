@@ -39,11 +39,11 @@ class RateLimitPlugin extends PluginContext {
     const header = config.get("header");
     if (header !== null) {
       const name = header.asString();
-      if (name === null || name.length == 0) {
-        logError("rate-limit: \"header\" must be a non-empty string");
+      if (name === null || name.length == 0 || name.charCodeAt(0) == 0x3a) {
+        logError("rate-limit: \"header\" must be a non-empty header name, not a pseudo-header");
         return false;
       }
-      this.header = name;
+      this.header = asciiLower(name);
     }
     const limit = wholeNumber(config, "limit", 10, 1_000_000_000);
     const window = wholeNumber(config, "windowSeconds", 60, 86400 * 366);
@@ -142,6 +142,16 @@ function wholeNumber(config: JsonValue, key: string, fallback: i64, max: i64): i
     return -1;
   }
   return <i64>n;
+}
+
+/** ASCII lower case (header names are ASCII; String.toLowerCase would bring Unicode tables). */
+function asciiLower(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
+  }
+  return out;
 }
 
 registerPlugin((contextId: u32): PluginContext => new RateLimitPlugin(contextId));

@@ -83,7 +83,7 @@ describe("rate-limit", () => {
   });
 
   it("uses the configured header", async () => {
-    const { plugin } = await start(JSON.stringify({ header: "x-api-key", limit: 1 }));
+    const { plugin } = await start(JSON.stringify({ header: "X-Api-Key", limit: 1 }));
     expect(request(plugin, "key-a", "x-api-key").status).toBe(200);
     expect(request(plugin, "key-a", "x-api-key").status).toBe(429);
     expect(request(plugin, "key-b", "x-api-key").status).toBe(200);
@@ -165,8 +165,9 @@ describe("rate-limit", () => {
       [{ limit: 0 }, "\"limit\" must be a whole number"],
       [{ limit: 2.5 }, "\"limit\" must be a whole number"],
       [{ windowSeconds: -60 }, "\"windowSeconds\" must be a whole number"],
-      [{ header: "" }, "\"header\" must be a non-empty string"],
-      [{ header: ["x-forwarded-for"] }, "\"header\" must be a non-empty string"],
+      [{ header: "" }, "\"header\" must be a non-empty header name"],
+      [{ header: ":authority" }, "\"header\" must be a non-empty header name"],
+      [{ header: ["x-forwarded-for"] }, "\"header\" must be a non-empty header name"],
     ] as const) {
       const { host, plugin } = await start(JSON.stringify(config));
       expect(plugin.configured, JSON.stringify(config)).toBe(false);
