@@ -2,7 +2,7 @@
 // repository, build a filter there with a three-line asconfig.json that extends the SDK's,
 // check it, and run it through `proxy-wasm-as/host` from that project.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,9 +10,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const project = mkdtempSync(join(tmpdir(), "pwas-user-"));
+let tarballPath = "";
 
 function run(command: string, args: string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const env = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
+  return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
 const FILTER = `export * from "proxy-wasm-as/assembly/proxy";
@@ -50,9 +52,10 @@ describe("the packed package in a user's project", () => {
     run("npm", ["pack", "--silent", "--pack-destination", packDir], repo);
     const tarball = readdirSync(packDir).find((name) => name.endsWith(".tgz"));
     if (!tarball) throw new Error("npm pack wrote no tarball");
+    tarballPath = join(packDir, tarball);
     writeFileSync(join(project, "package.json"), JSON.stringify({
       name: "user-filter", private: true, type: "module",
-      dependencies: { "proxy-wasm-as": `file:${join(packDir, tarball)}` },
+      dependencies: { "proxy-wasm-as": `file:${tarballPath}` },
     }, null, 2));
     run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], project);
     mkdirSync(join(project, "assembly"));
@@ -92,4 +95,22 @@ describe("the packed package in a user's project", () => {
     const headers = JSON.parse(run("node", ["run.mjs"], project)) as [string, string][];
     expect(headers).toContainEqual(["x-from-user-project", "yes"]);
   }, 60_000);
+
+  it("lets a user copy an example out of the repository, then build and test it", () => {
+    const copy = join(project, "copied-example");
+    cpSync(join(repo, "examples", "http-headers"), copy, {
+      recursive: true,
+      filter: (source) => !source.includes("node_modules") && !source.includes(`${join("http-headers", "build")}`),
+    });
+    const manifest = JSON.parse(readFileSync(join(copy, "package.json"), "utf8"));
+    manifest.dependencies["proxy-wasm-as"] = `file:${tarballPath}`;
+    writeFileSync(join(copy, "package.json"), JSON.stringify(manifest, null, 2));
+    rmSync(join(copy, "build"), { recursive: true, force: true });
+    run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], copy);
+    run("npm", ["run", "build"], copy);
+    const output = run("npm", ["test"], copy);
+    const plain = output.replace(/\u001b\[[0-9;]*m/g, "");
+    expect(plain).toMatch(/Tests\s+\d+ passed/);
+    expect(plain).not.toMatch(/failed/);
+  }, 300_000);
 });
