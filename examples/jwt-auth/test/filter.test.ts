@@ -105,7 +105,7 @@ describe("jwt-auth: rejected requests", () => {
 
   it("401 without a token, with www-authenticate: Bearer", async () => {
     const { plugin } = await start(CONFIG);
-    for (const headers of [{}, { authorization: "Basic dXNlcjpwYXNz" }, { authorization: "Bearer " }, { authorization: "Bearerxyz" }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: "Basic dXNlcjpwYXNz" }, { authorization: "Bearer " }, { authorization: "Bearerxyz" }]) {
       const { stream, action } = request(plugin, headers);
       expect(action).toBe(1);
       expect(stream.localResponse?.status).toBe(401);
