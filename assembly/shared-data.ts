@@ -1,7 +1,10 @@
 // The host's key-value store shared by every VM of a proxy worker set, with compare-and-swap.
 import { proxy_get_shared_data, proxy_set_shared_data } from "./abi/imports";
 import { checkHostStatus } from "./runtime/host-error";
-import { clearResult, RESULT_PTR, RESULT_SIZE, RESULT_U64, scratchLength, scratchPut, scratchReserve, takeResultBuffer } from "./runtime/memory";
+import {
+  bufferPtr, bufferSize, clearResult, RESULT_PTR, RESULT_SIZE, RESULT_U64, scratchLength, scratchPut, scratchReserve,
+  takeResultBuffer,
+} from "./runtime/memory";
 import { Status } from "./types";
 
 export class SharedDataValue {
@@ -34,7 +37,6 @@ export function getSharedData(key: string): SharedDataValue {
 export function setSharedData(key: string, value: ArrayBuffer | null, cas: u32 = 0): Status {
   scratchReserve(<usize>key.length);
   const keyPtr = scratchPut(key);
-  const valuePtr = value === null ? 0 : changetype<usize>(value);
-  const valueSize = value === null ? 0 : <usize>value.byteLength;
-  return <Status>checkHostStatus("set shared data", proxy_set_shared_data(keyPtr, scratchLength, valuePtr, valueSize, cas));
+  return <Status>checkHostStatus("set shared data",
+    proxy_set_shared_data(keyPtr, scratchLength, bufferPtr(value), bufferSize(value), cas));
 }
