@@ -90,13 +90,17 @@ export class TcpStream extends Context {
     f.paused = false;
   }
 
+  /**
+   * The client side closed. As in Envoy, the context ends once both sides have closed (the
+   * upstream usually follows); `complete()` ends it sooner, as a connection error would.
+   */
   downstreamClose(peer: PeerTypeName | number = "remote"): void {
     this.check("downstreamClose");
     if (this.downstreamClosed) throw new Error("downstreamClose: already closed");
     this.downstreamClosed = true;
     this.vm.host.drive(() => {
       this.vm.call("proxy_on_downstream_connection_close", this, this.id, peerNumber(peer));
-      this.finish();
+      if (this.upstreamClosed) this.finish();
     });
   }
 
