@@ -37,7 +37,7 @@ describe("TCP streams", () => {
     expect(c.upstreamData("ok")).toBe(0);
     expect(c.upstreamDataText).toBe("ok<");
     c.upstreamClose("local");
-    expect(c.completed).toBe(false); // Envoy ends the context on the downstream close
+    expect(c.completed).toBe(false); // Envoy ends the context once both sides have closed
     c.downstreamClose("remote");
     expect(c.completed).toBe(true);
     const marks = Array.from({ length: 10 }, (_, i) => slot(vm, i));
