@@ -3,6 +3,7 @@
 import { LOG_LEVELS, type LogLevelName } from "./abi.js";
 import { type BytesLike, toBytes } from "./bytes.js";
 import { CallRegistry, type GrpcCall, type GrpcStream, type HttpCall } from "./calls.js";
+import { FaultInjector, type FaultOptions } from "./faults.js";
 import { normalizeHeaders } from "./headers.js";
 import { type PairsInit } from "./pairs.js";
 import type { Plugin } from "./plugin.js";
@@ -26,6 +27,8 @@ export interface HostOptions {
   env?: Record<string, string>;
   /** Also print every filter log line to the console. */
   echoLogs?: boolean;
+  /** Fault injection (host/faults.ts): chosen or random host calls answer an error status. Default none. */
+  faults?: FaultOptions;
 }
 
 export interface LogEntry {
@@ -64,6 +67,8 @@ export class Host {
   readonly foreignFunctions = new Map<string, ForeignFunction>();
   /** @internal */
   readonly calls = new CallRegistry();
+  /** The fault injector in use, or null (the default: no faults). */
+  faults: FaultInjector | null;
   private readonly memoryLimitBytes: number;
   private readonly echoLogs: boolean;
   private busy = 0;
@@ -80,6 +85,13 @@ export class Host {
     this.memoryLimitBytes = opts.memoryLimitBytes ?? 256 * 1024 * 1024;
     this.echoLogs = opts.echoLogs ?? false;
     this.queues = new SharedQueues((t) => this.schedule(t));
+    this.faults = opts.faults ? new FaultInjector(opts.faults) : null;
+  }
+
+  /** Starts injecting faults (replacing any injector), or stops with null. Returns the injector. */
+  injectFaults(opts: FaultOptions | null): FaultInjector | null {
+    this.faults = opts ? new FaultInjector(opts) : null;
+    return this.faults;
   }
 
   /** Loads a module (bytes or a file path), links it, and runs _initialize (then main) or _start. */

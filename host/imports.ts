@@ -5,6 +5,7 @@ import { callImports } from "./env-calls.js";
 import { stateImports } from "./env-state.js";
 import { streamImports } from "./env-streams.js";
 import { RestrictedCallError } from "./errors.js";
+import { faultable } from "./faults.js";
 import type { Vm } from "./vm.js";
 import { wasiImports } from "./wasi.js";
 
@@ -17,13 +18,16 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
     const fn = all[name];
     if (!fn) throw new Error(`host bug: ${name} is not implemented`);
     // cpp-host traps ("restricted_callback") on anything but logging while _initialize runs.
-    env[name] =
+    env[name] = faultable(
+      vm,
+      name,
       name === "proxy_log"
         ? fn
         : (...args: never[]) => {
             if (vm.initializing) throw new RestrictedCallError(`env.${name}`);
             return fn(...args);
-          };
+          },
+    );
   }
   const wasi = wasiImports(vm);
   const imports: WebAssembly.Imports = { env };
