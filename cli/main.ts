@@ -2,11 +2,13 @@
 // file. Returns the exit code instead of exiting, so tests can call it in-process.
 import { check } from "./check.js";
 import { processIo, type Io } from "./io.js";
+import { serve } from "./serve.js";
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   check: { run: check, summary: "check .wasm modules against Proxy-Wasm ABI v0.2.1" },
+  serve: { run: serve, summary: "run a filter in a local development proxy in front of an upstream" },
 };
 
 function usage(): string {

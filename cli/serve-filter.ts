@@ -1,0 +1,227 @@
+// The filter side of `serve`: one emulated proxy (Host) with the filter's VM and plugin, a
+// fresh VM after a trap (a trapped VM is unusable, as in Envoy), the clock kept on real time
+// (ticks fire from it), filter logs printed with their level, and the filter's HTTP calls sent
+// to the URLs given for their clusters.
+import http from "node:http";
+import { Host, type Plugin, type Vm, WasmTrapError } from "../host/index.js";
+import type { Io } from "./io.js";
+import type { ServeOptions } from "./serve-args.js";
+
+/** The filter could not be loaded or configured. */
+export class FilterStartError extends Error {}
+
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"]);
+
+export function stamp(): string {
+  return new Date().toISOString().slice(11, 23);
+}
+
+export class FilterRuntime {
+  readonly host: Host;
+  vm!: Vm;
+  plugin!: Plugin;
+  /** Called after anything that ran filter code out of band (call answers, ticks), so held streams move. */
+  onActivity: () => void = () => {};
+  /** Called when the VM trapped: every stream on it must be failed. */
+  onTrap: (vm: Vm, error: Error) => void = () => {};
+  private reloading: Promise<void> | null = null;
+  private readonly dispatched = new Set<number>();
+  private readonly inflight = new Set<http.ClientRequest>();
+  private ticker: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly opts: ServeOptions,
+    private readonly io: Io,
+  ) {
+    this.host = new Host({
+      now: BigInt(Date.now()) * 1_000_000n,
+      logLevel: opts.logLevel,
+      clusters: [...opts.clusters.keys()],
+    });
+  }
+
+  static async start(opts: ServeOptions, io: Io): Promise<FilterRuntime> {
+    const rt = new FilterRuntime(opts, io);
+    await rt.load();
+    rt.ticker = setInterval(() => rt.tick(), 10);
+    return rt;
+  }
+
+  /** Loads a VM and starts the plugin; FilterStartError with the reason when it cannot. */
+  private async load(): Promise<void> {
+    let vm: Vm;
+    try {
+      vm = await this.host.loadVm(this.opts.wasm, { vmId: this.opts.vmId, vmConfiguration: this.opts.vmConfiguration });
+    } catch (e) {
+      this.flushLogs();
+      throw new FilterStartError(`${this.opts.file}: the filter failed to load: ${oneLine(e)}`);
+    }
+    let plugin: Plugin;
+    try {
+      plugin = vm.startPlugin({ rootId: this.opts.rootId, configuration: this.opts.configuration });
+    } catch (e) {
+      this.flushLogs();
+      throw new FilterStartError(`${this.opts.file}: the filter trapped while starting: ${oneLine(e)}`);
+    }
+    this.flushLogs();
+    if (!plugin.configured) {
+      const which = plugin.vmStarted ? "proxy_on_configure" : "proxy_on_vm_start";
+      throw new FilterStartError(`${this.opts.file}: the filter failed to start: ${which} returned false (see its log above)`);
+    }
+    this.vm = vm;
+    this.plugin = plugin;
+  }
+
+  /** The plugin to use for a new stream: waits for a fresh VM when the last one trapped. */
+  async ready(): Promise<Plugin> {
+    if (this.vm.failure && !this.reloading) {
+      this.reloading = this.load()
+        .then(() => this.io.out(`${stamp()} [serve] loaded a fresh VM\n`))
+        .catch((e) => this.io.err(`${stamp()} [serve] could not load a fresh VM: ${(e as Error).message}\n`))
+        .finally(() => (this.reloading = null));
+    }
+    if (this.reloading) await this.reloading;
+    if (this.vm.failure) throw new Error("the filter's VM failed and could not be reloaded");
+    return this.plugin;
+  }
+
+  /**
+   * Runs filter code; afterwards prints its logs and sends its new HTTP calls. A trap is
+   * reported (onTrap) and rethrown; the caller fails its own stream.
+   */
+  run<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      const vm = this.vm;
+      if (vm.failure || e instanceof WasmTrapError) {
+        this.flushLogs();
+        this.io.err(`${stamp()} [serve] the filter trapped: ${oneLine(e)}; its requests get 503 and a fresh VM serves the next ones\n`);
+        this.onTrap(vm, e as Error);
+      }
+      throw e;
+    } finally {
+      this.after();
+    }
+  }
+
+  private after(): void {
+    this.flushLogs();
+    if (!this.closed) this.dispatchCalls();
+  }
+
+  /** Prints the filter's log lines since the last flush, with their level. */
+  flushLogs(): void {
+    for (const l of this.host.logs) this.io.out(`${stamp()} [${l.level}] ${l.message}\n`);
+    this.host.clearLogs();
+  }
+
+  /** Keeps the emulator's clock on the real one; proxy_on_tick fires as periods elapse. */
+  syncClock(): void {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    if (now > this.host.now) this.host.advanceTime(Number(now - this.host.now) / 1e6);
+  }
+
+  private tick(): void {
+    if (this.closed || this.vm.failure) return;
+    try {
+      this.run(() => this.syncClock());
+    } catch {
+      // reported by run()
+    }
+    this.onActivity();
+  }
+
+  private dispatchCalls(): void {
+    for (const call of this.host.httpCalls) {
+      if (this.dispatched.has(call.token)) continue;
+      this.dispatched.add(call.token);
+      this.sendCall(call.token, call.upstream, call.headers, call.body, call.trailers, call.timeoutMs);
+    }
+    for (const call of this.host.grpcCalls) {
+      if (this.dispatched.has(call.token)) continue;
+      this.dispatched.add(call.token);
+      this.io.err(`${stamp()} [serve] gRPC call to ${call.upstream} (${call.service}/${call.method}) failed: serve does not make gRPC calls\n`);
+      setImmediate(() => this.answer(call.token, () => this.host.failGrpcCall(call.token, 14, "serve does not make gRPC calls")));
+    }
+  }
+
+  private sendCall(token: number, cluster: string, headers: [string, string][], body: Uint8Array, trailers: [string, string][], timeoutMs: number): void {
+    const target = this.opts.clusters.get(cluster)!;
+    const get = (name: string) => headers.find(([k]) => k === name)?.[1];
+    const method = get(":method") ?? "GET";
+    const path = get(":path") ?? "/";
+    const out: [string, string][] = [["host", get(":authority") ?? target.host]];
+    for (const [k, v] of headers) if (!k.startsWith(":") && !HOP_BY_HOP.has(k) && k !== "host") out.push([k, v]);
+    if (body.length > 0 && !out.some(([k]) => k === "content-length")) out.push(["content-length", String(body.length)]);
+    const started = Date.now();
+    let settled = false;
+    const settle = (what: string, fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      this.inflight.delete(req);
+      this.io.out(`${stamp()} [serve] http call ${cluster} ${method} ${path} → ${what} (${Date.now() - started} ms)\n`);
+      this.answer(token, fn);
+    };
+    const req = http.request({
+      hostname: target.hostname,
+      port: target.port || 80,
+      method,
+      path: joinPath(target.pathname, path),
+      headers: out.flat(),
+      setHost: false,
+    });
+    this.inflight.add(req);
+    const timer = setTimeout(() => {
+      settle("timeout", () => this.host.failHttpCall(token));
+      req.destroy();
+    }, timeoutMs > 0 ? timeoutMs : 1000);
+    req.on("error", (e) => settle(`failed (${(e as NodeJS.ErrnoException).code ?? e.message})`, () => this.host.failHttpCall(token)));
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", (e) => settle(`failed (${e.message})`, () => this.host.failHttpCall(token)));
+      res.on("end", () => {
+        const h: [string, string][] = [[":status", String(res.statusCode ?? 200)]];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) h.push([res.rawHeaders[i].toLowerCase(), res.rawHeaders[i + 1]]);
+        const t: [string, string][] = [];
+        for (let i = 0; i < res.rawTrailers.length; i += 2) t.push([res.rawTrailers[i].toLowerCase(), res.rawTrailers[i + 1]]);
+        settle(String(res.statusCode), () => this.host.respondHttpCall(token, { headers: h, body: Buffer.concat(chunks), trailers: t }));
+      });
+    });
+    if (trailers.length > 0) req.addTrailers(trailers);
+    req.end(Buffer.from(body));
+  }
+
+  /** Delivers a call result to the filter, then lets held streams move. */
+  private answer(token: number, deliver: () => void): void {
+    this.dispatched.delete(token);
+    if (this.closed) return;
+    try {
+      this.run(deliver);
+    } catch {
+      // a trap is reported by run(); a call whose VM is gone has nothing to deliver to
+    }
+    this.onActivity();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.ticker) clearInterval(this.ticker);
+    for (const req of this.inflight) req.destroy();
+    this.inflight.clear();
+  }
+}
+
+function joinPath(base: string, path: string): string {
+  if (base === "" || base === "/") return path;
+  return base.replace(/\/$/, "") + (path.startsWith("/") ? path : `/${path}`);
+}
+
+/** An error as one line (the emulator's messages can span lines, e.g. missing imports). */
+export function oneLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split("\n").map((s) => s.trim()).filter(Boolean).join("; ");
+}
