@@ -27,6 +27,12 @@ export interface HostOptions {
   env?: Record<string, string>;
   /** Also print every filter log line to the console. */
   echoLogs?: boolean;
+  /**
+   * Bound on loop iterations and function calls in one callback (host/loop-limit.ts): a filter
+   * that loops forever fails with LoopLimitError instead of hanging the test. Instruments the
+   * module, so it is off by default.
+   */
+  loopLimit?: number;
   /** Fault injection (host/faults.ts): chosen or random host calls answer an error status. Default none. */
   faults?: FaultOptions;
 }
@@ -55,6 +61,7 @@ export class Host {
   readonly startNs: bigint;
   logLevel: number;
   readonly record: boolean;
+  readonly loopLimit: number | undefined;
   readonly clusters: string[] | undefined;
   readonly env: Record<string, string>;
   readonly logs: LogEntry[] = [];
@@ -80,6 +87,7 @@ export class Host {
     this.logLevel = typeof opts.logLevel === "string" ? LOG_LEVELS.indexOf(opts.logLevel) : (opts.logLevel ?? 0);
     if (this.logLevel < 0 || this.logLevel > 5) throw new Error(`unknown log level ${String(opts.logLevel)}`);
     this.record = opts.record ?? true;
+    this.loopLimit = opts.loopLimit;
     this.clusters = opts.clusters;
     this.env = opts.env ?? {};
     this.memoryLimitBytes = opts.memoryLimitBytes ?? 256 * 1024 * 1024;

@@ -6,6 +6,7 @@ import { stateImports } from "./env-state.js";
 import { streamImports } from "./env-streams.js";
 import { RestrictedCallError } from "./errors.js";
 import { faultable } from "./faults.js";
+import { LOOP_IMPORT } from "./loop-limit.js";
 import type { Vm } from "./vm.js";
 import { wasiImports } from "./wasi.js";
 
@@ -29,6 +30,8 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
           },
     );
   }
+  const budget = vm.loopBudget;
+  if (budget) env[LOOP_IMPORT] = () => budget.tick();
   const wasi = wasiImports(vm);
   const imports: WebAssembly.Imports = { env };
   for (const mod of WASI_MODULES) imports[mod] = wasi;

@@ -17,6 +17,7 @@ export { encodeProperty } from "./properties.js";
 export type { Pair, PairsInit } from "./pairs.js";
 export { encodePairs, decodePairs } from "./pairs.js";
 export { WasmTrapError, RestrictedCallError } from "./errors.js";
+export { LoopLimitError } from "./loop-limit.js";
 export { FaultInjector, DEFAULT_FAULT_STATUSES } from "./faults.js";
 export type { FaultOptions, FaultRecord, CallFate } from "./faults.js";
 export { Action, Status, BufferType, MapType, StreamType, PeerType, MetricType, LOG_LEVELS } from "./abi.js";

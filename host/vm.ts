@@ -7,6 +7,7 @@ import type { Context } from "./context.js";
 import { WasmTrapError } from "./errors.js";
 import type { Host } from "./host.js";
 import { buildImports } from "./imports.js";
+import { instrumentLoops, LoopBudget } from "./loop-limit.js";
 import { WasmMemory } from "./memory.js";
 import { Plugin, type PluginOptions } from "./plugin.js";
 import { capMemory, readImports } from "./wasm-binary.js";
@@ -55,6 +56,8 @@ export class Vm {
   effective: Context | null = null;
   /** True while _initialize/_start/main run: only proxy_log and WASI are allowed then. */
   initializing = false;
+  /** Set when the host bounds callbacks (HostOptions.loopLimit). */
+  loopBudget: LoopBudget | null = null;
   /** Set once a callback trapped; Envoy stops calling a failed VM. */
   failure: Error | null = null;
   /** Last CRITICAL / ERROR line logged in the running callback (the abort message on a trap). */
@@ -74,8 +77,10 @@ export class Vm {
       typeof source === "string" ? new Uint8Array(await readFile(source)) : source instanceof Uint8Array ? source : new Uint8Array(source);
     checkImports(bytes);
     bytes = capMemory(bytes, maxPages);
+    if (host.loopLimit !== undefined) bytes = instrumentLoops(bytes);
     const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     const vm = new Vm(host, opts);
+    if (host.loopLimit !== undefined) vm.loopBudget = new LoopBudget(host.loopLimit);
     const instance = await WebAssembly.instantiate(module, buildImports(vm));
     vm.attach(instance);
     vm.initialize();
@@ -107,6 +112,7 @@ export class Vm {
           ? [["_start", []]]
           : [];
     this.initializing = true;
+    this.loopBudget?.reset();
     try {
       for (const [name, args] of steps) {
         try {
@@ -159,6 +165,7 @@ export class Vm {
     const fn = this.moduleExports[name];
     if (typeof fn !== "function") return undefined;
     const saved = [this.current, this.effective, this.callCritical, this.callError] as const;
+    if (!saved[0]) this.loopBudget?.reset(); // a new callback from the host, not a nested one
     this.current = ctx;
     this.effective = null;
     this.callCritical = this.callError = undefined;
