@@ -2,12 +2,14 @@
 // file. Returns the exit code instead of exiting, so tests can call it in-process.
 import { check } from "./check.js";
 import { processIo, type Io } from "./io.js";
+import { packageImage } from "./package-image.js";
 import { serve } from "./serve.js";
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   check: { run: check, summary: "check .wasm modules against Proxy-Wasm ABI v0.2.1" },
+  package: { run: packageImage, summary: "write the filter as an OCI image tarball (Istio WasmPlugin compat format)" },
   serve: { run: serve, summary: "run a filter in a local development proxy in front of an upstream" },
 };
 
