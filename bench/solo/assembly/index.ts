@@ -1,6 +1,10 @@
 // The add-header benchmark filter for @solo-io/proxy-runtime: reads :path, adds one
 // request header and one response header (the same host calls as test/filters/add-header.ts).
 export * from "../node_modules/@solo-io/proxy-runtime/assembly/proxy";
+// @solo-io/proxy-runtime 0.1.8 advertises ABI v0.2.0 only (proxy_abi_version_0_2_0), which Envoy
+// still accepts; the emulator wants the v0.2.1 marker. The callbacks and imports used here are
+// the same in both versions, so the filter exports the v0.2.1 marker as well.
+export function proxy_abi_version_0_2_1(): void {}
 import {
   RootContext, Context, registerRootContext, FilterHeadersStatusValues, stream_context,
 } from "../node_modules/@solo-io/proxy-runtime/assembly/index";
