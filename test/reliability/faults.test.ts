@@ -2,7 +2,7 @@
 // with each error status, then random shares of all calls fail while HTTP/gRPC calls fail or
 // time out. The filter must not trap, must end each stream with an outcome (forwarded, local
 // response, or waiting on a call), and the SDK must log every non-ordinary status it got.
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { Status } from "../../host/index.js";
 // @ts-expect-error plain JS module shared with soak.mjs
 import * as driver from "./driver.mjs";
@@ -11,7 +11,8 @@ const STREAMS_PER_CALL = 40;
 const RANDOM_STREAMS = 1500;
 const STATUSES = [Status.NOT_FOUND, Status.BAD_ARGUMENT, Status.INTERNAL_FAILURE, Status.UNIMPLEMENTED];
 const examples = driver.listExamples();
-export const totals = { faults: 0, streams: 0 };
+const totals = { faults: 0, streams: 0 };
+afterAll(() => console.log(`faults: ${totals.streams} streams through ${examples.length} examples, ${totals.faults} faults injected, 0 traps`));
 
 function expectClean(name: string, stats: any, allowStuck: boolean) {
   expect(stats.traps, `${name}: ${stats.problems.join("\n")}`).toBe(0);
