@@ -59,7 +59,9 @@ export class Proxy {
     private readonly opts: ServeOptions,
     private readonly io: Io,
   ) {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((e) => this.io.err(`${stamp()} [serve] internal error: ${oneLine(e)}\n`));
+    });
     rt.onActivity = () => this.pumpAll();
     rt.onTrap = (vm) => this.failVm(vm);
   }
@@ -150,8 +152,16 @@ export class Proxy {
     return !ex.done;
   }
 
-  /** Writes whatever the filter let through since the last call. */
+  /** Writes whatever the filter let through since the last call; a failure of ours fails only this exchange. */
   private pump(ex: Exchange): void {
+    try {
+      this.move(ex);
+    } catch (e) {
+      if (!ex.done) this.failLocal(ex, 500, `internal error: ${oneLine(e)}`);
+    }
+  }
+
+  private move(ex: Exchange): void {
     const s = ex.stream;
     if (ex.done || !s) return;
     if (s.localResponse && !ex.headWritten) return this.sendLocal(ex);
