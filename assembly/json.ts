@@ -1,3 +1,5 @@
+import { parseJsonNumber } from "./json-number";
+
 // A small JSON reader for plugin and VM configuration (Istio passes `pluginConfig` as JSON).
 // It parses UTF-8 bytes straight from the host buffer, never traps on bad input, and reports
 // what is wrong and at which byte. Values are read with typed getters that return null (or a
@@ -208,7 +210,14 @@ class JsonParser {
   number(): JsonValue | null {
     const begin = this.at;
     if (this.peek() == 0x2d) this.at++;
-    if (!this.digits()) return this.fail("invalid number");
+    // JSON allows no leading zero: "0" alone, or a non-zero digit first.
+    if (this.peek() == 0x30) {
+      this.at++;
+      const next = this.peek();
+      if (next >= 0x30 && next <= 0x39) return this.fail("invalid number: leading zero");
+    } else if (!this.digits()) {
+      return this.fail("invalid number");
+    }
     if (this.peek() == 0x2e) { this.at++; if (!this.digits()) return this.fail("invalid number: digits expected after '.'"); }
     const e = this.peek();
     if (e == 0x65 || e == 0x45) {
@@ -217,7 +226,7 @@ class JsonParser {
       if (sign == 0x2b || sign == 0x2d) this.at++;
       if (!this.digits()) return this.fail("invalid number: digits expected in exponent");
     }
-    return JsonValue.number(parseFloat(String.UTF8.decodeUnsafe(begin, this.at - begin)));
+    return JsonValue.number(parseJsonNumber(begin, this.at));
   }
 
   digits(): bool {
