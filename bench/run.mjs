@@ -3,6 +3,7 @@
 // http-headers example grows.
 //   node bench/run.mjs [--quick] [--out FILE]
 // --quick: a few iterations of everything (the smoke test); numbers meaningless.
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { prepare } from "./prepare.mjs";
@@ -18,6 +19,13 @@ const settings = quick
   ? { rounds: 3, warmupMs: 5, batchMs: 3, coldRounds: 1, memory: { first: 100, total: 1_000 }, profileSeconds: 0.3, countIterations: 5 }
   : { rounds: 25, warmupMs: 300, batchMs: 100, coldRounds: 15, memory: { first: 1_000, total: 1_000_000 }, profileSeconds: 3, countIterations: 200 };
 
+const loadAtStart = os.loadavg()[0];
+/** The commit measured, and the SDK/emulator files that differed from it when the run started. */
+const git = (...a) => execFileSync("git", a, { cwd: at("."), encoding: "utf8" });
+const revision = {
+  commit: git("rev-parse", "--short", "HEAD").trim(),
+  dirty: git("status", "--porcelain", "--", "assembly", "host", "asconfig.json").split("\n").filter(Boolean).map((l) => l.slice(3)),
+};
 const exampleFailures = await prepare({ log });
 
 // Loaded after prepare: they import the emulator from dist/.
@@ -69,7 +77,10 @@ const env = {
   cores: os.cpus().length,
   memoryGiB: os.totalmem() / 1024 ** 3,
   platform: `${os.platform()} ${os.arch()}`,
+  /** 1-minute load average at the start and at the end of the run: other work on the machine. */
+  load: [loadAtStart, os.loadavg()[0]],
   node: process.versions.node,
+  revision,
   asc: version("."),
   ascSolo: version("bench/solo"),
 };

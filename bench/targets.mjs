@@ -16,14 +16,15 @@ export function evaluateTargets({ timings, coldStart, sizes, memory }) {
   }
   const workloads = [...Object.entries(timings).map(([id, t]) => ({ id, t })), { id: "cold start", t: coldStart }];
   for (const sdk of OTHER_SDKS) {
-    const speedups = workloads.map(({ id, t }) => ({ id, x: t[sdk.id].median / t.ours.median }));
+    // bound: the speed-up a zero-cost SDK (the floor) would have over this SDK in this host.
+    const speedups = workloads.map(({ id, t }) => ({ id, x: t[sdk.id].median / t.ours.median, bound: t[sdk.id].median / t.floor.median }));
     const worst = speedups.reduce((a, b) => (b.x < a.x ? b : a));
     const missed = speedups.filter((s) => s.x < 2);
     targets.push({
       what: `at least 2× faster than ${sdk.label} on every workload`,
       measured: speedups.map((s) => `${s.id} ${s.x.toFixed(2)}×`).join(", "),
       pass: missed.length === 0,
-      miss: missed.length ? `missed on ${missed.map((s) => `${s.id} (${s.x.toFixed(2)}×, needs ${(2 / s.x).toFixed(2)}× more)`).join(", ")}; worst ${worst.id}` : "",
+      miss: missed.length ? `missed on ${missed.map((s) => `${s.id} (${s.x.toFixed(2)}×; the floor itself is ${s.bound.toFixed(2)}×${s.bound < 2 ? ": out of reach in this host" : ""})`).join(", ")}; worst ${worst.id}` : "",
     });
   }
   const hello = sizes.examples.find((e) => e.name === "hello-world")?.bytes ?? NaN;
