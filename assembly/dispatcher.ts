@@ -8,19 +8,18 @@ import { HttpContext } from "./context/http";
 import { PluginContext } from "./context/plugin";
 import { TcpContext } from "./context/tcp";
 import { VMContext } from "./context/vm";
-import { getPluginRootId } from "./properties";
 import { liveContexts as contexts } from "./runtime/live-contexts";
-import { collectIfDue } from "./runtime/collector";
+import { collectIfDue, collectIfGrown } from "./runtime/collector";
 import { setCurrentContext } from "./runtime/current-context";
 import { logRaw } from "./runtime/log-raw";
-import { callerOf, forgetCall, forgetCallsOf, isUnaryGrpcCall } from "./runtime/pending-calls";
+import { callerOf, forgetCall, forgetCallsOf, messageEndsCall } from "./runtime/pending-calls";
 import { Action, LogLevel, PeerType } from "./types";
 
 // --- Registration (called from a filter's top-level code, during _initialize)
 
 let vm = new VMContext();
 let defaultPlugin: ((contextId: u32) => PluginContext) | null = null;
-// Set only by registerPluginForRootId, so filters with one plugin carry no root-id code.
+// Set only by registerPluginForRootId (root-ids.ts), so filters with one plugin carry no root-id code.
 let pluginForRootId: ((contextId: u32) => PluginContext | null) | null = null;
 
 /** Replaces the default VM context (only needed to handle the VM configuration). */
@@ -36,28 +35,9 @@ export function registerPlugin(factory: (contextId: u32) => PluginContext): void
   defaultPlugin = factory;
 }
 
-/** Factories by root id; created by the first registerPluginForRootId call. */
-class RootIdRegistry {
-  rootIds: string[] = [];
-  factories: Array<(contextId: u32) => PluginContext> = [];
-}
-let registry: RootIdRegistry | null = null;
-
-/**
- * Registers a factory for the plugins whose root id is `rootId`, for a module that serves
- * several plugins (e.g. a producer and a consumer of a queue). Other root ids go to the
- * `registerPlugin` factory, if any.
- */
-export function registerPluginForRootId(rootId: string, factory: (contextId: u32) => PluginContext): void {
-  if (registry === null) registry = new RootIdRegistry();
-  const known = <RootIdRegistry>registry;
-  known.rootIds.push(rootId);
-  known.factories.push(factory);
-  pluginForRootId = (contextId: u32): PluginContext | null => {
-    const known = <RootIdRegistry>registry;
-    const index = known.rootIds.indexOf(getPluginRootId());
-    return index < 0 ? null : known.factories[index](contextId);
-  };
+/** Installs the chooser that `registerPluginForRootId` (root-ids.ts) builds. */
+export function setPluginChooser(chooser: (contextId: u32) => PluginContext | null): void {
+  pluginForRootId = chooser;
 }
 
 // --- Live contexts
@@ -78,7 +58,7 @@ function unknownContext(callback: string, contextId: u32): void {
 function findAny(contextId: u32): Context | null {
   const context = contexts.get(contextId);
   setCurrentContext(context);
-  return context;
+  return changetype<Context | null>(context);
 }
 
 function findHttp(contextId: u32): HttpContext | null {
@@ -192,49 +172,67 @@ export function onDelete(contextId: u32): void {
 export function onRequestHeaders(contextId: u32, numHeaders: u32, endOfStream: bool): Action {
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
-  return http.onRequestHeaders(numHeaders, endOfStream);
+  const action = http.onRequestHeaders(numHeaders, endOfStream);
+  collectIfGrown();
+  return action;
 }
 
 export function onRequestBody(contextId: u32, bodySize: usize, endOfStream: bool): Action {
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
-  return http.onRequestBody(bodySize, endOfStream);
+  const action = http.onRequestBody(bodySize, endOfStream);
+  collectIfGrown();
+  return action;
 }
 
 export function onRequestTrailers(contextId: u32, numTrailers: u32): Action {
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
-  return http.onRequestTrailers(numTrailers);
+  const action = http.onRequestTrailers(numTrailers);
+  collectIfGrown();
+  return action;
 }
 
 export function onResponseHeaders(contextId: u32, numHeaders: u32, endOfStream: bool): Action {
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
-  return http.onResponseHeaders(numHeaders, endOfStream);
+  const action = http.onResponseHeaders(numHeaders, endOfStream);
+  collectIfGrown();
+  return action;
 }
 
 export function onResponseBody(contextId: u32, bodySize: usize, endOfStream: bool): Action {
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
-  return http.onResponseBody(bodySize, endOfStream);
+  const action = http.onResponseBody(bodySize, endOfStream);
+  collectIfGrown();
+  return action;
 }
 
 export function onResponseTrailers(contextId: u32, numTrailers: u32): Action {
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
-  return http.onResponseTrailers(numTrailers);
+  const action = http.onResponseTrailers(numTrailers);
+  collectIfGrown();
+  return action;
 }
 
 // --- TCP streams
 
 export function onNewConnection(contextId: u32): Action {
   const tcp = findTcp(contextId);
-  return tcp === null ? Action.Continue : tcp.onNewConnection();
+  if (tcp === null) return Action.Continue;
+  const action = tcp.onNewConnection();
+  collectIfGrown();
+  return action;
 }
 
 export function onDownstreamData(contextId: u32, dataSize: usize, endOfStream: bool): Action {
   const tcp = findTcp(contextId);
-  return tcp === null ? Action.Continue : tcp.onDownstreamData(dataSize, endOfStream);
+  if (tcp === null) return Action.Continue;
+  const action = tcp.onDownstreamData(dataSize, endOfStream);
+  collectIfGrown();
+  return action;
 }
 
 export function onDownstreamClose(contextId: u32, peer: PeerType): void {
@@ -244,7 +242,10 @@ export function onDownstreamClose(contextId: u32, peer: PeerType): void {
 
 export function onUpstreamData(contextId: u32, dataSize: usize, endOfStream: bool): Action {
   const tcp = findTcp(contextId);
-  return tcp === null ? Action.Continue : tcp.onUpstreamData(dataSize, endOfStream);
+  if (tcp === null) return Action.Continue;
+  const action = tcp.onUpstreamData(dataSize, endOfStream);
+  collectIfGrown();
+  return action;
 }
 
 export function onUpstreamClose(contextId: u32, peer: PeerType): void {
@@ -276,7 +277,7 @@ export function onForeignFunction(contextId: u32, functionId: u32, argumentsSize
 
 /** The context that made call `token`, made effective; null (answer dropped) when it is gone. */
 function callerFor(token: u32, finished: bool): Context | null {
-  const caller = callerOf(token);
+  const caller = changetype<Context | null>(callerOf(token));
   if (finished) forgetCall(token);
   if (caller === null) {
     logRaw(<u32>LogLevel.Debug, "answer to call " + formatU32(token) + " dropped: its context is gone");
@@ -300,7 +301,7 @@ export function onGrpcReceiveInitialMetadata(contextId: u32, token: u32, numHead
 }
 
 export function onGrpcReceive(contextId: u32, token: u32, messageSize: usize): void {
-  const caller = callerFor(token, isUnaryGrpcCall(token));
+  const caller = callerFor(token, messageEndsCall(token));
   if (caller !== null) caller.onGrpcReceive(token, messageSize);
 }
 

@@ -9,8 +9,20 @@ import { currentContext } from "./runtime/current-context";
 import { checkHostStatus } from "./runtime/host-error";
 import { bufferPtr, bufferSize, RESULT_PTR } from "./runtime/memory";
 import { encodePairs, HeaderPair } from "./runtime/pairs";
-import { forgetCall, rememberCall, rememberUnaryGrpcCall } from "./runtime/pending-calls";
+import { IdTable } from "./runtime/id-table";
+import { forgetCall, rememberCall, setUnaryMarkHook } from "./runtime/pending-calls";
 import { Status } from "./types";
+
+// Tokens of unary calls in flight: their message ends them (pending-calls asks through the hook).
+// The value is only a mark; the caller is kept in pending-calls.
+class UnaryMark {}
+@lazy const unaryCalls = new IdTable();
+@lazy const UNARY = new UnaryMark();
+
+function markUnary(token: u32): void {
+  unaryCalls.set(token, UNARY);
+  setUnaryMarkHook((token: u32): bool => unaryCalls.delete(token));
+}
 
 /** Calls `service`/`method` on `upstream` with one serialized protobuf `message`. */
 export function dispatchGrpcCall(
@@ -36,7 +48,10 @@ export function dispatchGrpcCall(
   ));
   const token = load<u32>(RESULT_PTR);
   const caller = currentContext();
-  if (status == Status.Ok && caller !== null) rememberUnaryGrpcCall(token, caller);
+  if (status == Status.Ok && caller !== null) {
+    rememberCall(token, caller);
+    markUnary(token);
+  }
   return new CallResult(status, token);
 }
 

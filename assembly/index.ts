@@ -10,7 +10,8 @@ export { VMContext } from "./context/vm";
 export { PluginContext } from "./context/plugin";
 export { HttpContext } from "./context/http";
 export { TcpContext } from "./context/tcp";
-export { registerPlugin, registerPluginForRootId, setVMContext } from "./dispatcher";
+export { registerPlugin, setVMContext } from "./dispatcher";
+export { registerPluginForRootId } from "./root-ids";
 export { setEffectiveContext, pluginDone } from "./lifecycle";
 
 // Headers, bodies, stream control
@@ -48,6 +49,7 @@ export {
 export { log, logTrace, logDebug, logInfo, logWarn, logError, logCritical, getLogLevel } from "./log";
 export { callForeignFunction, ForeignCallResult } from "./foreign-function";
 export { JsonValue, JsonKind, JsonResult, parseJson, parseJsonString } from "./json";
+export { joinStrings, asciiLowerCase } from "./text";
 export {
   getPluginConfiguration, getVmConfiguration, getPluginConfigurationJson, getVmConfigurationJson,
 } from "./configuration";

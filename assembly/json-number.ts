@@ -4,8 +4,8 @@
 // fast path (few digits, small exponent: one exact multiplication or division); the rest are
 // computed exactly with small big-integer arithmetic.
 
-/** 10^0 ... 10^22: every one exact as a double. */
-const POWERS_OF_TEN: StaticArray<f64> = [
+/** 10^0 ... 10^22: every one exact as a double. (`@lazy`: only in filters that read JSON.) */
+@lazy const POWERS_OF_TEN: StaticArray<f64> = [
   1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];

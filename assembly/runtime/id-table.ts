@@ -1,15 +1,16 @@
-// Live contexts by id: a small open-addressing hash table. AssemblyScript's Map would do, but
-// it costs about a kilobyte in every filter; this needs a fraction of that, and ids are dense.
-import { Context } from "../context/context";
+// Objects by 32-bit id (live contexts by context id, calls by token): a small open-addressing
+// hash table. AssemblyScript's Map would do, but it costs about a kilobyte in every filter; this
+// needs a fraction of that. Values are plain `Object`s so this layer knows nothing of contexts.
 
-const EMPTY: u32 = 0; // the ABI never uses context id 0
+const EMPTY: u32 = 0; // marks a free slot; an entry for id 0 (a host may use it as a call token) lives apart
 
-export class ContextTable {
+export class IdTable {
   private ids: StaticArray<u32> = new StaticArray<u32>(16);
-  private values: StaticArray<Context | null> = new StaticArray<Context | null>(16);
+  private values: StaticArray<Object | null> = new StaticArray<Object | null>(16);
   private count: i32 = 0;
+  private zero: Object | null = null;
 
-  get size(): i32 { return this.count; }
+  get size(): i32 { return this.count + (this.zero === null ? 0 : 1); }
 
   /** The slot of `id`, or of the empty slot where it would go. */
   private slot(id: u32): i32 {
@@ -22,11 +23,16 @@ export class ContextTable {
     }
   }
 
-  get(id: u32): Context | null {
+  get(id: u32): Object | null {
+    if (id == EMPTY) return this.zero;
     return unchecked(this.values[this.slot(id)]);
   }
 
-  set(id: u32, value: Context): void {
+  set(id: u32, value: Object): void {
+    if (id == EMPTY) {
+      this.zero = value;
+      return;
+    }
     if ((this.count + 1) * 2 > this.ids.length) this.grow();
     const i = this.slot(id);
     if (unchecked(this.ids[i]) == EMPTY) this.count++;
@@ -36,6 +42,11 @@ export class ContextTable {
 
   /** Removes `id`; false when it was not there. */
   delete(id: u32): bool {
+    if (id == EMPTY) {
+      const had = this.zero !== null;
+      this.zero = null;
+      return had;
+    }
     const mask = this.ids.length - 1;
     let i = this.slot(id);
     if (unchecked(this.ids[i]) == EMPTY) return false;
@@ -58,7 +69,8 @@ export class ContextTable {
   }
 
   /** Removes every entry whose value is `value`. */
-  deleteValue(value: Context): void {
+  deleteValue(value: Object): void {
+    if (this.zero === value) this.zero = null;
     for (let i = 0; i < this.ids.length; ) {
       // A deletion shifts later entries into slot i: look at it again before moving on.
       if (unchecked(this.values[i]) === value) this.delete(unchecked(this.ids[i]));
@@ -71,11 +83,11 @@ export class ContextTable {
     const oldValues = this.values;
     const capacity = oldIds.length << 1;
     this.ids = new StaticArray<u32>(capacity);
-    this.values = new StaticArray<Context | null>(capacity);
+    this.values = new StaticArray<Object | null>(capacity);
     this.count = 0;
     for (let i = 0; i < oldIds.length; i++) {
       const id = unchecked(oldIds[i]);
-      if (id != EMPTY) this.set(id, changetype<Context>(unchecked(oldValues[i])));
+      if (id != EMPTY) this.set(id, changetype<Object>(unchecked(oldValues[i])));
     }
   }
 }

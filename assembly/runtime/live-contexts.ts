@@ -1,5 +1,5 @@
 // The contexts the host has created and not yet deleted, by id. The dispatcher fills it;
 // setEffectiveContext reads it.
-import { ContextTable } from "./context-table";
+import { IdTable } from "./id-table";
 
-export const liveContexts = new ContextTable();
+export const liveContexts = new IdTable();

@@ -8,7 +8,7 @@ export * from "proxy-wasm-as/assembly/proxy";
 // `--component-log-level wasm:debug`; the filter then skips formatting them altogether).
 import {
   Action, HeaderPair, HttpContext, JsonValue, LogLevel, PluginContext, getLogLevel,
-  getPluginConfigurationJson, log, logError, registerPlugin, requestHeaders, responseHeaders,
+  asciiLowerCase, getPluginConfigurationJson, joinStrings, log, logError, registerPlugin, requestHeaders, responseHeaders,
 } from "proxy-wasm-as/assembly";
 
 class HeadersPlugin extends PluginContext {
@@ -40,7 +40,7 @@ class HeadersPlugin extends PluginContext {
       return false;
     }
     // Proxies hold header names in lower case (HTTP/2 requires it).
-    this.headerName = String.UTF8.encode(asciiLower(name));
+    this.headerName = String.UTF8.encode(asciiLowerCase(name));
     this.headerValue = String.UTF8.encode(value);
     return true;
   }
@@ -69,14 +69,17 @@ class HeadersStream extends HttpContext {
   }
 }
 
-/** One line per stream and direction: `request headers (#id): a=1, b=2`. */
+/**
+ * One line per stream and direction: `request headers (#id): a=1, b=2`. Built with the SDK's
+ * joinStrings, not `+=` per header or Array.join (both quadratic in a size-first build).
+ */
 function logHeaders(level: LogLevel, which: string, id: u32, pairs: HeaderPair[]): void {
-  let line = "http-headers: " + which + " headers (#" + id.toString() + "):";
+  const parts = new Array<string>(pairs.length);
   for (let i = 0; i < pairs.length; i++) {
     const pair = unchecked(pairs[i]);
-    line += (i == 0 ? " " : ", ") + pair.name + "=" + pair.value;
+    unchecked((parts[i] = pair.name + "=" + pair.value));
   }
-  log(level, line);
+  log(level, "http-headers: " + which + " headers (#" + id.toString() + "): " + joinStrings(parts, ", "));
 }
 
 /** `key` as a string, `fallback` when absent; null (after logging) when of another type. */
@@ -86,16 +89,6 @@ function stringKey(config: JsonValue, key: string, fallback: string): string | n
   const text = value.asString();
   if (text === null) logError("http-headers: \"" + key + "\" must be a string");
   return text;
-}
-
-/** ASCII lower case (header names are ASCII; String.toLowerCase would bring Unicode tables). */
-function asciiLower(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
-  }
-  return out;
 }
 
 registerPlugin((contextId: u32): PluginContext => new HeadersPlugin(contextId));

@@ -33,8 +33,11 @@ describe("tcp-stats", () => {
     expect(metric(host, "tcp_stats_downstream_bytes_total")).toBe(18n);
     expect(metric(host, "tcp_stats_upstream_bytes_total")).toBe(38n);
 
-    // The client hangs up: the connection ends.
+    // The client hangs up, then the proxy closes the upstream side: as in Envoy, the
+    // connection's context ends once both sides are closed.
     conn.downstreamClose("remote");
+    expect(conn.completed).toBe(false);
+    conn.upstreamClose("local");
     expect(conn.completed).toBe(true);
     expect(host.logsAt("info")).toContain(
       `tcp-stats: connection ${conn.id} from 10.0.0.12:53124 closed by downstream (peer): 18 bytes from downstream, 38 bytes from upstream`,
