@@ -96,7 +96,9 @@ export class HttpStream extends Context {
 
   /** Ends the stream as Envoy does: proxy_on_done, proxy_on_log (maps readable), proxy_on_delete. */
   complete(): void {
-    this.check("complete");
+    // A reset stream still ends in Envoy (done, log, delete): only a completed one cannot.
+    this.vm.assertUsable();
+    if (this.completed) throw new Error(`complete: stream ${this.id} is already complete`);
     this.vm.host.drive(() => {
       this.completed = true;
       this.vm.call("proxy_on_done", this, this.id);

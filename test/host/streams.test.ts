@@ -118,7 +118,7 @@ describe("bodies and pause/resume", () => {
     expect(s.responseHeader(":status")).toBe("403");
   });
 
-  it("proxy_close_stream resets the stream; feeding it afterwards is an error", async () => {
+  it("proxy_close_stream resets the stream; feeding it afterwards is an error, ending it is not", async () => {
     const { plugin } = await start(
       `(func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32) (drop (call $proxy_close_stream (i32.const 0))) (i32.const 0))`,
     );
@@ -126,6 +126,10 @@ describe("bodies and pause/resume", () => {
     s.requestHeaders(GET);
     expect(s.reset).toBe(true);
     expect(() => s.requestBody("x")).toThrow(/reset/);
+    // Envoy still runs done, log and delete for a reset stream.
+    s.complete();
+    expect(s.completed).toBe(true);
+    expect(plugin.vm.contexts.has(s.id)).toBe(false);
   });
 
   it("a body buffer outside its callback is NOT_FOUND; unknown stream type is BAD_ARGUMENT", async () => {
