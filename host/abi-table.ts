@@ -1,60 +1,66 @@
-// Every host function of ABI v0.2.1 with its wasm signature ("params:results", i = i32,
-// I = i64). The host links exactly these; test/host/abi-table.test.ts checks the list
-// against abi/v0.2.1.json.
+// The ABI table (abi/v0.2.1.json): the one list of every host function and callback of ABI
+// v0.2.1 with its wasm signature. The emulator links exactly its imports; the checker (cli/)
+// checks modules against it. It is found by walking up from this file, so the same code works
+// from the sources (tests) and from dist/ (the published package).
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-export const ENV_IMPORTS: Record<string, string> = {
-  proxy_done: ":i",
-  proxy_set_effective_context: "i:i",
-  proxy_log: "iii:i",
-  proxy_get_log_level: "i:i",
-  proxy_get_current_time_nanoseconds: "i:i",
-  proxy_set_tick_period_milliseconds: "i:i",
-  proxy_set_buffer_bytes: "iiiii:i",
-  proxy_get_buffer_bytes: "iiiii:i",
-  proxy_get_buffer_status: "iii:i",
-  proxy_get_header_map_size: "ii:i",
-  proxy_get_header_map_pairs: "iii:i",
-  proxy_set_header_map_pairs: "iii:i",
-  proxy_get_header_map_value: "iiiii:i",
-  proxy_add_header_map_value: "iiiii:i",
-  proxy_replace_header_map_value: "iiiii:i",
-  proxy_remove_header_map_value: "iii:i",
-  proxy_continue_stream: "i:i",
-  proxy_close_stream: "i:i",
-  proxy_get_status: "iii:i",
-  proxy_send_local_response: "iiiiiiii:i",
-  proxy_http_call: "iiiiiiiiii:i",
-  proxy_grpc_call: "iiiiiiiiiiii:i",
-  proxy_grpc_stream: "iiiiiiiii:i",
-  proxy_grpc_send: "iiii:i",
-  proxy_grpc_cancel: "i:i",
-  proxy_grpc_close: "i:i",
-  proxy_set_shared_data: "iiiii:i",
-  proxy_get_shared_data: "iiiii:i",
-  proxy_register_shared_queue: "iii:i",
-  proxy_resolve_shared_queue: "iiiii:i",
-  proxy_enqueue_shared_queue: "iii:i",
-  proxy_dequeue_shared_queue: "iii:i",
-  proxy_define_metric: "iiii:i",
-  proxy_record_metric: "iI:i",
-  proxy_increment_metric: "iI:i",
-  proxy_get_metric: "ii:i",
-  proxy_get_property: "iiii:i",
-  proxy_set_property: "iiii:i",
-  proxy_call_foreign_function: "iiiiii:i",
-};
+export interface AbiFunction {
+  role: "import" | "export";
+  module?: string; // imports only: "env" or "wasi_snapshot_preview1"
+  name: string;
+  params: string[];
+  results: string[];
+  section: string;
+  deprecated?: boolean;
+  note?: string;
+  sdk?: string; // the SDK helper or context method covering it
+}
 
-export const WASI_IMPORTS: Record<string, string> = {
-  fd_write: "iiii:i",
-  clock_time_get: "iIi:i",
-  random_get: "ii:i",
-  environ_sizes_get: "ii:i",
-  environ_get: "ii:i",
-  args_sizes_get: "ii:i",
-  args_get: "ii:i",
-  proc_exit: "i:",
-};
+export interface AbiTable {
+  abi: string;
+  source: string;
+  functions: AbiFunction[];
+  enums: Record<string, Record<string, number>>;
+}
 
+const RELATIVE = join("abi", "v0.2.1.json");
+
+export function abiTablePath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, RELATIVE);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find ${RELATIVE} above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+let cached: AbiTable | undefined;
+
+export function loadAbiTable(): AbiTable {
+  cached ??= JSON.parse(readFileSync(abiTablePath(), "utf8")) as AbiTable;
+  return cached;
+}
+
+/** A signature in short form, "params:results" with i = i32 and I = i64 (e.g. "iI:i"). */
+function shortSignature(f: AbiFunction): string {
+  const letter = (t: string) => (t === "i64" ? "I" : "i");
+  return `${f.params.map(letter).join("")}:${f.results.map(letter).join("")}`;
+}
+
+function importsOf(module: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of loadAbiTable().functions) if (f.role === "import" && f.module === module) out[f.name] = shortSignature(f);
+  return out;
+}
+
+/** Every `env` host function with its short signature. */
+export const ENV_IMPORTS: Record<string, string> = importsOf("env");
+/** Every WASI function the spec lists, with its short signature. */
+export const WASI_IMPORTS: Record<string, string> = importsOf("wasi_snapshot_preview1");
 /** Both WASI module names cpp-host registers. */
 export const WASI_MODULES = ["wasi_snapshot_preview1", "wasi_unstable"];
 
