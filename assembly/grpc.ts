@@ -24,6 +24,32 @@ function markUnary(token: u32): void {
   setUnaryMarkHook((token: u32): bool => unaryCalls.delete(token));
 }
 
+/** Where a call or stream goes, encoded once for the host. */
+class GrpcTarget {
+  upstream: ArrayBuffer;
+  service: ArrayBuffer;
+  method: ArrayBuffer;
+  metadata: ArrayBuffer;
+
+  constructor(upstream: string, service: string, method: string, metadata: HeaderPair[]) {
+    this.upstream = String.UTF8.encode(upstream);
+    this.service = String.UTF8.encode(service);
+    this.method = String.UTF8.encode(method);
+    this.metadata = encodePairs(metadata);
+  }
+}
+
+/** The token the host wrote, remembered for the calling context when the host said OK. */
+function started(status: u32, unary: bool): CallResult {
+  const token = load<u32>(RESULT_PTR);
+  const caller = currentContext();
+  if (status == Status.Ok && caller !== null) {
+    rememberCall(token, caller);
+    if (unary) markUnary(token);
+  }
+  return new CallResult(status, token);
+}
+
 /** Calls `service`/`method` on `upstream` with one serialized protobuf `message`. */
 export function dispatchGrpcCall(
   upstream: string,
@@ -33,26 +59,16 @@ export function dispatchGrpcCall(
   message: ArrayBuffer | null,
   timeoutMilliseconds: u32,
 ): CallResult {
-  const upstreamBytes = String.UTF8.encode(upstream);
-  const serviceBytes = String.UTF8.encode(service);
-  const methodBytes = String.UTF8.encode(method);
-  const metadataBytes = encodePairs(initialMetadata);
+  const target = new GrpcTarget(upstream, service, method, initialMetadata);
   store<u32>(RESULT_PTR, 0);
-  const status = checkHostStatus("dispatch gRPC call", proxy_grpc_call(
-    changetype<usize>(upstreamBytes), <usize>upstreamBytes.byteLength,
-    changetype<usize>(serviceBytes), <usize>serviceBytes.byteLength,
-    changetype<usize>(methodBytes), <usize>methodBytes.byteLength,
-    changetype<usize>(metadataBytes), <usize>metadataBytes.byteLength,
+  return started(checkHostStatus("dispatch gRPC call", proxy_grpc_call(
+    changetype<usize>(target.upstream), <usize>target.upstream.byteLength,
+    changetype<usize>(target.service), <usize>target.service.byteLength,
+    changetype<usize>(target.method), <usize>target.method.byteLength,
+    changetype<usize>(target.metadata), <usize>target.metadata.byteLength,
     bufferPtr(message), bufferSize(message),
     timeoutMilliseconds, RESULT_PTR,
-  ));
-  const token = load<u32>(RESULT_PTR);
-  const caller = currentContext();
-  if (status == Status.Ok && caller !== null) {
-    rememberCall(token, caller);
-    markUnary(token);
-  }
-  return new CallResult(status, token);
+  )), true);
 }
 
 /** Opens a bidirectional gRPC stream; send on it with `grpcSend`. */
@@ -62,22 +78,15 @@ export function openGrpcStream(
   method: string,
   initialMetadata: HeaderPair[],
 ): CallResult {
-  const upstreamBytes = String.UTF8.encode(upstream);
-  const serviceBytes = String.UTF8.encode(service);
-  const methodBytes = String.UTF8.encode(method);
-  const metadataBytes = encodePairs(initialMetadata);
+  const target = new GrpcTarget(upstream, service, method, initialMetadata);
   store<u32>(RESULT_PTR, 0);
-  const status = checkHostStatus("open gRPC stream", proxy_grpc_stream(
-    changetype<usize>(upstreamBytes), <usize>upstreamBytes.byteLength,
-    changetype<usize>(serviceBytes), <usize>serviceBytes.byteLength,
-    changetype<usize>(methodBytes), <usize>methodBytes.byteLength,
-    changetype<usize>(metadataBytes), <usize>metadataBytes.byteLength,
+  return started(checkHostStatus("open gRPC stream", proxy_grpc_stream(
+    changetype<usize>(target.upstream), <usize>target.upstream.byteLength,
+    changetype<usize>(target.service), <usize>target.service.byteLength,
+    changetype<usize>(target.method), <usize>target.method.byteLength,
+    changetype<usize>(target.metadata), <usize>target.metadata.byteLength,
     RESULT_PTR,
-  ));
-  const token = load<u32>(RESULT_PTR);
-  const caller = currentContext();
-  if (status == Status.Ok && caller !== null) rememberCall(token, caller);
-  return new CallResult(status, token);
+  )), false);
 }
 
 /** Sends a message on a gRPC stream; `endStream` half-closes it. */
