@@ -3,7 +3,7 @@
 import { loadAbiTable, type AbiFunction } from "../host/abi-table.js";
 import { groupCallbacks, type CallbackGroup } from "./callback-groups.js";
 import { adviseUnknownImport, WASI_MODULES } from "./import-advice.js";
-import { formatSignature, readWasm, type ExternKind, type FuncType, type WasmModule } from "./wasm-reader.js";
+import { formatSignature, readWasm, type ExternKind, type FuncType, type WasmModule } from "../host/wasm-reader.js";
 
 export type Severity = "error" | "warning";
 

@@ -10,7 +10,8 @@ import { buildImports } from "./imports.js";
 import { instrumentLoops, LoopBudget } from "./loop-limit.js";
 import { WasmMemory } from "./memory.js";
 import { Plugin, type PluginOptions } from "./plugin.js";
-import { capMemory, readImports } from "./wasm-binary.js";
+import { capMemory } from "./wasm-binary.js";
+import { readWasm } from "./wasm-reader.js";
 
 export interface LoadOptions {
   /** Envoy's vm_id: VMs with the same id share shared data and queues. Default "". */
@@ -24,10 +25,10 @@ export type ModuleSource = Uint8Array | ArrayBuffer | string;
 /** Checks the module's imports against the host's: every problem is listed in one error. */
 function checkImports(bytes: Uint8Array): void {
   const problems: string[] = [];
-  for (const imp of readImports(bytes)) {
+  for (const imp of readWasm(bytes).imports) {
     const sig = expectedSignature(imp.module, imp.name);
     const what = `${imp.module}.${imp.name}`;
-    if (!sig || imp.kind !== "function") {
+    if (!sig || imp.kind !== "func") {
       problems.push(`${what} (${imp.kind}) is not provided by the host`);
       continue;
     }

@@ -1,5 +1,5 @@
-// Just enough of the wasm binary format to check import signatures and cap the module's
-// memory (so a filter that allocates without end gets a failed memory.grow, not a dead Node).
+// Rewrites the module's memory limits, so a filter that allocates without end gets a failed
+// memory.grow, not a dead Node. (Reading a module is wasm-reader.ts's job.)
 
 interface Section {
   id: number;
@@ -26,12 +26,6 @@ class Reader {
       shift += 7;
     } while (byte & 0x80);
     return result;
-  }
-  name(): string {
-    const n = this.u32();
-    const s = new TextDecoder().decode(this.b.subarray(this.o, this.o + n));
-    this.o += n;
-    return s;
   }
   limits(): { flags: number; min: number; max?: number } {
     const flags = this.byte();
@@ -64,65 +58,6 @@ export function sections(bytes: Uint8Array): Section[] {
     const size = r.u32();
     out.push({ id, start, payloadStart: r.o, end: r.o + size });
     r.o += size;
-  }
-  return out;
-}
-
-const VALTYPES: Record<number, string> = { 0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64", 0x7b: "v128", 0x70: "funcref", 0x6f: "externref" };
-
-export interface FuncType {
-  params: string[];
-  results: string[];
-}
-
-export interface ImportEntry {
-  module: string;
-  name: string;
-  kind: "function" | "table" | "memory" | "global" | "tag";
-  type?: FuncType;
-}
-
-/** The imports with their function signatures. */
-export function readImports(bytes: Uint8Array): ImportEntry[] {
-  const secs = sections(bytes);
-  const types: FuncType[] = [];
-  const typeSec = secs.find((s) => s.id === 1);
-  if (typeSec) {
-    const r = new Reader(bytes, typeSec.payloadStart);
-    const n = r.u32();
-    for (let i = 0; i < n; i++) {
-      if (r.byte() !== 0x60) return []; // GC/rec types: let WebAssembly.Module report problems
-      const params = Array.from({ length: r.u32() }, () => VALTYPES[r.byte()] ?? "?");
-      const results = Array.from({ length: r.u32() }, () => VALTYPES[r.byte()] ?? "?");
-      types.push({ params, results });
-    }
-  }
-  const out: ImportEntry[] = [];
-  const impSec = secs.find((s) => s.id === 2);
-  if (!impSec) return out;
-  const r = new Reader(bytes, impSec.payloadStart);
-  const n = r.u32();
-  for (let i = 0; i < n; i++) {
-    const module = r.name();
-    const name = r.name();
-    const kind = r.byte();
-    if (kind === 0) out.push({ module, name, kind: "function", type: types[r.u32()] });
-    else if (kind === 1) {
-      r.byte();
-      r.limits();
-      out.push({ module, name, kind: "table" });
-    } else if (kind === 2) {
-      r.limits();
-      out.push({ module, name, kind: "memory" });
-    } else if (kind === 3) {
-      r.byte();
-      r.byte();
-      out.push({ module, name, kind: "global" });
-    } else {
-      r.byte();
-      r.u32();
-      out.push({ module, name, kind: "tag" });
-    }
   }
   return out;
 }
