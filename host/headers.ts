@@ -2,8 +2,11 @@
 // point, duplicates are kept, pseudo-headers (":x") stay ahead of regular ones.
 import { type Pair, type PairsInit, toPairList } from "./pairs.js";
 
+const UPPER = /[A-Z]/;
+
+/** ASCII lower case; most names already are, and are returned as they are (a hot path). */
 export function lower(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return UPPER.test(name) ? name.replace(/[A-Z]/g, (c) => c.toLowerCase()) : name;
 }
 
 /** User input → header list as Envoy would hold it. */
