@@ -279,14 +279,10 @@ export function onForeignFunction(contextId: u32, functionId: u32, argumentsSize
 function callerFor(token: u32, finished: bool): Context | null {
   const caller = changetype<Context | null>(callerOf(token));
   if (finished) forgetCall(token);
-  if (caller === null) {
+  // Host calls made while handling the answer (headers, resume) must act on the caller's
+  // stream; a caller the SDK or the host has already deleted gets nothing.
+  if (caller === null || (!(caller instanceof PluginContext) && proxy_set_effective_context(caller.id) != 0)) {
     logRaw(<u32>LogLevel.Debug, "answer to call " + formatU32(token) + " dropped: its context is gone");
-    return null;
-  }
-  // Host calls made while handling the answer (headers, resume) must act on the caller's stream;
-  // if the host no longer knows that stream, the answer has nowhere to go.
-  if (!(caller instanceof PluginContext) && proxy_set_effective_context(caller.id) != 0) {
-    logRaw(<u32>LogLevel.Warn, "answer to call " + formatU32(token) + " dropped: the host no longer knows context " + formatU32(caller.id));
     return null;
   }
   setCurrentContext(caller);
