@@ -536,6 +536,6 @@ export function unloggedFaults(host) {
 
 /** The `env` host functions an example imports (the ones it can see fail). */
 export async function importedHostCalls(example) {
-  const { readImports } = await import("../../dist/host/wasm-binary.js");
-  return readImports(example.bytes).filter((i) => i.module === "env").map((i) => i.name).sort();
+  const { readWasm } = await import("../../dist/host/wasm-reader.js");
+  return readWasm(example.bytes).imports.filter((i) => i.module === "env").map((i) => i.name).sort();
 }
