@@ -10,7 +10,7 @@ export * from "proxy-wasm-as/assembly/proxy";
 //   "timeoutMs": 1000, "forwardHeaders": ["authorization"]}
 // `cluster` is required; the others are optional (`authority` defaults to the cluster name).
 import {
-  Action, HeaderPair, HttpContext, JsonValue, PluginContext, Status, dispatchHttpCall,
+  Action, asciiLowerCase, HeaderPair, HttpContext, JsonValue, PluginContext, Status, dispatchHttpCall,
   getPluginConfigurationJson, httpCallResponseHeaders, logError, logWarn, registerPlugin, requestHeaders,
   sendLocalResponseText, statusName, continueRequest,
 } from "proxy-wasm-as/assembly";
@@ -61,7 +61,7 @@ class AuthPlugin extends PluginContext {
         logError("http-auth: \"forwardHeaders\" must be an array of strings");
         return false;
       }
-      for (let i = 0; i < names.length; i++) unchecked((names[i] = asciiLower(unchecked(names[i]))));
+      for (let i = 0; i < names.length; i++) unchecked((names[i] = asciiLowerCase(unchecked(names[i]))));
       this.forwardHeaders = names;
     }
     return true;
@@ -118,16 +118,6 @@ class AuthStream extends HttpContext {
 
 function orEmpty(text: string | null): string {
   return text === null ? "" : text;
-}
-
-/** ASCII lower case (header names are ASCII; String.toLowerCase would bring Unicode tables). */
-function asciiLower(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
-  }
-  return out;
 }
 
 /** `key` as a string, `fallback` when absent; null (after logging) when of another type. */

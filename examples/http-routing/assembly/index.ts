@@ -5,26 +5,9 @@ export * from "proxy-wasm-as/assembly/proxy";
 // When the request carries the hash header (e.g. a user id), the choice is a hash of its value:
 // the same user always lands on the same side. Without it, the choice is random.
 import {
-  Action, HttpContext, JsonValue, PluginContext,
+  Action, asciiLowerCase, HttpContext, JsonValue, PluginContext,
   getPluginConfigurationJson, logError, registerPlugin, requestHeaders,
 } from "proxy-wasm-as/assembly";
-
-/** ASCII lower case (header names are ASCII; String.toLowerCase would bring Unicode tables). */
-function asciiLower(text: string): string {
-  let result = text;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) {
-      result = text.substring(0, i);
-      for (let j = i; j < text.length; j++) {
-        const d = text.charCodeAt(j);
-        result += String.fromCharCode(d >= 0x41 && d <= 0x5a ? d + 0x20 : d);
-      }
-      break;
-    }
-  }
-  return result;
-}
 
 /** FNV-1a, 32 bits: small, fast, well spread for short keys. */
 function fnv1a(data: ArrayBuffer): u32 {
@@ -79,7 +62,7 @@ class RoutingPlugin extends PluginContext {
         logError("http-routing: \"hash_header\" must be a string (\"\" to always choose at random)");
         return false;
       }
-      header = asciiLower(text);
+      header = asciiLowerCase(text);
     }
     this.canaryAuthority = authorityText;
     this.share = <u32>Math.round(share * 100);

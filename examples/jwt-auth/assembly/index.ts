@@ -7,7 +7,7 @@ export * from "proxy-wasm-as/assembly/proxy";
 // Configuration (JSON): {"secret": "...", "userHeader": "x-user-id", "leewaySeconds": 0, "requireExp": true}
 // `secret` is required (its UTF-8 bytes are the HMAC key); the others are optional.
 import {
-  Action, HeaderPair, HttpContext, JsonValue, PluginContext, getCurrentTimeNanoseconds,
+  Action, asciiLowerCase, HeaderPair, HttpContext, JsonValue, PluginContext, getCurrentTimeNanoseconds,
   getPluginConfigurationJson, logError, parseJson, registerPlugin, requestHeaders, sendLocalResponseText,
 } from "proxy-wasm-as/assembly";
 import { decodeBase64Url } from "./base64url";
@@ -39,7 +39,7 @@ class JwtPlugin extends PluginContext {
         logError("jwt-auth: \"userHeader\" must be a non-empty header name, not a pseudo-header");
         return false;
       }
-      this.userHeader = asciiLower(name);
+      this.userHeader = asciiLowerCase(name);
     }
     const leeway = config.get("leewaySeconds");
     if (leeway !== null) {
@@ -155,16 +155,6 @@ function verify(plugin: JwtPlugin, ptr: usize, length: usize): string {
   }
   verifiedSubject = claims.getString("sub");
   return "";
-}
-
-/** ASCII lower case (header names are ASCII; String.toLowerCase would bring Unicode tables). */
-function asciiLower(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
-  }
-  return out;
 }
 
 registerPlugin((contextId: u32): PluginContext => new JwtPlugin(contextId));

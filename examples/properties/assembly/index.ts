@@ -8,27 +8,10 @@ export * from "proxy-wasm-as/assembly/proxy";
 //   every request;
 // - ["plugin_name"]: read once, named in the 403 so an operator knows which filter refused.
 import {
-  Action, HeaderPair, HttpContext, JsonValue, PluginContext,
+  Action, asciiLowerCase, HeaderPair, HttpContext, JsonValue, PluginContext,
   getPluginConfigurationJson, getPropertyString, logDebug, logError, registerPlugin, requestHeaders,
   sendLocalResponseText,
 } from "proxy-wasm-as/assembly";
-
-/** ASCII lower case (header names are ASCII; String.toLowerCase would bring Unicode tables). */
-function asciiLower(text: string): string {
-  let result = text;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) {
-      result = text.substring(0, i);
-      for (let j = i; j < text.length; j++) {
-        const d = text.charCodeAt(j);
-        result += String.fromCharCode(d >= 0x41 && d <= 0x5a ? d + 0x20 : d);
-      }
-      break;
-    }
-  }
-  return result;
-}
 
 /** A string-array member, [] when absent, null (after logging) when invalid. */
 function stringList(config: JsonValue, key: string): string[] | null {
@@ -78,7 +61,7 @@ class PropertiesPlugin extends PluginContext {
         logError("properties: \"source_header\" must be a string (\"\" to add no header)");
         return false;
       }
-      header = asciiLower(text);
+      header = asciiLowerCase(text);
     }
     let namespace = "proxy_wasm_as.properties";
     const namespaceValue = config.get("metadata_namespace");

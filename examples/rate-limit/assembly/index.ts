@@ -8,7 +8,7 @@ export * from "proxy-wasm-as/assembly/proxy";
 //
 // Configuration (JSON, every key optional): {"header": "x-forwarded-for", "limit": 10, "windowSeconds": 60}
 import {
-  Action, HeaderPair, HttpContext, JsonValue, PluginContext, Status, getCurrentTimeNanoseconds,
+  Action, asciiLowerCase, HeaderPair, HttpContext, JsonValue, PluginContext, Status, getCurrentTimeNanoseconds,
   getPluginConfigurationJson, getSharedData, logError, logWarn, registerPlugin, requestHeaders,
   responseHeaders, sendLocalResponseText, setSharedData, statusName,
 } from "proxy-wasm-as/assembly";
@@ -43,7 +43,7 @@ class RateLimitPlugin extends PluginContext {
         logError("rate-limit: \"header\" must be a non-empty header name, not a pseudo-header");
         return false;
       }
-      this.header = asciiLower(name);
+      this.header = asciiLowerCase(name);
     }
     const limit = wholeNumber(config, "limit", 10, 1_000_000_000);
     const window = wholeNumber(config, "windowSeconds", 60, 86400 * 366);
@@ -142,16 +142,6 @@ function wholeNumber(config: JsonValue, key: string, fallback: i64, max: i64): i
     return -1;
   }
   return <i64>n;
-}
-
-/** ASCII lower case (header names are ASCII; String.toLowerCase would bring Unicode tables). */
-function asciiLower(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
-  }
-  return out;
 }
 
 registerPlugin((contextId: u32): PluginContext => new RateLimitPlugin(contextId));

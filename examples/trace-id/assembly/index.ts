@@ -6,7 +6,7 @@ export * from "proxy-wasm-as/assembly/proxy";
 //
 // Configuration (JSON, optional): {"header": "x-trace-id"}
 import {
-  Action, HttpContext, JsonValue, PluginContext, getPluginConfigurationJson, logError, registerPlugin,
+  Action, asciiLowerCase, HttpContext, JsonValue, PluginContext, getPluginConfigurationJson, logError, registerPlugin,
   requestHeaders, responseHeaders,
 } from "proxy-wasm-as/assembly";
 
@@ -34,7 +34,7 @@ class TraceIdPlugin extends PluginContext {
         logError("trace-id: \"header\" must be a non-empty header name, not a pseudo-header");
         return false;
       }
-      name = asciiLower(text);
+      name = asciiLowerCase(text);
     }
     this.headerName = name;
     this.header = String.UTF8.encode(name);
@@ -101,16 +101,6 @@ function newTraceId(): ArrayBuffer {
     }
   }
   return id;
-}
-
-/** ASCII lower case (header names are ASCII; String.toLowerCase would bring Unicode tables). */
-function asciiLower(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
-  }
-  return out;
 }
 
 registerPlugin((contextId: u32): PluginContext => new TraceIdPlugin(contextId));
