@@ -8,7 +8,7 @@ import {
 } from "./abi/imports";
 import { checkHostStatus } from "./runtime/host-error";
 import {
-  clearResult, RESULT_PTR, RESULT_SIZE, scratchLength, scratchPut, scratchReserve,
+  clearResult, RESULT_PTR, RESULT_SIZE, scratchFirstLength, scratchLength, scratchPut, scratchPutTwo, scratchReserve,
   takeResultBuffer, takeResultString,
 } from "./runtime/memory";
 import { decodePairs, encodePairs, HeaderPair } from "./runtime/pairs";
@@ -57,20 +57,16 @@ export class HeaderMap {
 
   /** Adds a value, keeping existing ones with the same name. */
   add(name: string, value: string): Status {
-    scratchReserve(<usize>(name.length + value.length));
-    const namePtr = scratchPut(name);
-    const nameSize = scratchLength;
-    const valuePtr = scratchPut(value);
-    return <Status>checkHostStatus("add header", proxy_add_header_map_value(this.type, namePtr, nameSize, valuePtr, scratchLength));
+    const namePtr = scratchPutTwo(name, value);
+    return <Status>checkHostStatus("add header",
+      proxy_add_header_map_value(this.type, namePtr, scratchFirstLength, namePtr + scratchFirstLength, scratchLength));
   }
 
   /** Sets `name` to this one value, adding it when absent. */
   replace(name: string, value: string): Status {
-    scratchReserve(<usize>(name.length + value.length));
-    const namePtr = scratchPut(name);
-    const nameSize = scratchLength;
-    const valuePtr = scratchPut(value);
-    return <Status>checkHostStatus("replace header", proxy_replace_header_map_value(this.type, namePtr, nameSize, valuePtr, scratchLength));
+    const namePtr = scratchPutTwo(name, value);
+    return <Status>checkHostStatus("replace header",
+      proxy_replace_header_map_value(this.type, namePtr, scratchFirstLength, namePtr + scratchFirstLength, scratchLength));
   }
 
   /**

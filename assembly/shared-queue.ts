@@ -4,7 +4,10 @@ import {
   proxy_dequeue_shared_queue, proxy_enqueue_shared_queue, proxy_register_shared_queue, proxy_resolve_shared_queue,
 } from "./abi/imports";
 import { checkHostStatus } from "./runtime/host-error";
-import { clearResult, RESULT_PTR, RESULT_SIZE, scratchLength, scratchPut, scratchReserve, takeResultBuffer } from "./runtime/memory";
+import {
+  clearResult, RESULT_PTR, RESULT_SIZE, scratchFirstLength, scratchLength, scratchPut, scratchPutTwo, scratchReserve,
+  takeResultBuffer,
+} from "./runtime/memory";
 import { Status } from "./types";
 
 /** A queue id with the host's status; `id` is meaningful only when status is Ok. */
@@ -23,13 +26,10 @@ export function registerSharedQueue(name: string): QueueResult {
 
 /** Finds the queue `name` registered by VM `vmId` ("" for this VM); NotFound when none. */
 export function resolveSharedQueue(vmId: string, name: string): QueueResult {
-  scratchReserve(<usize>(vmId.length + name.length));
-  const vmIdPtr = scratchPut(vmId);
-  const vmIdSize = scratchLength;
-  const namePtr = scratchPut(name);
+  const vmIdPtr = scratchPutTwo(vmId, name);
   store<u32>(RESULT_PTR, 0);
   const status = <Status>checkHostStatus("resolve shared queue",
-    proxy_resolve_shared_queue(vmIdPtr, vmIdSize, namePtr, scratchLength, RESULT_PTR));
+    proxy_resolve_shared_queue(vmIdPtr, scratchFirstLength, vmIdPtr + scratchFirstLength, scratchLength, RESULT_PTR));
   return new QueueResult(status, load<u32>(RESULT_PTR));
 }
 

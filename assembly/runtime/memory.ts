@@ -69,6 +69,21 @@ export function scratchPut(text: string): usize {
   return ptr;
 }
 
+/** Byte length of the first string put by the last `scratchPutTwo`. */
+export let scratchFirstLength: usize = 0;
+
+/**
+ * Reserves room for and encodes two strings, `first` at the returned pointer (its length in
+ * scratchFirstLength) and `second` right after it (its length in scratchLength).
+ */
+export function scratchPutTwo(first: string, second: string): usize {
+  scratchReserve(<usize>(first.length + second.length));
+  const ptr = scratchPut(first);
+  scratchFirstLength = scratchLength;
+  scratchPut(second);
+  return ptr;
+}
+
 /** Pointer and length of a byte buffer argument (null reads as empty). */
 @inline export function bufferPtr(data: ArrayBuffer | null): usize {
   return data === null ? 0 : changetype<usize>(data);
