@@ -56,16 +56,15 @@ function unknownContext(callback: string, contextId: u32): void {
 
 /** The context `contextId`, which becomes the current one (calls it makes are routed back to it). */
 function findAny(contextId: u32): Context | null {
-  const context = contexts.get(contextId);
+  // The stream of the previous callback is the likely one: skip the table lookup.
+  const context = contextId == lastHttpId && lastHttp !== null
+    ? changetype<Context>(lastHttp)
+    : changetype<Context | null>(contexts.get(contextId));
   setCurrentContext(context);
-  return changetype<Context | null>(context);
+  return context;
 }
 
 function findHttp(contextId: u32): HttpContext | null {
-  if (contextId == lastHttpId && lastHttp !== null) {
-    setCurrentContext(lastHttp);
-    return lastHttp;
-  }
   const context = findAny(contextId);
   if (!(context instanceof HttpContext)) return null;
   lastHttpId = contextId;
