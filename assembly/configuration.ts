@@ -1,5 +1,5 @@
 // Plugin and VM configuration: the bytes the proxy passes (Envoy's `configuration`, Istio's
-// `pluginConfig` as JSON), read in onPluginStart / onVmStart.
+// `pluginConfig`), read in onPluginStart / onVmStart, as bytes, text or JSON.
 import { formatU32 } from "./runtime/format";
 import { pluginConfiguration, vmConfiguration } from "./buffers";
 import { JsonResult, parseJson } from "./json";
@@ -15,6 +15,16 @@ export function getPluginConfiguration(): ArrayBuffer {
 export function getVmConfiguration(): ArrayBuffer {
   const data = vmConfiguration.get();
   return data === null ? new ArrayBuffer(0) : data;
+}
+
+/** The plugin configuration as UTF-8 text ("" when there is none), for a plain-string setting. */
+export function getPluginConfigurationText(): string {
+  return String.UTF8.decode(getPluginConfiguration());
+}
+
+/** The VM configuration as UTF-8 text ("" when there is none). */
+export function getVmConfigurationText(): string {
+  return String.UTF8.decode(getVmConfiguration());
 }
 
 /**

@@ -47,7 +47,7 @@ function started(status: u32, unary: bool): CallResult {
     rememberCall(token, caller);
     if (unary) markUnary(token);
   }
-  return new CallResult(status, token);
+  return new CallResult(<Status>status, token);
 }
 
 /** Calls `service`/`method` on `upstream` with one serialized protobuf `message`. */

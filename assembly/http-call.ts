@@ -26,7 +26,7 @@ export function dispatchHttpCall(
   const headerBytes = encodePairs(headers);
   const trailerBytes = encodePairs(trailers);
   store<u32>(RESULT_PTR, 0);
-  const status = checkHostStatus("dispatch HTTP call", proxy_http_call(
+  const status = <Status>checkHostStatus("dispatch HTTP call", proxy_http_call(
     changetype<usize>(upstreamBytes), <usize>upstreamBytes.byteLength,
     changetype<usize>(headerBytes), <usize>headerBytes.byteLength,
     bufferPtr(body), bufferSize(body),
@@ -41,7 +41,7 @@ export function dispatchHttpCall(
 
 /** The status code and message of the finished call, read in a call-response or gRPC-close callback. */
 export class CallStatus {
-  constructor(public readonly status: u32, public readonly code: u32, public readonly message: string) {}
+  constructor(public readonly status: Status, public readonly code: u32, public readonly message: string) {}
 }
 
 /** Reads the status of the HTTP call or gRPC call/stream whose answer is being delivered. */
@@ -49,7 +49,7 @@ export function getCallStatus(): CallStatus {
   clearResult();
   store<u32>(RESULT_U64, 0);
   // The code goes to its own cell: RESULT_PTR/RESULT_SIZE carry the message.
-  const status = checkHostStatus("get status", proxy_get_status(RESULT_U64, RESULT_PTR, RESULT_SIZE));
+  const status = <Status>checkHostStatus("get status", proxy_get_status(RESULT_U64, RESULT_PTR, RESULT_SIZE));
   if (status != Status.Ok) return new CallStatus(status, 0, "");
   return new CallStatus(status, load<u32>(RESULT_U64), takeResultString());
 }

@@ -37,6 +37,8 @@ export { dispatchGrpcCall, openGrpcStream, grpcSend, grpcCancel, grpcClose } fro
 
 // State, metrics, properties, time, logging, configuration
 export { getSharedData, setSharedData, SharedDataValue } from "./shared-data";
+export { getSharedCounter, setSharedCounter, incrementSharedCounter, SharedCounterValue } from "./shared-counter";
+export { getSharedText, setSharedText, SharedTextValue } from "./shared-text";
 export { registerSharedQueue, resolveSharedQueue, enqueueSharedQueue, dequeueSharedQueue, QueueResult, QueueItem } from "./shared-queue";
 export { Counter, Gauge, Histogram, MetricTag, metricName } from "./metrics";
 export {
@@ -51,5 +53,6 @@ export { callForeignFunction, ForeignCallResult } from "./foreign-function";
 export { JsonValue, JsonKind, JsonResult, parseJson, parseJsonString } from "./json";
 export { joinStrings, asciiLowerCase } from "./text";
 export {
-  getPluginConfiguration, getVmConfiguration, getPluginConfigurationJson, getVmConfigurationJson,
+  getPluginConfiguration, getVmConfiguration, getPluginConfigurationText, getVmConfigurationText,
+  getPluginConfigurationJson, getVmConfigurationJson,
 } from "./configuration";

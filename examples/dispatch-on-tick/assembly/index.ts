@@ -2,7 +2,7 @@ export * from "proxy-wasm-as/assembly/proxy";
 // Calls an upstream from the plugin context on every tick (a health probe, a cache refresh...)
 // and logs the answer: status code and body size, or the failure / timeout.
 import {
-  HeaderPair, JsonValue, PluginContext, Status, registerPlugin,
+  HeaderPair, JsonValue, PluginContext, registerPlugin,
   dispatchHttpCall, getPluginConfigurationJson, httpCallResponseHeaders, logError, logInfo, logWarn,
   setTickPeriodMilliseconds, statusName,
 } from "proxy-wasm-as/assembly";
@@ -78,7 +78,7 @@ class TickCaller extends PluginContext {
     if (this.inFlight) return;
     const call = dispatchHttpCall(this.cluster, this.headers, null, [], this.timeout);
     if (!call.ok) {
-      logWarn("dispatch-on-tick: call to " + this.target + " not sent: " + statusName(<Status>call.status));
+      logWarn("dispatch-on-tick: call to " + this.target + " not sent: " + statusName(call.status));
       return;
     }
     this.inFlight = true;

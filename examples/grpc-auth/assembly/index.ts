@@ -13,7 +13,7 @@ export * from "proxy-wasm-as/assembly/proxy";
 //   message CheckRequest { string path = 1; string authorization = 2; }
 // A deny-by-status service is the simplest contract; the answer's message is not read.
 import {
-  Action, HttpContext, JsonValue, LogLevel, PluginContext, Status,
+  Action, HttpContext, JsonValue, LogLevel, PluginContext,
   continueRequest, dispatchGrpcCall, getCallStatus, getLogLevel, getPluginConfigurationJson, logDebug, logError, logWarn,
   registerPlugin, requestHeaders, sendLocalResponseText, statusName,
 } from "proxy-wasm-as/assembly";
@@ -128,7 +128,7 @@ class AuthStream extends HttpContext {
     const call = dispatchGrpcCall(plugin.cluster, plugin.service, plugin.method, [], message, plugin.timeout);
     if (!call.ok) {
       logWarn("grpc-auth: cannot call " + plugin.service + "/" + plugin.method + " on " + plugin.cluster + ": " +
-        statusName(<Status>call.status));
+        statusName(call.status));
       sendLocalResponseText(503, "grpc_auth_unavailable", "authorisation service unavailable\n", [], GRPC_UNAVAILABLE);
       return Action.Pause;
     }

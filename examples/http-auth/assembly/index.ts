@@ -10,7 +10,7 @@ export * from "proxy-wasm-as/assembly/proxy";
 //   "timeoutMs": 1000, "forwardHeaders": ["authorization"]}
 // `cluster` is required; the others are optional (`authority` defaults to the cluster name).
 import {
-  Action, asciiLowerCase, HeaderPair, HttpContext, JsonValue, PluginContext, Status, dispatchHttpCall,
+  Action, asciiLowerCase, HeaderPair, HttpContext, JsonValue, PluginContext, dispatchHttpCall,
   getPluginConfigurationJson, httpCallResponseHeaders, logError, logWarn, registerPlugin, requestHeaders,
   sendLocalResponseText, statusName, continueRequest,
 } from "proxy-wasm-as/assembly";
@@ -93,7 +93,7 @@ class AuthStream extends HttpContext {
     const call = dispatchHttpCall(plugin.cluster, headers, null, [], plugin.timeoutMs);
     if (!call.ok) {
       // E.g. BAD_ARGUMENT when the cluster does not exist.
-      logWarn("http-auth: cannot call cluster " + plugin.cluster + ": " + statusName(<Status>call.status));
+      logWarn("http-auth: cannot call cluster " + plugin.cluster + ": " + statusName(call.status));
       sendLocalResponseText(503, "http_auth_unavailable", "authorization service unavailable\n");
       return Action.Pause;
     }

@@ -88,7 +88,7 @@ class FanOutStream extends HttpContext {
     for (let i = 0; i < plugin.count; i++) {
       const call = dispatchHttpCall(plugin.cluster, plugin.headers, null, [], plugin.timeout);
       if (call.ok) this.pending++;
-      else lastError = <Status>call.status;
+      else lastError = call.status;
     }
     if (lastError != Status.Ok) {
       logWarn("multiple-dispatches: " + (plugin.count - this.pending).toString() + " of " + plugin.count.toString() +
