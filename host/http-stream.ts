@@ -5,12 +5,13 @@
 // - proxy_continue_stream takes effect after the running callback returns;
 // - after proxy_send_local_response the stream stops whatever the callback returns.
 import { type Action, Status, StreamType } from "./abi.js";
+import { httpAttribute } from "./attributes.js";
 import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes.js";
 import { type BufferRef, Context, type LocalResponse } from "./context.js";
 import { getHeader, normalizeHeaders } from "./headers.js";
-import { encodePairs, type Pair, type PairsInit } from "./pairs.js";
+import type { Pair, PairsInit } from "./pairs.js";
 import type { Plugin } from "./plugin.js";
-import { encodeProperty, type PropertyPath, type PropertyValue } from "./properties.js";
+import type { PropertyPath, PropertyValue } from "./properties.js";
 
 type Phase = "headers" | "body" | "trailers";
 
@@ -54,6 +55,8 @@ export class HttpStream extends Context {
   reset = false;
   /** proxy_on_done/on_log/on_delete ran. */
   completed = false;
+  /** When the stream began (request.time). */
+  readonly startNs: bigint = this.vm.host.now;
 
   constructor(plugin: Plugin) {
     super(plugin.vm, plugin.vm.allocContextId());
@@ -269,39 +272,25 @@ export class HttpStream extends Context {
     this.stopAll();
   }
 
+  /** Envoy's attributes of this stream (host/attributes.ts); the plugin's and Host's values fill the rest. */
   protected derivedProperty(key: string): Uint8Array | undefined {
-    const rq = this.req.headers, rs = this.res.headers;
-    const h = (map: Pair[] | null, name: string) => {
-      const v = map && getHeader(map, name);
-      return v === undefined || v === null ? undefined : encodeProperty(v);
-    };
-    switch (key) {
-      case "request\0path":
-        return h(rq, ":path");
-      case "request\0url_path": {
-        const p = rq && getHeader(rq, ":path");
-        return p === undefined || p === null ? undefined : encodeProperty(p.split("?")[0]);
-      }
-      case "request\0method":
-        return h(rq, ":method");
-      case "request\0host":
-        return h(rq, ":authority");
-      case "request\0scheme":
-        return h(rq, ":scheme");
-      case "request\0id":
-        return h(rq, "x-request-id");
-      case "request\0headers":
-        return rq ? encodePairs(rq) : undefined;
-      case "response\0headers":
-        return rs ? encodePairs(rs) : undefined;
-      case "response\0code": {
-        const s = rs && getHeader(rs, ":status");
-        return s ? encodeProperty(BigInt(s)) : undefined;
-      }
-    }
-    if (key.startsWith("request\0headers\0")) return h(rq, key.slice(16));
-    if (key.startsWith("response\0headers\0")) return h(rs, key.slice(17));
-    return undefined;
+    const { req, res } = this;
+    const bodyBytes = (parts: Uint8Array[]) => parts.reduce((n, p) => n + p.length, 0);
+    return httpAttribute(key, {
+      contextId: this.id,
+      startNs: this.startNs,
+      nowNs: this.vm.host.now,
+      requestHeaders: req.headers,
+      responseHeaders: res.headers,
+      responseTrailers: res.trailers,
+      requestBodyBytes: bodyBytes(req.forwarded) + req.body.data.length,
+      responseBodyBytes: bodyBytes(res.forwarded),
+      requestForwarded: req.headersForwarded,
+      upstreamResponded: res.headersSeen && !this.localResponse,
+      localResponse: this.localResponse,
+      reset: this.reset,
+      complete: this.completed,
+    }, (k) => this.parentProperty(k));
   }
 
   // ---- what the test reads --------------------------------------------------------------

@@ -2,11 +2,12 @@
 // results, queue notifications and foreign-function calls arrive (Envoy delivers them all on
 // the root context id, whoever made the call).
 import { Status } from "./abi.js";
+import { pluginAttribute } from "./attributes.js";
 import { type BytesLike, text, toBytes } from "./bytes.js";
 import { type BufferRef, Context } from "./context.js";
 import { HttpStream } from "./http-stream.js";
 import type { Pair } from "./pairs.js";
-import { encodeProperty, type PropertyPath, type PropertyValue } from "./properties.js";
+import type { PropertyPath, PropertyValue } from "./properties.js";
 import { TcpStream } from "./tcp-stream.js";
 import type { Vm } from "./vm.js";
 
@@ -217,11 +218,9 @@ export class Plugin extends Context {
     this.properties.set(path, value);
   }
 
+  /** plugin_name, plugin_root_id, plugin_vm_id and the node (host/attributes.ts): all Envoy has without a stream. */
   protected derivedProperty(key: string): Uint8Array | undefined {
-    if (key === "plugin_root_id") return encodeProperty(this.rootId);
-    if (key === "plugin_name") return encodeProperty(this.name);
-    if (key === "plugin_vm_id") return encodeProperty(this.vm.vmId);
-    return undefined;
+    return pluginAttribute(key, { name: this.name, rootId: this.rootId, vmId: this.vm.vmId }, (k) => this.parentProperty(k));
   }
 
   protected parentProperty(key: string): Uint8Array | undefined {

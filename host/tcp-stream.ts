@@ -4,6 +4,7 @@
 // ends the context (on_done, on_log, on_delete); the upstream side does so only after it.
 import { type Action, PeerType, type PeerTypeName, Status, StreamType } from "./abi.js";
 import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes.js";
+import { tcpAttribute } from "./attributes.js";
 import { type BufferRef, Context } from "./context.js";
 import type { Plugin } from "./plugin.js";
 import type { PropertyPath, PropertyValue } from "./properties.js";
@@ -32,6 +33,9 @@ export class TcpStream extends Context {
   downstreamClosed = false;
   upstreamClosed = false;
   completed = false;
+  /** When the connection began (request.time). */
+  readonly startNs: bigint = this.vm.host.now;
+  private inNewConnection = false;
 
   constructor(plugin: Plugin) {
     super(plugin.vm, plugin.vm.allocContextId());
@@ -53,7 +57,12 @@ export class TcpStream extends Context {
     this.check("newConnection");
     if (this.connected) throw new Error("newConnection: already connected");
     this.connected = true;
-    return this.vm.host.drive(() => (this.vm.call("proxy_on_new_connection", this, this.id) ?? 0) as Action);
+    this.inNewConnection = true;
+    try {
+      return this.vm.host.drive(() => (this.vm.call("proxy_on_new_connection", this, this.id) ?? 0) as Action);
+    } finally {
+      this.inNewConnection = false;
+    }
   }
 
   /** Bytes from the client; returns the filter's action. */
@@ -187,5 +196,19 @@ export class TcpStream extends Context {
 
   setProperty(path: PropertyPath, value: PropertyValue | undefined): void {
     this.properties.set(path, value);
+  }
+
+  /** Envoy's attributes of this connection (host/attributes.ts); the plugin's and Host's values fill the rest. */
+  protected derivedProperty(key: string): Uint8Array | undefined {
+    const size = (f: Flow) => f.forwarded.reduce((n, p) => n + p.length, 0);
+    return tcpAttribute(key, {
+      contextId: this.id,
+      startNs: this.startNs,
+      nowNs: this.vm.host.now,
+      bytesReceived: size(this.down) + (this.down.live ? this.down.buf.data.length : 0),
+      bytesSent: size(this.up),
+      upstreamChosen: this.connected && !this.inNewConnection,
+      complete: this.completed,
+    }, (k) => this.parentProperty(k));
   }
 }
