@@ -2,6 +2,7 @@
 // foreign functions.
 import { LOG_LEVEL_MAX, Status } from "./abi.js";
 import { EMPTY, text, toBytes } from "./bytes.js";
+import { ForeignStatus } from "./foreign-functions.js";
 import type { Vm } from "./vm.js";
 
 const S = Status;
@@ -116,7 +117,8 @@ export function stateImports(vm: Vm) {
       if (name === null || args === null) return S.INVALID_MEMORY_ACCESS;
       const fn = host.foreignFunctions.get(name);
       if (!fn) return S.NOT_FOUND;
-      const out = fn(args, { vmId: vm.vmId, contextId: vm.ctx().id });
+      const out = fn(args, { vmId: vm.vmId, contextId: vm.ctx().id, context: vm.ctx() });
+      if (out instanceof ForeignStatus) return out.status;
       const result = out === undefined || out === null ? EMPTY : toBytes(out);
       let ptr = 0;
       if (rpp !== 0 && result.length > 0) {

@@ -4,6 +4,7 @@ import { LOG_LEVELS, type LogLevelName } from "./abi.js";
 import { type BytesLike, toBytes } from "./bytes.js";
 import { CallRegistry, type GrpcCall, type GrpcStream, type HttpCall } from "./calls.js";
 import { FaultInjector, type FaultOptions } from "./faults.js";
+import { envoyForeignFunctions, type ForeignCallInfo, type ForeignStatus } from "./foreign-functions.js";
 import { normalizeHeaders } from "./headers.js";
 import { type PairsInit } from "./pairs.js";
 import type { Plugin } from "./plugin.js";
@@ -54,7 +55,7 @@ export interface HttpCallResponse {
 }
 
 /** A JS function the module can call with proxy_call_foreign_function. */
-export type ForeignFunction = (args: Uint8Array, info: { vmId: string; contextId: number }) => BytesLike | void | null;
+export type ForeignFunction = (args: Uint8Array, info: ForeignCallInfo) => BytesLike | ForeignStatus | void | null;
 
 export class Host {
   now: bigint;
@@ -71,7 +72,8 @@ export class Host {
   /** Host-wide properties (node.id, source.address, ...); plugins and streams may override. */
   readonly properties = new PropertyStore();
   readonly vms: Vm[] = [];
-  readonly foreignFunctions = new Map<string, ForeignFunction>();
+  /** Envoy's foreign functions (host/foreign-functions.ts) plus any the test registers. */
+  readonly foreignFunctions = new Map<string, ForeignFunction>(envoyForeignFunctions());
   /** @internal */
   readonly calls = new CallRegistry();
   /** The fault injector in use, or null (the default: no faults). */

@@ -14,6 +14,12 @@ export type { MetricView } from "./metrics.js";
 export type { SharedValue, QueueView } from "./shared.js";
 export type { PropertyPath, PropertyValue } from "./properties.js";
 export { encodeProperty } from "./properties.js";
+export { ENVOY_DEFAULTS, ATTRIBUTE_KINDS } from "./attributes.js";
+export type { AttributeKind } from "./attribute-value.js";
+export {
+  ForeignStatus, ENVOY_FILTER_STATE_KEYS, routeCacheClears, declaredProperties,
+} from "./foreign-functions.js";
+export type { ForeignCallInfo, ForeignCallContext } from "./foreign-functions.js";
 export type { Pair, PairsInit } from "./pairs.js";
 export { encodePairs, decodePairs } from "./pairs.js";
 export { WasmTrapError, RestrictedCallError } from "./errors.js";
