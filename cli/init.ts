@@ -1,13 +1,17 @@
 // `proxy-wasm-as init NAME [--template EXAMPLE]`: a new filter project made from one of the
 // examples shipped in this package (examples/NAME): filter source, tests, asconfig.json that
 // extends the SDK's, envoy.yaml, the WasmPlugin manifest, the Dockerfile and a README, with a
-// package.json that depends on the running proxy-wasm-as version.
+// package.json that depends on the same proxy-wasm-as as the one running (registry version,
+// tarball, folder or git URL: see sdk-source.ts). `init --add NAME` adds a filter to an existing
+// project instead (add-filter.ts).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { addFilter } from "./add-filter.js";
 import type { Io } from "./io.js";
 import { one, parseOptions, UsageError } from "./options.js";
+import { sdkSource } from "./sdk-source.js";
 
 export const DEFAULT_TEMPLATE = "http-headers";
 
@@ -60,6 +64,7 @@ function wrap(names: string[], width: number): string[] {
 function usage(root: string): string {
   const list = templates(root);
   return `Usage: proxy-wasm-as init NAME [--template EXAMPLE]
+       proxy-wasm-as init --add NAME [--template EXAMPLE] [--project DIR]
 
 Creates the folder NAME with a ready filter project copied from one of the SDK's examples:
 assembly/index.ts (the filter), test/filter.test.ts (its tests in the host emulator),
@@ -70,15 +75,23 @@ and a package.json depending on proxy-wasm-as. Then:
 
 Refuses to write into a folder that is not empty. Also: npm create proxy-wasm-as NAME.
 
+With --add, adds the filter NAME to the project in DIR (default: this folder) instead: its
+source in assembly/NAME/, its tests in test/NAME.test.ts, and a build:NAME script that writes
+build/NAME.wasm, which "npm run build" then runs too. Several filters share the project's
+asconfig.json and dependencies.
+
 Options:
   --template EXAMPLE  the example to start from (default ${DEFAULT_TEMPLATE}); one of:
                       ${list.length ? wrap(list, 58).join("\n                      ") : "(none shipped)"}
-  --sdk SPEC          the proxy-wasm-as dependency written to package.json (default
-                      ^VERSION of this proxy-wasm-as; e.g. file:../proxy-wasm-as-0.1.0.tgz)
+  --sdk SPEC          the proxy-wasm-as dependency written to package.json (default: the
+                      source this proxy-wasm-as came from: ^VERSION from the registry, else
+                      the tarball, folder or git URL it was installed from)
+  --add               add a filter to an existing project (see above)
+  --project DIR       with --add: the project's folder (default .)
   --help              print this help
 
 Exit status: 0 created, 1 could not create (folder not empty, cannot write), 2 bad usage
-(bad NAME, unknown template).
+(bad NAME, unknown template). With --add, 1 also when DIR is not a project or NAME is taken.
 `;
 }
 
@@ -99,18 +112,26 @@ async function copyTemplate(from: string, to: string, rename: (text: string) => 
 
 export async function init(args: string[], io: Io): Promise<number> {
   const root = packageRoot();
-  let target: string, name: string, template: string, sdk: string, version: string;
+  let target: string, name: string, template: string, sdk: string, version: string, sdkFrom: string;
   try {
-    const p = parseOptions(args, { template: { value: true, short: "t" }, sdk: { value: true }, help: { short: "h" } });
+    const p = parseOptions(args, {
+      template: { value: true, short: "t" }, sdk: { value: true }, add: {}, project: { value: true }, help: { short: "h" },
+    });
     if (p.flags.has("help")) {
       io.out(usage(root));
       return 0;
     }
-    if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? `one NAME only, got ${p.positionals.join(" ")}` : "no project NAME given (init NAME)");
+    const adding = p.flags.has("add");
+    if (!adding && one(p, "project") !== undefined) throw new UsageError("--project goes with --add");
+    if (adding && one(p, "sdk") !== undefined) throw new UsageError("--sdk does not go with --add (the project already depends on proxy-wasm-as)");
+    const what = adding ? "filter NAME" : "project NAME";
+    if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? `one NAME only, got ${p.positionals.join(" ")}` : `no ${what} given (init ${adding ? "--add " : ""}NAME)`);
     target = resolve(p.positionals[0]);
-    name = basename(target);
+    name = adding ? p.positionals[0] : basename(target);
     if (!/^[a-z0-9][a-z0-9._-]{0,213}$/.test(name)) {
-      throw new UsageError(`"${name}" is not a valid npm package name (lower-case letters, digits, - . _; e.g. my-filter)`);
+      throw new UsageError(adding
+        ? `"${name}" is not a valid filter name (lower-case letters, digits, - . _; e.g. auth)`
+        : `"${name}" is not a valid npm package name (lower-case letters, digits, - . _; e.g. my-filter)`);
     }
     template = one(p, "template") ?? DEFAULT_TEMPLATE;
     const list = templates(root);
@@ -119,8 +140,11 @@ export async function init(args: string[], io: Io): Promise<number> {
       return 1;
     }
     if (!list.includes(template)) throw new UsageError(`unknown template "${template}"; one of: ${list.join(", ")}`);
+    if (adding) return await addFilter({ example: join(root, "examples", template), template, name, project: resolve(one(p, "project") ?? ".") }, io);
     version = JSON.parse(await readFile(join(root, "package.json"), "utf8")).version;
-    sdk = one(p, "sdk") ?? `^${version}`;
+    const source = sdkSource(root, version, target);
+    sdk = one(p, "sdk") ?? source.spec;
+    sdkFrom = one(p, "sdk") === undefined ? source.from : "";
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.err(`init: ${e.message}\nRun "proxy-wasm-as init --help" for the options.\n`);
@@ -162,6 +186,7 @@ export async function init(args: string[], io: Io): Promise<number> {
       `Created ${shown}/ from the ${template} example (proxy-wasm-as ${sdk}):`,
       ...created.sort().map((f) => `  ${f}`),
       "",
+      ...(sdkFrom ? [`package.json depends on proxy-wasm-as ${sdk}: this proxy-wasm-as came from ${sdkFrom}.`, ""] : []),
       "Next:",
       `  cd ${shown}`,
       "  npm install",
