@@ -1,21 +1,127 @@
-// The package as a user gets it: `npm pack`, install the tarball into a project outside this
-// repository, build a filter there with a three-line asconfig.json that extends the SDK's,
-// check it, and run it through `proxy-wasm-as/host` from that project.
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+// The package as a user gets it, offline. Packs proxy-wasm-as and create-proxy-wasm-as once,
+// installs both tarballs into an empty project with npm's cache only, then checks from there:
+// what the tarball holds, every README link inside node_modules, a filter built by hand, and the
+// path the docs show (npm create, init --add, install, build, test, serve).
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const project = mkdtempSync(join(tmpdir(), "pwas-user-"));
-let tarballPath = "";
+const work = mkdtempSync(join(tmpdir(), "pwas-package-"));
+const packDir = join(work, "pack");
+const user = join(work, "user");
+const installed = join(user, "node_modules", "proxy-wasm-as");
+let sdkTarball = "";
+let listing: string[] = [];
 
 function run(command: string, args: string[], cwd: string): string {
   const env = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
   return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
+
+/** npm install with the cache only: no registry is reachable in the test environment. */
+const npmInstall = (cwd: string, ...specs: string[]) => run("npm", ["install", "--offline", "--no-audit", "--no-fund", ...specs], cwd);
+
+const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
+
+beforeAll(() => {
+  mkdirSync(packDir);
+  run("npm", ["pack", "--silent", "--pack-destination", packDir], repo);
+  run("npm", ["pack", "--silent", "--pack-destination", packDir], join(repo, "packages", "create-proxy-wasm-as"));
+  const files = readdirSync(packDir);
+  sdkTarball = join(packDir, files.find((f) => f.startsWith("proxy-wasm-as-"))!);
+  const createTarball = join(packDir, files.find((f) => f.startsWith("create-proxy-wasm-as-"))!);
+  listing = run("tar", ["tzf", sdkTarball], work).split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
+  mkdirSync(user);
+  writeFileSync(join(user, "package.json"), JSON.stringify({ name: "user", private: true, type: "module" }, null, 2));
+  npmInstall(user, sdkTarball, createTarball);
+}, 240_000);
+
+describe("the packed file list", () => {
+  it("ships the SDK, the emulator, the CLI, the examples, and every document the README links to", () => {
+    for (const file of [
+      "package.json", "README.md", "LICENSE", "asconfig.json", "abi/v0.2.1.json", "bin/proxy-wasm-as.js",
+      "assembly/index.ts", "assembly/proxy.ts", "dist/host/index.js", "dist/host/index.d.ts", "dist/cli/main.js",
+      "examples/http-headers/assembly/index.ts", "examples/http-headers/test/filter.test.ts", "examples/http-headers/package.json",
+    ]) {
+      expect(listing, file).toContain(file);
+    }
+    const docs = readdirSync(join(repo, "docs")).filter((f) => f.endsWith(".md"));
+    expect(docs.length).toBeGreaterThan(5);
+    for (const doc of docs) expect(listing, `docs/${doc}`).toContain(`docs/${doc}`);
+  });
+
+  it("ships no tests, benchmarks, scripts, build outputs, installs or lock files", () => {
+    const unwanted = listing.filter((f) =>
+      /^(test|bench|scripts|packages|node_modules|\.ci)\//.test(f) ||
+      /(^|\/)(build|node_modules)\//.test(f) ||
+      /\.(wasm|wat|tgz)$/.test(f) ||
+      /(^|\/)(package-lock\.json|\.vitest-results\.json|tsconfig[^/]*\.json|vitest\.config\.ts)$/.test(f));
+    expect(unwanted).toEqual([]);
+  });
+
+  it("names its repository, homepage and issue tracker", () => {
+    const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+    expect(pkg).toMatchObject({ name: "proxy-wasm-as", license: "Apache-2.0" });
+    expect(pkg.repository.url).toMatch(/^git\+https:\/\/github\.com\/.+\.git$/);
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.bugs.url).toMatch(/^https:\/\/.+\/issues$/);
+  });
+});
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}_\- ]/gu, "").replace(/ /g, "-");
+
+/** The relative links of a Markdown file, outside code blocks. */
+function links(markdown: string): string[] {
+  const prose = markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, "").replace(/`[^`\n]*`/g, "");
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((t) => !/^[a-z][a-z0-9+.-]*:/i.test(t));
+}
+
+describe("the README inside node_modules", () => {
+  it("links only to files the package holds, and to headings those files have (followed through the docs)", () => {
+    const broken: string[] = [];
+    const seen = new Set<string>();
+    const queue = [join(installed, "README.md")];
+    while (queue.length) {
+      const doc = queue.shift()!;
+      if (seen.has(doc)) continue;
+      seen.add(doc);
+      for (const link of links(readFileSync(doc, "utf8"))) {
+        const [path, anchor] = link.split("#");
+        const target = path ? resolve(dirname(doc), decodeURIComponent(path)) : doc;
+        const where = `${relative(installed, doc)} → ${link}`;
+        if (!target.startsWith(installed) || !existsSync(target)) {
+          broken.push(`${where} (missing)`);
+          continue;
+        }
+        if (statSync(target).isDirectory() || !target.endsWith(".md")) continue;
+        queue.push(target);
+        if (anchor) {
+          const headings = readFileSync(target, "utf8").replace(/^```[\s\S]*?^```/gm, "").match(/^#{1,6} .*$/gm) ?? [];
+          if (!headings.some((h) => slug(h.replace(/^#+ /, "")) === anchor)) broken.push(`${where} (no such heading)`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+    // The walk reached the documents, not just the README.
+    expect([...seen].map((d) => relative(installed, d))).toEqual(expect.arrayContaining(["docs/getting-started.md", "docs/api.md", "docs/concepts.md"]));
+  });
+
+  it("tells users to install the AssemblyScript version the SDK and the examples pin", () => {
+    const compiler = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")).dependencies.assemblyscript;
+    expect(readFileSync(join(installed, "README.md"), "utf8")).toContain(`npm install -D assemblyscript@${compiler}`);
+    for (const example of readdirSync(join(installed, "examples"))) {
+      const manifest = JSON.parse(readFileSync(join(installed, "examples", example, "package.json"), "utf8"));
+      expect(manifest.devDependencies?.assemblyscript, example).toBe(compiler);
+    }
+  });
+});
 
 const FILTER = `export * from "proxy-wasm-as/assembly/proxy";
 import { Action, HttpContext, PluginContext, registerPlugin, responseHeaders } from "proxy-wasm-as/assembly";
@@ -35,82 +141,103 @@ registerPlugin((contextId: u32): PluginContext => new Plugin(contextId));
 const RUNNER = `import { readFileSync } from "node:fs";
 import { Host } from "proxy-wasm-as/host";
 
-const host = new Host();
-const vm = await host.loadVm(readFileSync("build/filter.wasm"));
-const plugin = vm.startPlugin({ configuration: "" });
-const stream = plugin.newHttpStream();
+const vm = await new Host().loadVm(readFileSync("build/filter.wasm"));
+const stream = vm.startPlugin({ configuration: "" }).newHttpStream();
 stream.requestHeaders([[":method", "GET"], [":path", "/"], [":authority", "example"]], { endOfStream: true });
 stream.responseHeaders([[":status", "200"]], { endOfStream: true });
 stream.complete();
 console.log(JSON.stringify(stream.responseHeadersMap));
 `;
 
-describe("the packed package in a user's project", () => {
-  beforeAll(() => {
-    const packDir = join(project, "pack");
-    mkdirSync(packDir);
-    run("npm", ["pack", "--silent", "--pack-destination", packDir], repo);
-    const tarball = readdirSync(packDir).find((name) => name.endsWith(".tgz"));
-    if (!tarball) throw new Error("npm pack wrote no tarball");
-    tarballPath = join(packDir, tarball);
-    writeFileSync(join(project, "package.json"), JSON.stringify({
-      name: "user-filter", private: true, type: "module",
-      dependencies: { "proxy-wasm-as": `file:${tarballPath}` },
-    }, null, 2));
-    run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], project);
-    mkdirSync(join(project, "assembly"));
-    writeFileSync(join(project, "assembly", "index.ts"), FILTER);
-    writeFileSync(join(project, "asconfig.json"), JSON.stringify({
-      extends: "proxy-wasm-as/asconfig.json",
-      targets: { release: { outFile: "build/filter.wasm" } },
-    }, null, 2));
-  }, 240_000);
-
-  it("ships the SDK sources, the base asconfig, the host emulator and the CLI", () => {
-    const installed = join(project, "node_modules", "proxy-wasm-as");
-    const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
-    expect(pkg.name).toBe("proxy-wasm-as");
-    expect(pkg.version).toBe("0.1.0");
-    expect(pkg.license).toBe("Apache-2.0");
-    for (const file of ["assembly/index.ts", "assembly/proxy.ts", "asconfig.json", "dist/host/index.js", "dist/host/index.d.ts", "dist/cli/main.js", "abi/v0.2.1.json"]) {
-      expect(() => readFileSync(join(installed, file)), file).not.toThrow();
-    }
-  });
-
-  it("builds a filter with asc and a config that only extends the SDK's", () => {
-    run("npx", ["asc", "assembly/index.ts", "--config", "asconfig.json", "--target", "release"], project);
-    const wasm = readFileSync(join(project, "build", "filter.wasm"));
-    expect(WebAssembly.validate(wasm)).toBe(true);
+describe("a filter written by hand in the installing project", () => {
+  it("builds with a config that only extends the SDK's, passes the ABI check and runs in the emulator", () => {
+    mkdirSync(join(user, "assembly"));
+    writeFileSync(join(user, "assembly", "index.ts"), FILTER);
+    writeFileSync(join(user, "asconfig.json"), JSON.stringify({ extends: "proxy-wasm-as/asconfig.json", targets: { release: { outFile: "build/filter.wasm" } } }));
+    run("npx", ["asc", "assembly/index.ts", "--config", "asconfig.json", "--target", "release"], user);
+    const wasm = readFileSync(join(user, "build", "filter.wasm"));
     const imports = WebAssembly.Module.imports(new WebAssembly.Module(wasm)).map((i) => `${i.module}.${i.name}`);
     expect(imports.filter((name) => !name.startsWith("env.proxy_") && !name.startsWith("wasi_snapshot_preview1."))).toEqual([]);
+    expect(run("npx", ["proxy-wasm-as", "check", "build/filter.wasm"], user)).toContain("conforms to Proxy-Wasm ABI v0.2.1");
+    writeFileSync(join(user, "run.mjs"), RUNNER);
+    expect(JSON.parse(run("node", ["run.mjs"], user))).toContainEqual(["x-from-user-project", "yes"]);
   }, 120_000);
+});
 
-  it("passes the packaged ABI check", () => {
-    const output = run("npx", ["proxy-wasm-as", "check", "build/filter.wasm"], project);
-    expect(output).toContain("conforms to Proxy-Wasm ABI v0.2.1");
+/** Runs `serve` from the project's own install until its banner names the port; returns it and a stop. */
+async function serve(project: string, args: string[]): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, [join(project, "node_modules", "proxy-wasm-as", "bin", "proxy-wasm-as.js"), "serve", ...args], {
+    cwd: project, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" },
+  });
+  let out = "";
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`serve printed no address:\n${out}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      out += chunk;
+      const m = /listening\s+(http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.on("exit", (code) => fail(new Error(`serve exited (${code}):\n${out}`)));
+  });
+  return { url, stop: () => child.kill() };
+}
+
+function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((ok, fail) => {
+    http.get(url, { agent: false }, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => ok({ status: res.statusCode!, headers: res.headers, body }));
+    }).on("error", fail);
+  });
+}
+
+describe("npm create proxy-wasm-as, from the tarballs, as getting-started.md shows it", () => {
+  const project = join(user, "my-filter");
+
+  it("writes a project that depends on the very tarball the SDK came from", () => {
+    const created = run("npx", ["create-proxy-wasm-as", "my-filter"], user);
+    expect(created).toContain("Created my-filter/ from the http-headers example");
+    expect(created).toContain(`this proxy-wasm-as came from the tarball ${sdkTarball}`);
+    const spec: string = JSON.parse(readFileSync(join(project, "package.json"), "utf8")).dependencies["proxy-wasm-as"];
+    expect(spec).toMatch(/^file:/);
+    expect(resolve(project, spec.slice("file:".length))).toBe(sdkTarball);
+    // and the refusal goes through create-proxy-wasm-as with its status
+    expect(() => run("npx", ["create-proxy-wasm-as", "my-filter"], user)).toThrow(/not empty/);
   }, 60_000);
 
-  it("runs in the packaged host emulator", () => {
-    writeFileSync(join(project, "run.mjs"), RUNNER);
-    const headers = JSON.parse(run("node", ["run.mjs"], project)) as [string, string][];
-    expect(headers).toContainEqual(["x-from-user-project", "yes"]);
-  }, 60_000);
+  it("adds a second filter, installs offline, builds both, and passes both filters' tests", () => {
+    const added = run("node", [join(installed, "bin", "proxy-wasm-as.js"), "init", "--add", "auth", "--template", "http-auth"], project);
+    expect(added).toContain("Added the filter auth");
+    npmInstall(project);
+    const build = run("npm", ["run", "build"], project);
+    expect(build).toContain("build/filter.wasm: conforms to Proxy-Wasm ABI v0.2.1");
+    expect(build).toContain("build/auth.wasm: conforms to Proxy-Wasm ABI v0.2.1");
+    // each module holds its own filter only (no shared asconfig entry compiled into both)
+    expect(readFileSync(join(project, "build", "auth.wasm")).length).not.toBe(readFileSync(join(project, "build", "filter.wasm")).length);
+    const tests = plain(run("npm", ["test"], project));
+    expect(tests).toMatch(/Test Files\s+2 passed/);
+    expect(tests).not.toMatch(/failed/);
+  }, 180_000);
 
-  it("lets a user copy an example out of the repository, then build and test it", () => {
-    const copy = join(project, "copied-example");
-    cpSync(join(repo, "examples", "http-headers"), copy, {
-      recursive: true,
-      filter: (source) => !source.includes("node_modules") && !source.includes(`${join("http-headers", "build")}`),
-    });
-    const manifest = JSON.parse(readFileSync(join(copy, "package.json"), "utf8"));
-    manifest.dependencies["proxy-wasm-as"] = `file:${tarballPath}`;
-    writeFileSync(join(copy, "package.json"), JSON.stringify(manifest, null, 2));
-    rmSync(join(copy, "build"), { recursive: true, force: true });
-    run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], copy);
-    run("npm", ["run", "build"], copy);
-    const output = run("npm", ["test"], copy);
-    const plain = output.replace(/\u001b\[[0-9;]*m/g, "");
-    expect(plain).toMatch(/Tests\s+\d+ passed/);
-    expect(plain).not.toMatch(/failed/);
-  }, 300_000);
+  it("serves the built filter in front of a real upstream", async () => {
+    const upstream = http.createServer((req, res) => res.end(`upstream saw ${req.url}`));
+    await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
+    const { port } = upstream.address() as AddressInfo;
+    const served = await serve(project, ["build/filter.wasm", "--upstream", `http://127.0.0.1:${port}`, "--listen", "127.0.0.1:0"]);
+    try {
+      const reply = await get(`${served.url}/hello`);
+      expect(reply.status).toBe(200);
+      expect(reply.body).toBe("upstream saw /hello");
+      expect(reply.headers["x-powered-by"]).toBe("proxy-wasm-as");
+    } finally {
+      served.stop();
+      upstream.close();
+    }
+  }, 60_000);
 });
