@@ -9,10 +9,11 @@ export class WasmTrapError extends Error {
   /** The filter's last CRITICAL (else ERROR) log line in that callback: AssemblyScript's abort message. */
   readonly abortMessage: string | undefined;
 
-  constructor(o: { callback: string; contextId: number; args: number[]; cause: unknown; abortMessage?: string; vmId: string }) {
+  /** sourceStack: the AssemblyScript frames ("\n    at file.ts:line:column" each), when a source map is known. */
+  constructor(o: { callback: string; contextId: number; args: number[]; cause: unknown; abortMessage?: string; vmId: string; sourceStack?: string }) {
     const why = o.cause instanceof Error ? o.cause.message : String(o.cause);
     const abort = o.abortMessage ? ` — filter logged: ${o.abortMessage}` : "";
-    super(`${o.callback}(${o.args.join(", ")}) failed in VM "${o.vmId}" (context ${o.contextId}): ${why}${abort}`, {
+    super(`${o.callback}(${o.args.join(", ")}) failed in VM "${o.vmId}" (context ${o.contextId}): ${why}${abort}${o.sourceStack ?? ""}`, {
       cause: o.cause,
     });
     this.name = "WasmTrapError";

@@ -10,6 +10,7 @@ import { buildImports } from "./imports.js";
 import { instrumentLoops, LoopBudget } from "./loop-limit.js";
 import { WasmMemory } from "./memory.js";
 import { Plugin, type PluginOptions } from "./plugin.js";
+import { describeSourceStack, rememberModule } from "./source-map.js";
 import { capMemory } from "./wasm-binary.js";
 import { readWasm } from "./wasm-reader.js";
 
@@ -81,6 +82,7 @@ export class Vm {
     if (host.loopLimit !== undefined) bytes = instrumentLoops(bytes);
     const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     const vm = new Vm(host, opts);
+    rememberModule(vm, source, bytes); // for traps to name the TypeScript line (source-map.ts)
     if (host.loopLimit !== undefined) vm.loopBudget = new LoopBudget(host.loopLimit);
     const instance = await WebAssembly.instantiate(module, buildImports(vm));
     vm.attach(instance);
@@ -119,7 +121,7 @@ export class Vm {
         try {
           ex[name](...args);
         } catch (e) {
-          throw new WasmTrapError({ callback: name, contextId: 0, args, cause: e, abortMessage: this.callCritical ?? this.callError, vmId: this.vmId });
+          throw new WasmTrapError({ callback: name, contextId: 0, args, cause: e, abortMessage: this.callCritical ?? this.callError, vmId: this.vmId, sourceStack: describeSourceStack(this, e) });
         }
       }
     } finally {
@@ -175,7 +177,7 @@ export class Vm {
       return typeof r === "number" ? r >>> 0 : undefined;
     } catch (e) {
       if (e instanceof WasmTrapError) throw e;
-      const err = new WasmTrapError({ callback: name, contextId: ctx.id, args, cause: e, abortMessage: this.callCritical ?? this.callError, vmId: this.vmId });
+      const err = new WasmTrapError({ callback: name, contextId: ctx.id, args, cause: e, abortMessage: this.callCritical ?? this.callError, vmId: this.vmId, sourceStack: describeSourceStack(this, e) });
       this.failure = err;
       throw err;
     } finally {

@@ -1,0 +1,117 @@
+// Traps that name the TypeScript line: test/filters/trap-probe.ts traps on purpose, its build
+// keeps test/build/trap-probe.wasm.map beside the .wasm, and the emulator's error lists the
+// AssemblyScript frames as file.ts:line:column. Lines are found in the probe's source, so
+// the tests follow the file when it changes.
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Host, WasmTrapError } from "../../host/index.js";
+import { decodeVlq, SourceMap } from "../../host/source-map.js";
+import { sections } from "../../host/wasm-binary.js";
+
+const repo = new URL("../../", import.meta.url);
+const WASM = new URL("test/build/trap-probe.wasm", repo);
+const SOURCE = readFileSync(new URL("test/filters/trap-probe.ts", repo), "utf8").split("\n");
+const FILE = "test/filters/trap-probe.ts";
+
+/** file:line:column of `code` in the probe's source (1-based, as the error prints it). */
+function at(code: string): string {
+  const line = SOURCE.findIndex((l) => l.includes(code));
+  if (line < 0) throw new Error(`not in the probe: ${code}`);
+  return `${FILE}:${line + 1}:${SOURCE[line].indexOf(code) + 1}`;
+}
+
+async function trap(how: string, source: Uint8Array | string = readFileSync(WASM), host = new Host()): Promise<WasmTrapError> {
+  const vm = await host.loadVm(source);
+  const stream = vm.startPlugin().newHttpStream();
+  try {
+    stream.requestHeaders([[":method", "GET"], [":path", "/"], ["x-trap", how]]);
+  } catch (e) {
+    expect(e).toBeInstanceOf(WasmTrapError);
+    return e as WasmTrapError;
+  }
+  throw new Error(`x-trap: ${how} did not trap`);
+}
+
+const frames = (e: Error) => e.message.split("\n").slice(1).map((l) => l.trim());
+
+describe("source map v3 decoding", () => {
+  it("decodes base64 VLQ fields, signs and continuations included", () => {
+    expect(decodeVlq("AAAA")).toEqual([0, 0, 0, 0]);
+    expect(decodeVlq("CADF")).toEqual([1, 0, -1, -2]);
+    expect(decodeVlq("gB")).toEqual([16]);
+    expect(decodeVlq("hB")).toEqual([-16]);
+    expect(decodeVlq("2HwB")).toEqual([123, 24]);
+    expect(() => decodeVlq("g")).toThrow(/cut short/);
+  });
+
+  it("maps a byte offset to the last segment at or before it, and unmapped bytes to the code before them", () => {
+    // offset 10 → a.ts:1:1, offset 20 → a.ts:3:5, offset 30 → no source, offset 40 → b.ts:1:1
+    const map = new SourceMap(["a.ts", "b.ts"], "UAAA,UAEI,U,UCFJ");
+    expect(map.lookup(5)).toBeNull();
+    expect(map.lookup(10)).toEqual({ file: "a.ts", line: 1, column: 1 });
+    expect(map.lookup(25)).toEqual({ file: "a.ts", line: 3, column: 5 });
+    expect(map.lookup(35)).toEqual({ file: "a.ts", line: 3, column: 5 });
+    expect(map.lookup(35, 30)).toBeNull();
+    expect(map.lookup(45)).toEqual({ file: "b.ts", line: 1, column: 1 });
+    expect(map.lookup(45, 0, (f) => f !== "b.ts")).toEqual({ file: "a.ts", line: 3, column: 5 });
+  });
+});
+
+describe("a trap names the TypeScript line", () => {
+  it("unreachable() in the filter", async () => {
+    const e = await trap("unreachable");
+    expect(e.message.split("\n")[0]).toMatch(/^proxy_on_request_headers\(\d+, \d+, 0\) failed in VM "" \(context \d+\): unreachable$/);
+    expect(frames(e)[0]).toBe(`at ${at("unreachable();")}`);
+    expect(frames(e).at(-1)).toMatch(/^at ~lib\/proxy-wasm-as\/assembly\/proxy\.ts:\d+:\d+$/);
+  });
+
+  it("a memory access out of bounds", async () => {
+    const e = await trap("oob");
+    expect(e.message.split("\n")[0]).toMatch(/memory access out of bounds$/);
+    expect(frames(e)[0]).toBe(`at ${at("load<u32>(0xfffffff0)")}`);
+  });
+
+  it("a library abort (array index) names the library line and the filter's line it was inlined into", async () => {
+    const e = await trap("index");
+    expect(e.abortMessage).toMatch(/Index out of range at ~lib\/array\.ts/);
+    const f = frames(e);
+    expect(f[0]).toMatch(/^at ~lib\/proxy-wasm-as\/assembly\/runtime\/abort\.ts:\d+:\d+$/);
+    expect(f[1]).toMatch(/^at ~lib\/array\.ts:\d+:\d+$/);
+    expect(f[2]).toBe(`at ${at("list[numHeaders + 10]")} (inlined)`);
+  });
+
+  it("a Map key that is not there", async () => {
+    const e = await trap("missing-key");
+    expect(e.abortMessage).toMatch(/Key does not exist/);
+    expect(frames(e)).toContain(`at ${at("limits.get(how)")} (inlined)`);
+  });
+
+  it("finds the map beside a module loaded by path, and in serve's one-line form too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pwas-map-"));
+    copyFileSync(WASM, join(dir, "filter.wasm"));
+    copyFileSync(new URL("test/build/trap-probe.wasm.map", repo), join(dir, "filter.wasm.map"));
+    const e = await trap("unreachable", join(dir, "filter.wasm"));
+    expect(frames(e)[0]).toBe(`at ${at("unreachable();")}`);
+  });
+
+  it("without a source map the message is what it always was", async () => {
+    // The same module with one more custom section: no .wasm on disk has these bytes.
+    const bytes = readFileSync(WASM);
+    const extra = Buffer.from([0, 5, 4, ...Buffer.from("note")]);
+    const e = await trap("unreachable", new Uint8Array(Buffer.concat([bytes, extra])));
+    expect(e.message).toMatch(/^proxy_on_request_headers\(\d+, \d+, 0\) failed in VM "" \(context \d+\): unreachable$/);
+  });
+
+  it("a module the loop limit rewrote is not mapped (its offsets no longer match the map)", async () => {
+    const e = await trap("unreachable", readFileSync(WASM), new Host({ loopLimit: 1_000_000 }));
+    expect(e.message).not.toContain("\n");
+  });
+
+  it("the shipped .wasm carries no sourceMappingURL or other custom section", () => {
+    const bytes = new Uint8Array(readFileSync(WASM));
+    expect(sections(bytes).filter((s) => s.id === 0)).toEqual([]);
+    expect(readFileSync(new URL("test/build/trap-probe.wasm.map", repo), "utf8")).toContain('"version":3');
+  });
+});
