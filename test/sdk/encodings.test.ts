@@ -96,7 +96,7 @@ describe("shared text (UTF-8)", () => {
 });
 
 describe("plugin configuration as text", () => {
-  it("reads a plain-string configuration (Istio pluginConfig as a string), UTF-8 decoded", async () => {
+  it("reads a plain-text configuration (Envoy's configuration as a StringValue), UTF-8 decoded", async () => {
     const { host } = await start("canary → 10%");
     expect(host.logsAt("info")).toContain("configuration text: [canary → 10%]");
   });
