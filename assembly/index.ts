@@ -43,13 +43,62 @@ export { registerSharedQueue, resolveSharedQueue, enqueueSharedQueue, dequeueSha
 export { Counter, Gauge, Histogram, MetricTag, metricName } from "./metrics";
 export {
   getProperty, getPluginRootId, getPropertyString, getPropertyInt, getPropertyBool, getPropertyMap,
-  setProperty, setPropertyString, encodePropertyPath,
+  setProperty, setPropertyString, encodePropertyPath, getPropertyFloat, getPropertyList,
 } from "./properties";
+
+// Envoy's and Istio's attributes, typed (one family per file)
+export {
+  getRequestPath, getRequestUrlPath, getRequestQuery, getRequestHost, getRequestScheme, getRequestMethod,
+  getRequestReferer, getRequestUserAgent, getRequestId, getRequestProtocol, getRequestHeaders, getRequestHeader,
+  getRequestTime, getRequestDuration, getRequestSize, getRequestTotalSize, getRequestHeadersBytes,
+} from "./attributes/request";
+export {
+  getResponseCode, getResponseCodeDetails, getResponseFlags, getResponseGrpcStatus, getResponseHeaders,
+  getResponseHeader, getResponseTrailers, getResponseTrailer, getResponseSize, getResponseTotalSize,
+  getResponseHeadersBytes, getResponseBackendLatency,
+} from "./attributes/response";
+export {
+  getConnectionId, getConnectionMtls, getConnectionRequestedServerName, getConnectionTlsVersion,
+  getConnectionSubjectLocalCertificate, getConnectionSubjectPeerCertificate, getConnectionUriSanLocalCertificate,
+  getConnectionUriSanPeerCertificate, getConnectionDnsSanLocalCertificate, getConnectionDnsSanPeerCertificate,
+  getConnectionSha256PeerCertificateDigest, getConnectionTerminationDetails, getConnectionTransportFailureReason,
+} from "./attributes/connection";
+export { getSourceAddress, getSourcePort, getDestinationAddress, getDestinationPort, addressHost } from "./attributes/peer";
+export {
+  getUpstreamAddress, getUpstreamPort, getUpstreamLocalAddress, getUpstreamTransportFailureReason,
+  getUpstreamTlsVersion, getUpstreamSubjectLocalCertificate, getUpstreamSubjectPeerCertificate,
+  getUpstreamUriSanLocalCertificate, getUpstreamUriSanPeerCertificate, getUpstreamDnsSanLocalCertificate,
+  getUpstreamDnsSanPeerCertificate, getUpstreamSha256PeerCertificateDigest, getUpstreamRequestAttemptCount,
+  getUpstreamNumEndpoints,
+} from "./attributes/upstream";
+export {
+  getXdsProperty, getNodeId, getNodeCluster, getNodeMetadataValue, getNodeMetadataMap, getClusterName,
+  getRouteName, getVirtualHostName, getFilterChainName, getListenerDirection, getRouteMetadataValue,
+  getClusterMetadataValue, getVirtualHostMetadataValue, getUpstreamHostMetadataValue, getListenerMetadataValue,
+} from "./attributes/xds";
+export { getPluginName, getPluginVmId } from "./attributes/wasm";
+export { getMetadataValue, getFilterState, getFilterStateString, getUpstreamFilterState } from "./attributes/metadata";
+export {
+  getIstioMeshId, getIstioClusterId, getIstioNamespace, getIstioWorkloadName, getIstioLabels, getDownstreamPeer,
+  getUpstreamPeer, getDownstreamPeerWorkload, getDownstreamPeerNamespace, getDownstreamPeerService,
+  getDownstreamPeerCluster, getUpstreamPeerWorkload, getUpstreamPeerNamespace, getUpstreamPeerService,
+  getUpstreamPeerCluster,
+} from "./attributes/istio";
 export {
   getCurrentTimeNanoseconds, getCurrentTimeMilliseconds, getMonotonicTimeNanoseconds, setTickPeriodMilliseconds,
 } from "./time";
 export { log, logTrace, logDebug, logInfo, logWarn, logError, logCritical, getLogLevel } from "./log";
 export { callForeignFunction, ForeignCallResult } from "./foreign-function";
+// Envoy's foreign functions, typed
+export { clearRouteCache } from "./foreign/route-cache";
+export { setEnvoyFilterState, FilterStateLifeSpan } from "./foreign/filter-state";
+export { declareProperty, DeclaredPropertyType } from "./foreign/declare-property";
+export { compress, uncompress } from "./foreign/compression";
+export { verifySignature, verifySignaturePem, SignatureCheck } from "./foreign/signature";
+export {
+  createExpression, evaluateExpression, evaluateExpressionBool, evaluateExpressionInt, evaluateExpressionString,
+  deleteExpression, Expression,
+} from "./foreign/cel";
 export { JsonValue, JsonKind, JsonResult, parseJson, parseJsonString } from "./json";
 export { joinStrings, asciiLowerCase } from "./text";
 export {

@@ -76,3 +76,19 @@ export function getPluginRootId(): string {
   const status = checkHostStatus("get property plugin_root_id", proxy_get_property(ROOT_ID_PATH, 14, RESULT_PTR, RESULT_SIZE));
   return status == Status.Ok ? takeResultString() : "";
 }
+
+/** A double property (8-byte IEEE, e.g. a number in metadata), or `fallback` when absent or not 8 bytes. */
+export function getPropertyFloat(path: string[], fallback: f64 = NaN): f64 {
+  const value = getProperty(path);
+  if (value === null || value.byteLength != 8) return fallback;
+  return load<f64>(changetype<usize>(value));
+}
+
+/** A list property (Envoy sends a list as map pairs whose names are the elements), or null. */
+export function getPropertyList(path: string[]): string[] | null {
+  const pairs = getPropertyMap(path);
+  if (pairs === null) return null;
+  const list = new Array<string>(pairs.length);
+  for (let i = 0; i < pairs.length; i++) unchecked(list[i] = unchecked(pairs[i]).name);
+  return list;
+}
