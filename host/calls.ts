@@ -53,7 +53,8 @@ export interface GrpcStream {
 }
 
 export class CallRegistry {
-  readonly http = new Map<number, { view: HttpCall; plugin: Plugin }>();
+  /** deadline: when Envoy times the call out (ns on the Host clock), null without a timeout. */
+  readonly http = new Map<number, { view: HttpCall; plugin: Plugin; deadline: bigint | null }>();
   readonly grpc = new Map<number, { view: GrpcCall; plugin: Plugin }>();
   readonly streams = new Map<number, { view: GrpcStream; plugin: Plugin }>();
   private seq = 0;

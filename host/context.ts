@@ -1,7 +1,8 @@
 // What every context (plugin/root, HTTP stream, TCP stream) answers to the host functions.
-// Defaults are Envoy's answers for a context without that kind of stream: stream operations
-// are accepted and do nothing, maps and buffers are not there.
-import { Status } from "./abi.js";
+// Defaults are Envoy's answers for a context without that kind of stream (Context::getBuffer,
+// continueStream in source/extensions/common/wasm/context.cc): stream operations are accepted
+// and do nothing, maps are not there, stream buffers read as empty and cannot be written.
+import { Status, StreamType } from "./abi.js";
 import type { Pair } from "./pairs.js";
 import { PropertyStore } from "./properties.js";
 import type { Plugin } from "./plugin.js";
@@ -23,7 +24,13 @@ export interface LocalResponse {
   grpcStatus: number | null;
 }
 
+/** Envoy's buffer wrapper around no buffer: size 0, and writes answer BAD_ARGUMENT. */
+const NO_DATA: BufferRef = Object.freeze({ data: new Uint8Array(0), mutable: false });
+
 export abstract class Context {
+  /** What a stream buffer (body, TCP data, gRPC message) reads as when there is none now. */
+  static readonly NO_DATA = NO_DATA;
+
   /** Properties set on this context by the test (setProperty) or by the filter (proxy_set_property). */
   readonly properties = new PropertyStore();
 
@@ -40,13 +47,19 @@ export abstract class Context {
     return null;
   }
 
-  /** A stream buffer (body or TCP data) if the filter may use it now. */
-  buffer(_type: number): BufferRef | null {
-    return null;
+  /** A stream buffer (body or TCP data) if the filter may use it now; empty when there is none. */
+  buffer(type: number): BufferRef | null {
+    return type <= 3 ? NO_DATA : null;
   }
 
-  continueStream(_type: number): number {
-    return Status.OK;
+  /** True while proxy_on_log runs on this context (a missing map is NOT_FOUND then). */
+  get inLogPhase(): boolean {
+    return false;
+  }
+
+  /** Envoy cannot resume an upstream (write) filter: continueStream answers UNIMPLEMENTED. */
+  continueStream(type: number): number {
+    return type === StreamType.UPSTREAM ? Status.UNIMPLEMENTED : Status.OK;
   }
 
   closeStream(_type: number): number {

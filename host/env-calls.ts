@@ -2,7 +2,7 @@
 // of whichever context made them; the test answers them through the Host.
 import { Status } from "./abi.js";
 import { text } from "./bytes.js";
-import { getHeader } from "./headers.js";
+import { getHeader, normalizeRequestHeaders } from "./headers.js";
 import { decodePairs } from "./pairs.js";
 import type { Vm } from "./vm.js";
 
@@ -25,7 +25,8 @@ export function callImports(vm: Vm) {
       if ((timeout | 0) < 0) return S.BAD_ARGUMENT;
       const name = text(upstream);
       if (!known(name)) return S.BAD_ARGUMENT;
-      const h = decodePairs(headers).map(([k, v]) => [k.toLowerCase(), v] as [string, string]);
+      // The call's headers are a request map: a "host" header counts as ":authority".
+      const h = normalizeRequestHeaders(decodePairs(headers));
       if (getHeader(h, ":method") === undefined || getHeader(h, ":path") === undefined || getHeader(h, ":authority") === undefined) {
         return S.BAD_ARGUMENT;
       }
@@ -33,6 +34,7 @@ export function callImports(vm: Vm) {
       const token = host.calls.httpToken();
       host.calls.http.set(token, {
         plugin: p,
+        deadline: timeout >>> 0 > 0 ? host.now + BigInt(timeout >>> 0) * 1_000_000n : null,
         view: {
           token, upstream: name, headers: h, body, bodyText: text(body), trailers: decodePairs(trailers), timeoutMs: timeout >>> 0,
           rootContextId: p.id, rootId: p.rootId, callerContextId: c.id, vmId: vm.vmId,

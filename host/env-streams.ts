@@ -3,14 +3,19 @@
 // map/buffer exists right now, with Envoy's answers when it does not.
 import { BUFFER_TYPE_MAX, MAP_TYPE_MAX, Status, STREAM_TYPE_MAX } from "./abi.js";
 import { EMPTY, text } from "./bytes.js";
-import type { BufferRef, Context } from "./context.js";
-import { addHeader, byteSize, getHeader, removeHeader, replaceHeader } from "./headers.js";
+import { type BufferRef, Context } from "./context.js";
+import { addHeader, byteSize, getHeader, removeHeader, replaceHeader, requestHeaderName } from "./headers.js";
 import { decodePairs, encodePairs, type Pair } from "./pairs.js";
 import { Plugin } from "./plugin.js";
 import type { Vm } from "./vm.js";
 
 const S = Status;
 const enc = new TextEncoder();
+
+/** The key as the map stores it: the request header map reads a legacy "host" as ":authority". */
+function keyFor(type: number, key: string): string {
+  return type === 0 ? requestHeaderName(key) : key;
+}
 
 function mapOf(c: Context, type: number, write: boolean): Pair[] | null {
   const p = c.plugin;
@@ -33,8 +38,8 @@ function bufferOf(vm: Vm, c: Context, type: number): BufferRef | null {
   switch (type) {
     case 4:
       return p.callResponse?.body ?? null;
-    case 5:
-      return p.grpcMessage;
+    case 5: // Envoy wraps the (possibly absent) gRPC message: empty outside proxy_on_grpc_receive
+      return p.grpcMessage ?? Context.NO_DATA;
     case 6: // Envoy answers VM_CONFIGURATION at any time
       return { data: vm.vmConfiguration, mutable: false };
     case 7:
@@ -53,9 +58,11 @@ export function streamImports(vm: Vm) {
       if (type >>> 0 > MAP_TYPE_MAX) return S.BAD_ARGUMENT;
       const key = m().readString(kp, ks);
       if (key === null) return S.INVALID_MEMORY_ACCESS;
-      const map = mapOf(vm.ctx(), type, false);
-      if (!map) return S.BAD_ARGUMENT;
-      const v = getHeader(map, key);
+      const c = vm.ctx();
+      const map = mapOf(c, type, false);
+      // Envoy: a map that is not there now is BAD_ARGUMENT, but NOT_FOUND in the access log phase.
+      if (!map) return c.inLogPhase ? S.NOT_FOUND : S.BAD_ARGUMENT;
+      const v = getHeader(map, keyFor(type, key));
       if (v === undefined) return S.NOT_FOUND;
       return m().copyOut(enc.encode(v), vpp, vsp) ? S.OK : S.INVALID_MEMORY_ACCESS;
     },
@@ -75,7 +82,7 @@ export function streamImports(vm: Vm) {
       const map = mapOf(vm.ctx(), type, true);
       if (!map) return S.BAD_ARGUMENT;
       map.length = 0;
-      for (const [k, v] of decodePairs(data)) addHeader(map, k, v);
+      for (const [k, v] of decodePairs(data)) addHeader(map, keyFor(type, k), v);
       return S.OK;
     },
 
@@ -100,7 +107,7 @@ export function streamImports(vm: Vm) {
       if (key === null) return S.INVALID_MEMORY_ACCESS;
       const map = mapOf(vm.ctx(), type, true);
       if (!map) return S.BAD_ARGUMENT;
-      removeHeader(map, key);
+      removeHeader(map, keyFor(type, key));
       return S.OK;
     },
 
@@ -207,7 +214,7 @@ export function streamImports(vm: Vm) {
     if (key === null || value === null) return S.INVALID_MEMORY_ACCESS;
     const map = mapOf(vm.ctx(), type, true);
     if (!map) return S.BAD_ARGUMENT;
-    op(map, key, value);
+    op(map, keyFor(type, key), value);
     return S.OK;
   }
 }

@@ -149,21 +149,22 @@ export class FaultInjector {
   /**
    * Settles a pending HTTP call: answered with `response`, or — by the `upstream` shares — failed
    * (`failHttpCall`: num_headers 0, status BROKEN_CONNECTION "reset") or timed out (the clock moves
-   * by the call's timeout, then the same empty answer, as Envoy delivers a timeout). "dropped" when
-   * the plugin that made the call is gone.
+   * to the call's deadline and Envoy's 504 "upstream request timeout" answer arrives). "dropped"
+   * when the plugin that made the call is gone.
    */
   settleHttpCall(host: Host, token: number, response: HttpCallResponse = {}): CallFate {
     const call = host.calls.http.get(token);
     if (!call) throw new Error(`no pending HTTP call with token ${token}`);
     const fate = this.fate();
     if (fate === "answered") return host.respondHttpCall(token, response) ? fate : "dropped";
-    if (fate === "failed") this.upstreamFailures++;
-    else {
-      this.upstreamTimeouts++;
-      host.advanceTime(call.view.timeoutMs);
-      if (!host.calls.http.has(token)) return "dropped";
+    if (fate === "failed") {
+      this.upstreamFailures++;
+      return host.failHttpCall(token) ? fate : "dropped";
     }
-    return host.failHttpCall(token) ? fate : "dropped";
+    this.upstreamTimeouts++;
+    host.advanceTime(call.view.timeoutMs); // fires the timeout when the call has one
+    if (!host.calls.http.has(token)) return "timed-out";
+    return host.timeOutHttpCall(token) ? fate : "dropped";
   }
 
   /**

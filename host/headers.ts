@@ -9,6 +9,22 @@ export function lower(name: string): string {
   return UPPER.test(name) ? name.replace(/[A-Z]/g, (c) => c.toLowerCase()) : name;
 }
 
+/**
+ * Envoy's request header map (RequestHeaderMapImpl) looks the legacy "host" name up as
+ * ":authority": reading, writing or removing one is the other. Other maps keep "host".
+ */
+export function requestHeaderName(name: string): string {
+  const key = lower(name);
+  return key === "host" ? ":authority" : key;
+}
+
+/** User input → request header list as Envoy's request map holds it ("host" stored as ":authority"). */
+export function normalizeRequestHeaders(init: PairsInit | undefined): Pair[] {
+  const out: Pair[] = [];
+  for (const [k, v] of toPairList(init)) addHeader(out, requestHeaderName(k), v);
+  return out;
+}
+
 /** User input → header list as Envoy would hold it. */
 export function normalizeHeaders(init: PairsInit | undefined): Pair[] {
   const out: Pair[] = [];

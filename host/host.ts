@@ -36,7 +36,23 @@ export interface HostOptions {
   loopLimit?: number;
   /** Fault injection (host/faults.ts): chosen or random host calls answer an error status. Default none. */
   faults?: FaultOptions;
+  /**
+   * Envoy's per_connection_buffer_limit_bytes: a body the filter holds (body callback PAUSE)
+   * beyond it is answered by the proxy, 413 for a request, 500 or a reset for a response.
+   * Default 1 MiB, Envoy's default.
+   */
+  bufferLimitBytes?: number;
 }
+
+/** Envoy's default per_connection_buffer_limit_bytes. */
+export const DEFAULT_BUFFER_LIMIT_BYTES = 1024 * 1024;
+
+/** What Envoy's router answers an HTTP call whose timeout passed (Filter::onResponseTimeout). */
+const TIMEOUT_RESPONSE: HttpCallResponse = {
+  status: 504,
+  headers: [["content-length", "24"], ["content-type", "text/plain"]],
+  body: "upstream request timeout",
+};
 
 export interface LogEntry {
   level: LogLevelName;
@@ -63,6 +79,7 @@ export class Host {
   logLevel: number;
   readonly record: boolean;
   readonly loopLimit: number | undefined;
+  readonly bufferLimitBytes: number;
   readonly clusters: string[] | undefined;
   readonly env: Record<string, string>;
   readonly logs: LogEntry[] = [];
@@ -90,6 +107,7 @@ export class Host {
     if (this.logLevel < 0 || this.logLevel > 5) throw new Error(`unknown log level ${String(opts.logLevel)}`);
     this.record = opts.record ?? true;
     this.loopLimit = opts.loopLimit;
+    this.bufferLimitBytes = opts.bufferLimitBytes ?? DEFAULT_BUFFER_LIMIT_BYTES;
     this.clusters = opts.clusters;
     this.env = opts.env ?? {};
     this.memoryLimitBytes = opts.memoryLimitBytes ?? 256 * 1024 * 1024;
@@ -146,8 +164,9 @@ export class Host {
   // ---- time ---------------------------------------------------------------------------
 
   /**
-   * Moves the clock forward, firing proxy_on_tick in time order for every plugin context that
-   * set a tick period (each as often as its period fits).
+   * Moves the clock forward, in time order: proxy_on_tick for every plugin context that set a
+   * tick period (each as often as its period fits), and Envoy's 504 answer for every HTTP call
+   * whose timeout (timeout_ms > 0) passes unanswered.
    */
   advanceTime(ms: number): void {
     const target = this.now + BigInt(Math.round(ms * 1e6));
@@ -158,6 +177,15 @@ export class Host {
         for (const p of vm.plugins) {
           if (p.reachable && p.tickPeriodMs > 0 && p.nextTickAt <= target && (!next || p.nextTickAt < next.nextTickAt)) next = p;
         }
+      }
+      let due: { token: number; at: bigint } | undefined;
+      for (const [token, c] of this.calls.http) {
+        if (c.deadline !== null && c.deadline <= target && (!due || c.deadline < due.at)) due = { token, at: c.deadline };
+      }
+      if (due && (!next || due.at <= next.nextTickAt)) {
+        if (due.at > this.now) this.now = due.at;
+        this.timeOutHttpCall(due.token);
+        continue;
       }
       if (!next) break;
       if (next.nextTickAt > this.now) this.now = next.nextTickAt;
@@ -196,7 +224,15 @@ export class Host {
     return true;
   }
 
-  /** Fails (or times out) a call: proxy_on_http_call_response(root, token, 0, 0, 0). */
+  /**
+   * Times a call out now, as Envoy does when its timeout passes (advanceTime does it by itself):
+   * the router's local reply arrives as an answer, 504 "upstream request timeout".
+   */
+  timeOutHttpCall(token: number): boolean {
+    return this.respondHttpCall(token, TIMEOUT_RESPONSE);
+  }
+
+  /** Fails a call (the connection was reset): proxy_on_http_call_response(root, token, 0, 0, 0). */
   failHttpCall(token: number): boolean {
     const { plugin } = this.takeHttp(token);
     if (!plugin.reachable) return false;

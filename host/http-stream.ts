@@ -1,14 +1,21 @@
-// One HTTP stream through the filter, driven as Envoy's filter manager does:
+// One HTTP stream through the filter, driven as Envoy's filter manager (source/common/http/
+// filter_manager.cc) and its Wasm context (source/extensions/common/wasm/context.cc) do:
 // - a headers callback returning PAUSE stops everything behind it; body chunks that arrive
-//   meanwhile are buffered and handed over as one chunk on resume;
-// - while a body callback returns PAUSE, chunks accumulate and body_size is cumulative;
+//   meanwhile are buffered and handed over as one chunk on resume, then any trailers (even when
+//   that body callback pauses again: ActiveStreamFilterBase::commonContinue);
+// - while a body callback returns PAUSE, chunks accumulate and body_size is cumulative; past the
+//   buffer limit (per_connection_buffer_limit_bytes) the proxy answers 413 / 500 itself;
 // - proxy_continue_stream takes effect after the running callback returns;
-// - after proxy_send_local_response the stream stops whatever the callback returns.
+// - a map is there from its arrival until its callback returns CONTINUE (the context keeps a
+//   pointer only while the stream waits on it); proxy_continue_stream drops the request's at once;
+// - after proxy_send_local_response the request stops whatever the callback returns, and the
+//   reply runs through this filter's response callbacks (sendLocalReplyViaFilterChain);
+// - at the end Envoy logs first (proxy_on_log), then destroys the filter (on_done, on_delete).
 import { type Action, Status, StreamType } from "./abi.js";
 import { httpAttribute } from "./attributes.js";
 import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes.js";
 import { type BufferRef, Context, type LocalResponse } from "./context.js";
-import { getHeader, normalizeHeaders } from "./headers.js";
+import { addHeader, getHeader, normalizeHeaders, normalizeRequestHeaders } from "./headers.js";
 import type { Pair, PairsInit } from "./pairs.js";
 import type { Plugin } from "./plugin.js";
 import type { PropertyPath, PropertyValue } from "./properties.js";
@@ -21,9 +28,12 @@ class Side {
   /** What the filter holds right now (current chunk, or everything buffered while paused). */
   body: BufferRef = { data: EMPTY, mutable: true };
   forwarded: Uint8Array[] = [];
+  /** Envoy's context holds a pointer to the map / buffer (the filter may use it now). */
   headersLive = false;
   bodyLive = false;
   trailersLive = false;
+  /** No more callbacks on this side (a local response ended the request, or a reset). */
+  halted = false;
   pausedAt: Phase | null = null;
   resumedCount = 0;
   headersSeen = false;
@@ -48,7 +58,6 @@ export class HttpStream extends Context {
   private readonly res = new Side("response");
   private readonly owner: Plugin;
   private logPhase = false;
-  private stopped = false;
   /** Set when the filter called proxy_send_local_response. */
   localResponse: LocalResponse | null = null;
   /** The filter reset the stream (proxy_close_stream on HTTP_REQUEST/HTTP_RESPONSE). */
@@ -97,23 +106,31 @@ export class HttpStream extends Context {
     return this.trailers(this.res, trailers);
   }
 
-  /** Ends the stream as Envoy does: proxy_on_done, proxy_on_log (maps readable), proxy_on_delete. */
+  /**
+   * Ends the stream as Envoy does (ConnectionManagerImpl::doDeferredStreamDestroy): the access log
+   * first, proxy_on_log (maps readable), then the filter's onDestroy: proxy_on_done, proxy_on_delete.
+   */
   complete(): void {
-    // A reset stream still ends in Envoy (done, log, delete): only a completed one cannot.
+    // A reset stream still ends in Envoy (log, done, delete): only a completed one cannot.
     this.vm.assertUsable();
     if (this.completed) throw new Error(`complete: stream ${this.id} is already complete`);
     this.vm.host.drive(() => {
       this.completed = true;
-      this.vm.call("proxy_on_done", this, this.id);
       this.logPhase = true;
       try {
         this.vm.call("proxy_on_log", this, this.id);
       } finally {
         this.logPhase = false;
       }
+      this.vm.call("proxy_on_done", this, this.id);
       this.vm.call("proxy_on_delete", this, this.id);
       this.vm.contexts.delete(this.id);
     });
+  }
+
+  /** True while proxy_on_log runs: Envoy answers NOT_FOUND (not BAD_ARGUMENT) for a missing map then. */
+  get inLogPhase(): boolean {
+    return this.logPhase;
   }
 
   private check(what: string): void {
@@ -125,12 +142,13 @@ export class HttpStream extends Context {
   private headers(side: Side, init: PairsInit, eos: boolean): Action {
     const what = `${side.name}Headers`;
     this.check(what);
+    if (side === this.res && this.localResponse) throw new Error(`${what}: the filter sent a local response; no upstream response arrives`);
     if (side.headersSeen) throw new Error(`${what}: ${side.name} headers were already delivered on stream ${this.id}`);
     if (side === this.res) {
-      if (this.localResponse) throw new Error(`${what}: the filter sent a local response; no upstream response arrives`);
       if (!this.req.headersForwarded) throw new Error(`${what}: the request headers never left the filter (paused), so there is no upstream response`);
     }
-    side.headers = normalizeHeaders(init);
+    // Envoy's request map stores a legacy "host" as ":authority" (HeaderMapImpl's static table).
+    side.headers = side === this.req ? normalizeRequestHeaders(init) : normalizeHeaders(init);
     side.headersSeen = true;
     side.endSeen = eos;
     side.headersLive = true;
@@ -143,8 +161,15 @@ export class HttpStream extends Context {
     if (!side.headersSeen) throw new Error(`${what}: ${side.name} headers must come first`);
     if (side.endSeen) throw new Error(`${what}: the ${side.name} already ended`);
     side.endSeen = eos;
-    if (this.stopped) return null;
-    side.body.data = concat(side.body.data, toBytes(chunk));
+    if (side.halted) return null;
+    const data = toBytes(chunk);
+    // StopIterationAndBuffer: Envoy buffers, and past the limit answers for the filter
+    // (FilterManager's requestDataTooLarge / responseDataTooLarge); the filter is not called.
+    if (side.pausedAt === "body" && side.body.data.length + data.length > this.vm.host.bufferLimitBytes) {
+      this.vm.host.drive(() => this.bufferOverflow(side));
+      return null;
+    }
+    side.body.data = concat(side.body.data, data);
     if (side.pausedAt === "headers") {
       side.heldBody = true;
       return null;
@@ -160,7 +185,7 @@ export class HttpStream extends Context {
     if (side.endSeen) throw new Error(`${what}: the ${side.name} already ended`);
     side.trailers = normalizeHeaders(init);
     side.endSeen = true;
-    if (this.stopped) return null;
+    if (side.halted) return null;
     if (side.pausedAt === "headers") {
       side.heldTrailers = true;
       return null;
@@ -171,19 +196,25 @@ export class HttpStream extends Context {
 
   private invoke(side: Side, phase: Phase, ...args: number[]): Action {
     const a = (this.vm.call(`proxy_on_${side.name}_${phase}`, this, this.id, ...args) ?? 0) as Action;
-    if (this.stopped || this.reset) return a;
+    if (side.halted || this.reset) return a;
     // cpp-host turns any non-zero result into a stop (StopAllIteration for headers).
     if (a !== 0) side.pausedAt = phase;
-    else this.forward(side, phase);
+    else this.forward(side, phase, false);
     return a;
   }
 
-  private forward(side: Side, phase: Phase): void {
+  /**
+   * The filter let `phase` through. Envoy drops its pointer to the map when the callback
+   * returned CONTINUE (decodeHeaders/encodeHeaders...); a resumed response keeps it, as
+   * Envoy's continueStream clears only the request's pointers.
+   */
+  private forward(side: Side, phase: Phase, resumed: boolean): void {
+    const keep = resumed && side === this.res;
     if (phase === "headers") {
-      side.headersLive = false;
+      if (!keep) side.headersLive = false;
       side.headersForwarded = true;
     } else {
-      if (phase === "trailers") side.trailersLive = false;
+      if (phase === "trailers" && !keep) side.trailersLive = false;
       if (side.bodyLive || phase === "body") {
         const data = side.body.data;
         if (this.vm.host.record) side.forwarded.push(data);
@@ -197,16 +228,19 @@ export class HttpStream extends Context {
 
   /** Applies a proxy_continue_stream (runs after the callback that asked for it). */
   private resume(side: Side): void {
-    if (!side.pausedAt || this.stopped || this.reset || this.completed || this.vm.failure) return;
+    if (!side.pausedAt || side.halted || this.reset || this.completed || this.vm.failure) return;
     side.resumedCount++;
     const at = side.pausedAt;
-    if (at !== "headers") return this.forward(side, at);
-    this.forward(side, "headers");
+    if (at !== "headers") return this.forward(side, at, true);
+    this.forward(side, "headers", true);
+    // commonContinue: the buffered body, then the trailers that had arrived before it, even when
+    // the body callback pauses again.
     if (side.heldBody) {
       side.heldBody = false;
       side.bodyLive = true;
       const eos = side.endSeen && !side.heldTrailers ? 1 : 0;
-      if (this.invoke(side, "body", side.body.data.length, eos) !== 0 || this.stopped) return;
+      this.invoke(side, "body", side.body.data.length, eos);
+      if (side.halted || this.reset) return;
     }
     if (side.heldTrailers) {
       side.heldTrailers = false;
@@ -216,39 +250,58 @@ export class HttpStream extends Context {
   }
 
   private stopAll(): void {
-    this.stopped = true;
     for (const s of [this.req, this.res]) {
-      s.headersLive = s.bodyLive = s.trailersLive = false;
+      s.halted = true;
       s.pausedAt = null;
     }
+  }
+
+  /** A paused body went past the buffer limit: 413 for a request, 500 (or a reset) for a response. */
+  private bufferOverflow(side: Side): void {
+    side.pausedAt = null;
+    const request = side === this.req;
+    const status = request ? 413 : 500;
+    const body = request ? "Payload Too Large" : "Internal Server Error";
+    this.reply({
+      status, body: new TextEncoder().encode(body), bodyText: body, headers: [], grpcStatus: null,
+      details: request ? "request_payload_too_large" : "response_payload_too_large",
+    }, false);
   }
 
   // ---- what the host functions see ----------------------------------------------------
 
   /**
-   * Envoy keeps a pointer to each map from the moment it arrives until the stream ends, so a
-   * filter may read (and change) request headers in a response callback or a call answer; a
-   * change after the map went out has no effect on the wire. Only a map that has not arrived
-   * yet is missing (BAD_ARGUMENT); in proxy_on_log the maps are the access log's, read-only.
+   * Envoy's context points at a map from its arrival until its callback returns CONTINUE (or,
+   * for the request, until proxy_continue_stream), so a filter reads request headers in a
+   * response callback only while the request is still paused there. In proxy_on_log the reads
+   * see the access log's maps (request headers, response headers and trailers).
    */
   headerMap(type: number, write: boolean): Pair[] | null {
-    if (type > 3 || (this.logPhase && write)) return null;
+    if (type > 3) return null;
     const side = type <= 1 ? this.req : this.res;
-    return type % 2 === 0 ? side.headers : side.trailers;
+    const trailers = type % 2 === 1;
+    if (this.logPhase && !write && type !== 1) return trailers ? side.trailers : side.headers;
+    if (trailers) return side.trailersLive ? side.trailers : null;
+    return side.headersLive ? side.headers : null;
   }
 
+  /** Outside its callback a body reads as empty, as Envoy's buffer wrapper over no buffer does. */
   buffer(type: number): BufferRef | null {
-    if (type === 0) return this.req.bodyLive ? this.req.body : null;
-    if (type === 1) return this.res.bodyLive ? this.res.body : null;
-    return null;
+    if (type === 0) return this.req.bodyLive ? this.req.body : Context.NO_DATA;
+    if (type === 1) return this.res.bodyLive ? this.res.body : Context.NO_DATA;
+    return super.buffer(type);
   }
 
   continueStream(type: number): number {
     if (type === StreamType.HTTP_REQUEST || type === StreamType.HTTP_RESPONSE) {
       const side = type === StreamType.HTTP_REQUEST ? this.req : this.res;
+      // Envoy's continueStream forgets the request's header and trailer maps at once, for
+      // either direction; the resume itself runs after the callback.
+      this.req.headersLive = this.req.trailersLive = false;
       this.vm.host.schedule(() => this.resume(side));
+      return Status.OK;
     }
-    return Status.OK;
+    return super.continueStream(type);
   }
 
   closeStream(type: number): number {
@@ -260,16 +313,51 @@ export class HttpStream extends Context {
   }
 
   sendLocalResponse(r: LocalResponse): void {
-    if (this.completed || this.stopped) return;
-    if (this.res.headersForwarded) {
-      // Too late for a response: Envoy resets the stream.
+    if (this.completed || this.reset) return;
+    this.reply(r, true);
+  }
+
+  /**
+   * FilterManager::sendLocalReply: before any response, the reply runs through the encoder
+   * filters, this one included (after the running callback, as the Wasm context defers it);
+   * once a response arrived but has not left, it replaces it directly; after that, a reset.
+   */
+  private reply(r: LocalResponse, deferred: boolean): void {
+    const res = this.res;
+    if (res.headersForwarded) {
       this.reset = true;
       this.stopAll();
       return;
     }
+    if (res.headersSeen) {
+      this.localResponse = r;
+      res.headers = localReplyHeaders(r);
+      res.body.data = EMPTY;
+      res.forwarded = r.body.length ? [r.body] : [];
+      res.headersForwarded = true;
+      this.stopAll();
+      return;
+    }
     this.localResponse = r;
-    if (!this.res.headersSeen) this.res.headers = [[":status", String(r.status)], ...r.headers];
-    this.stopAll();
+    this.req.halted = true;
+    this.req.pausedAt = null;
+    if (deferred) this.vm.host.schedule(() => this.replyThroughFilter(r));
+    else this.replyThroughFilter(r);
+  }
+
+  private replyThroughFilter(r: LocalResponse): void {
+    const res = this.res;
+    if (this.completed || this.reset || this.vm.failure || res.headersSeen) return;
+    res.headers = localReplyHeaders(r);
+    res.headersSeen = res.headersLive = res.endSeen = true;
+    const eos = r.body.length === 0;
+    if (!eos) res.body.data = r.body.slice();
+    if (this.invoke(res, "headers", res.headers.length, eos ? 1 : 0) !== 0 || eos || res.halted || this.reset) {
+      res.heldBody = !eos && res.pausedAt === "headers";
+      return;
+    }
+    res.bodyLive = true;
+    this.invoke(res, "body", res.body.data.length, 1);
   }
 
   /** Envoy's attributes of this stream (host/attributes.ts); the plugin's and Host's values fill the rest. */
@@ -365,6 +453,17 @@ export class HttpStream extends Context {
   setProperty(path: PropertyPath, value: PropertyValue | undefined): void {
     this.properties.set(path, value);
   }
+}
+
+/** Envoy's local reply: :status, the filter's headers, then length and type for a body. */
+function localReplyHeaders(r: LocalResponse): Pair[] {
+  const out: Pair[] = [[":status", String(r.status)]];
+  for (const [k, v] of r.headers) addHeader(out, k, v);
+  if (r.body.length > 0) {
+    if (getHeader(out, "content-length") === undefined) addHeader(out, "content-length", String(r.body.length));
+    if (getHeader(out, "content-type") === undefined) addHeader(out, "content-type", "text/plain");
+  }
+  return out;
 }
 
 function copy(map: Pair[] | null): Pair[] {

@@ -50,7 +50,8 @@ export class Metrics {
     const m = this.byId.get(id >>> 0);
     if (!m) return Status.NOT_FOUND;
     if (m.type === "histogram") return Status.BAD_ARGUMENT;
-    if (m.type === "counter" && delta < 0n) return Status.BAD_ARGUMENT;
+    // Envoy's incrementMetric takes only a positive offset for a counter (0 included: BAD_ARGUMENT).
+    if (m.type === "counter" && delta <= 0n) return Status.BAD_ARGUMENT;
     m.value += delta;
     return Status.OK;
   }

@@ -76,25 +76,33 @@ export class Plugin extends Context {
       } finally {
         this.configLive = false;
       }
-      if (!this.configured) this.shutdownNow();
+      // A plugin that failed to start gets no filter, but cpp-host keeps its root context (no
+      // on_done/on_delete) until the VM is torn down; the VM's other plugins keep serving.
     });
   }
 
   private assertActive(what: string): void {
     this.vm.assertUsable();
     if (this.state !== "active") {
-      const why = this.configured ? "it was shut down" : "its proxy_on_vm_start/proxy_on_configure returned false";
-      throw new Error(`${what}: plugin context ${this.id} (root id "${this.rootId}") is gone: ${why}`);
+      throw new Error(`${what}: plugin context ${this.id} (root id "${this.rootId}") is gone: it was shut down`);
+    }
+  }
+
+  /** Streams need a plugin that started: Envoy creates no filter for one that failed. */
+  private assertServing(what: string): void {
+    this.assertActive(what);
+    if (!this.configured) {
+      throw new Error(`${what}: plugin context ${this.id} (root id "${this.rootId}") has no filter: its proxy_on_vm_start/proxy_on_configure returned false`);
     }
   }
 
   newHttpStream(): HttpStream {
-    this.assertActive("newHttpStream");
+    this.assertServing("newHttpStream");
     return new HttpStream(this);
   }
 
   newTcpStream(): TcpStream {
-    this.assertActive("newTcpStream");
+    this.assertServing("newTcpStream");
     return new TcpStream(this);
   }
 
@@ -111,9 +119,10 @@ export class Plugin extends Context {
   }
 
   /**
-   * Shuts the plugin context down as Envoy does when the plugin is removed: proxy_on_done, then
-   * proxy_on_delete — unless on_done returned false, in which case on_delete waits for proxy_done.
-   * Returns true when the context was deleted now.
+   * Shuts the plugin context down as Envoy does when the plugin is removed (or, for one whose
+   * configure failed, when its VM is torn down): proxy_on_done, then proxy_on_delete — unless
+   * on_done returned false, in which case on_delete waits for proxy_done. Returns true when the
+   * context was deleted now.
    */
   shutdown(): boolean {
     this.assertActive("shutdown");

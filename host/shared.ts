@@ -66,11 +66,18 @@ export class SharedQueues {
 
   constructor(private readonly schedule: (task: () => void) => void) {}
 
-  /** proxy_register_shared_queue: re-registering returns the same token and keeps the first owner. */
+  /**
+   * proxy_register_shared_queue. Registering a name again keeps the token and the items but hands
+   * the queue to the newest registrant, which receives proxy_on_queue_ready from then on
+   * (cpp-host's SharedQueue::registerQueue overwrites the queue's context id).
+   */
   register(vmId: string, name: string, owner: QueueOwner): number {
     const key = `${vmId}\0${name}`;
     const q = this.byKey.get(key);
-    if (q) return q.token;
+    if (q) {
+      q.owner = owner;
+      return q.token;
+    }
     const token = this.next++;
     const nq: Queue = { token, vmId, name, items: [], owner };
     this.byKey.set(key, nq);

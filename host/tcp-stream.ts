@@ -1,7 +1,11 @@
-// One TCP connection through a network filter. Data callbacks run for every chunk, even while
-// paused; a paused direction keeps accumulating (data_size is cumulative) until the filter
-// returns CONTINUE or calls proxy_continue_stream. As in Envoy, closing the downstream side
-// ends the context (on_done, on_log, on_delete); the upstream side does so only after it.
+// One TCP connection through a network filter, as Envoy's Wasm network filter drives it
+// (source/extensions/common/wasm/context.cc: onData, onWrite, onEvent, onCloseTCP). Data
+// callbacks run for every chunk, even while paused; a paused direction keeps accumulating
+// (data_size is cumulative) until the filter returns CONTINUE or, downstream only, calls
+// proxy_continue_stream (Envoy answers UNIMPLEMENTED for upstream). The downstream close ends
+// the context at once (on_done, on_log, on_delete); an upstream close that comes first is
+// delivered and the context lives on until the downstream close. Upstream data with end of
+// stream is followed by proxy_on_upstream_connection_close(UNKNOWN), as Envoy's onWrite does.
 import { type Action, PeerType, type PeerTypeName, Status, StreamType } from "./abi.js";
 import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes.js";
 import { tcpAttribute } from "./attributes.js";
@@ -53,6 +57,12 @@ export class TcpStream extends Context {
     if (this.completed) throw new Error(`${what}: connection ${this.id} is already complete`);
   }
 
+  /** After the context ended Envoy no longer calls the filter: traffic and closes are dropped. */
+  private gone(): boolean {
+    this.vm.assertUsable();
+    return this.completed;
+  }
+
   newConnection(): Action {
     this.check("newConnection");
     if (this.connected) throw new Error("newConnection: already connected");
@@ -65,18 +75,21 @@ export class TcpStream extends Context {
     }
   }
 
-  /** Bytes from the client; returns the filter's action. */
-  downstreamData(data: BytesLike, endOfStream = false): Action {
+  /** Bytes from the client; returns the filter's action, or null once the context has ended. */
+  downstreamData(data: BytesLike, endOfStream = false): Action | null {
     return this.data(this.down, "downstreamData", data, endOfStream);
   }
 
-  /** Bytes from the server; returns the filter's action. */
-  upstreamData(data: BytesLike, endOfStream = false): Action {
+  /**
+   * Bytes from the server; returns the filter's action, or null once the context has ended.
+   * With endOfStream the filter then gets proxy_on_upstream_connection_close(UNKNOWN).
+   */
+  upstreamData(data: BytesLike, endOfStream = false): Action | null {
     return this.data(this.up, "upstreamData", data, endOfStream);
   }
 
-  private data(f: Flow, what: string, data: BytesLike, eos: boolean): Action {
-    this.check(what);
+  private data(f: Flow, what: string, data: BytesLike, eos: boolean): Action | null {
+    if (this.gone()) return null;
     if (!this.connected) throw new Error(`${what}: call newConnection() first`);
     if (this.closed) throw new Error(`${what}: the filter closed the connection`);
     if (f.ended) throw new Error(`${what}: that direction already ended`);
@@ -87,6 +100,7 @@ export class TcpStream extends Context {
       const a = (this.vm.call(f.callback, this, this.id, f.buf.data.length, eos ? 1 : 0) ?? 0) as Action;
       if (a === 0) this.forward(f);
       else f.paused = true;
+      if (eos && f === this.up && !this.upstreamClosed) this.closeUpstreamSide(PeerType.UNKNOWN);
       return a;
     });
   }
@@ -100,27 +114,36 @@ export class TcpStream extends Context {
   }
 
   /**
-   * The client side closed. As in Envoy, the context ends once both sides have closed (the
-   * upstream usually follows); `complete()` ends it sooner, as a connection error would.
+   * The client side closed (Envoy's connection event LocalClose/RemoteClose): the filter gets
+   * proxy_on_downstream_connection_close, then the context ends (on_done, on_log, on_delete).
+   * Ignored once the context has ended.
    */
   downstreamClose(peer: PeerTypeName | number = "remote"): void {
-    this.check("downstreamClose");
-    if (this.downstreamClosed) throw new Error("downstreamClose: already closed");
-    this.downstreamClosed = true;
-    this.vm.host.drive(() => {
-      this.vm.call("proxy_on_downstream_connection_close", this, this.id, peerNumber(peer));
-      if (this.upstreamClosed) this.finish();
-    });
+    if (this.gone()) return;
+    this.vm.host.drive(() => this.closeDownstreamSide(peerNumber(peer)));
   }
 
+  /**
+   * The server side closed: the filter gets proxy_on_upstream_connection_close; the context
+   * lives on until the downstream closes. Ignored once the context has ended.
+   */
   upstreamClose(peer: PeerTypeName | number = "remote"): void {
-    this.check("upstreamClose");
+    if (this.gone()) return;
     if (this.upstreamClosed) throw new Error("upstreamClose: already closed");
+    this.vm.host.drive(() => this.closeUpstreamSide(peerNumber(peer)));
+  }
+
+  private closeDownstreamSide(peer: number): void {
+    if (this.completed) return;
+    this.downstreamClosed = true;
+    this.vm.call("proxy_on_downstream_connection_close", this, this.id, peer);
+    this.finish();
+  }
+
+  private closeUpstreamSide(peer: number): void {
     this.upstreamClosed = true;
-    this.vm.host.drive(() => {
-      this.vm.call("proxy_on_upstream_connection_close", this, this.id, peerNumber(peer));
-      if (this.downstreamClosed) this.finish();
-    });
+    this.vm.call("proxy_on_upstream_connection_close", this, this.id, peer);
+    if (this.downstreamClosed) this.finish();
   }
 
   /** Ends the context now (on_done, on_log, on_delete) if the closes did not already. */
@@ -138,26 +161,36 @@ export class TcpStream extends Context {
     this.vm.contexts.delete(this.id);
   }
 
+  /** Outside its callback (and not paused) a data buffer reads as empty, as in Envoy. */
   buffer(type: number): BufferRef | null {
-    if (type === 2) return this.down.live ? this.down.buf : null;
-    if (type === 3) return this.up.live ? this.up.buf : null;
-    return null;
+    if (type === 2) return this.down.live ? this.down.buf : TcpStream.NO_DATA;
+    if (type === 3) return this.up.live ? this.up.buf : TcpStream.NO_DATA;
+    return super.buffer(type);
   }
 
+  /** Only the downstream (read) side can be resumed: Envoy's continueReading. */
   continueStream(type: number): number {
-    const f = type === StreamType.DOWNSTREAM ? this.down : type === StreamType.UPSTREAM ? this.up : null;
-    if (f) {
-      this.vm.host.schedule(() => {
-        if (!f.paused || this.completed) return;
-        f.resumedCount++;
-        this.forward(f);
-      });
-    }
+    if (type !== StreamType.DOWNSTREAM) return super.continueStream(type);
+    const f = this.down;
+    this.vm.host.schedule(() => {
+      if (!f.paused || this.completed) return;
+      f.resumedCount++;
+      this.forward(f);
+    });
     return Status.OK;
   }
 
+  /**
+   * The filter closes the connection (FlushWrite, after its callback). Closing the downstream
+   * raises Envoy's LocalClose event, which ends the context; closing the upstream stops traffic.
+   */
   closeStream(type: number): number {
-    if (type === StreamType.DOWNSTREAM || type === StreamType.UPSTREAM) this.closed = true;
+    if (type === StreamType.DOWNSTREAM) {
+      this.closed = true;
+      this.vm.host.schedule(() => this.closeDownstreamSide(PeerType.LOCAL));
+    } else if (type === StreamType.UPSTREAM) {
+      this.closed = true;
+    }
     return Status.OK;
   }
 

@@ -41,7 +41,9 @@ function lifecycleModule(configureResult: number) {
 }
 
 describe("context lifecycle", () => {
-  it("creates the plugin context, starts the VM, configures it; streams get create/done/log/delete", async () => {
+  // Envoy's ConnectionManagerImpl::doDeferredStreamDestroy runs the access log (proxy_on_log)
+  // before destroying the filters (Context::onDestroy: proxy_on_done, proxy_on_delete).
+  it("creates the plugin context, starts the VM, configures it; streams get create/log/done/delete", async () => {
     const host = new Host();
     const vm = await host.loadVm(lifecycleModule(1), { vmConfiguration: "vm-config" });
     const plugin = vm.startPlugin({ rootId: "my_root", configuration: '{"a":1}' });
@@ -54,20 +56,24 @@ describe("context lifecycle", () => {
     s.complete();
     expect(host.logsAt("info")).toEqual([
       "proxy_on_context_create", "proxy_on_vm_start", "proxy_on_configure",
-      "proxy_on_context_create", "proxy_on_request_headers", "proxy_on_done", "proxy_on_log", "proxy_on_delete",
+      "proxy_on_context_create", "proxy_on_request_headers", "proxy_on_log", "proxy_on_done", "proxy_on_delete",
     ]);
     expect(s.id).not.toBe(plugin.id);
     expect(() => s.requestBody("late")).toThrow(/already complete/);
   });
 
-  it("still calls on_done and on_delete when on_configure returns false", async () => {
+  // cpp-host src/wasm.cc getOrCreateThreadLocalPlugin: a failed configure returns no plugin
+  // handle but leaves the root context in the VM (no on_done/on_delete) until the VM goes.
+  it("keeps a plugin whose on_configure returned false, without a filter, until shut down", async () => {
     const host = new Host();
     const vm = await host.loadVm(lifecycleModule(0));
     const plugin = vm.startPlugin();
     expect(plugin.configured).toBe(false);
-    expect(plugin.deleted).toBe(true);
-    expect(host.logsAt("info").slice(-2)).toEqual(["proxy_on_done", "proxy_on_delete"]);
+    expect(plugin.deleted).toBe(false);
+    expect(host.logsAt("info")).not.toContain("proxy_on_done");
     expect(() => plugin.newHttpStream()).toThrow(/returned false/);
+    expect(plugin.shutdown()).toBe(true);
+    expect(host.logsAt("info").slice(-2)).toEqual(["proxy_on_done", "proxy_on_delete"]);
   });
 
   it("gives each plugin context of a VM its own configuration", async () => {

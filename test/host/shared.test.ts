@@ -61,15 +61,17 @@ describe("shared queues", () => {
     { q: "jobs", item: "job-1", other: "other-vm" },
   );
 
-  it("on_queue_ready goes to the plugin context that registered, across VMs", async () => {
+  // cpp-host src/shared_queue.cc SharedQueue::registerQueue: registering an existing name keeps
+  // the token and the items and overwrites the queue's context id (the newest registrant owns it).
+  it("on_queue_ready goes to the plugin context that registered last, across VMs", async () => {
     const host = new Host();
     const rvm = await host.loadVm(receiver, { vmId: "shared" });
     rvm.startPlugin({ rootId: "first" });
-    const owner = rvm.startPlugin({ rootId: "second" }); // re-registers: same queue, first owner kept
+    const owner = rvm.startPlugin({ rootId: "second" }); // re-registers: same queue, now its owner
     const svm = await host.loadVm(sender, { vmId: "shared" });
     svm.startPlugin().newHttpStream().requestHeaders([]);
     expect([slot(svm, 0), slot(svm, 1), slot(svm, 2), slot(svm, 3)]).toEqual([0, 0, 1, 1]);
-    expect(slot(rvm, 2)).toBe(rvm.plugins[0].id);
+    expect(slot(rvm, 2)).toBe(owner.id);
     expect(owner.id).not.toBe(rvm.plugins[0].id);
     expect(slot(rvm, 3)).toBe(slot(rvm, 1));
     expect(slot(rvm, 4)).toBe(0);

@@ -71,9 +71,11 @@ describe("bodies and pause/resume", () => {
         (if (local.get $parent) (then (global.set $stream (local.get $id)))))
       (func (export "proxy_on_tick") (param i32)
         (drop (call $proxy_set_effective_context (global.get $stream)))
+        ;; a change made before continuing goes out with the resumed request; after
+        ;; proxy_continue_stream Envoy has dropped the map (context.cc continueStream)
+        (drop (call $proxy_add_header_map_value (i32.const 0) @k @v))
         (call $rec (i32.const 0) (call $proxy_continue_stream (i32.const 0)))
-        ;; still in the callback: the header change goes out with the resumed request
-        (drop (call $proxy_add_header_map_value (i32.const 0) @k @v)))
+        (call $rec (i32.const 3) (call $proxy_add_header_map_value (i32.const 0) @k @v)))
       (func (export "proxy_on_request_body") (param $id i32) (param $size i32) (param $eos i32) (result i32)
         (call $rec (i32.const 1) (local.get $size))
         (call $rec (i32.const 2) (local.get $eos))
@@ -87,7 +89,7 @@ describe("bodies and pause/resume", () => {
     expect(s.requestHeadersForwarded).toBe(false);
     expect(() => s.responseHeaders([[":status", "200"]])).toThrow(/paused/);
     host.advanceTime(100);
-    expect(slot(vm, 0)).toBe(0);
+    expect([slot(vm, 0), slot(vm, 3)]).toEqual([0, 2]);
     expect(s.requestResumedCount).toBe(1);
     expect(s.requestPaused).toBe(false);
     expect(s.requestHeader("x-resumed")).toBe("yes");
@@ -95,7 +97,7 @@ describe("bodies and pause/resume", () => {
     expect(s.requestBodyText).toBe("hello world");
   });
 
-  it("proxy_send_local_response stops the stream whatever the callback returns", async () => {
+  it("proxy_send_local_response stops the request whatever the callback returns", async () => {
     const { vm, plugin } = await start(
       `(data (i32.const 0x3000) "\\01\\00\\00\\00\\0c\\00\\00\\00\\01\\00\\00\\00Content-Type\\00x\\00")
       (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
@@ -116,6 +118,7 @@ describe("bodies and pause/resume", () => {
     expect(slot(vm, 1)).toBe(0);
     expect(() => s.responseHeaders([[":status", "200"]])).toThrow(/local response/);
     expect(s.responseHeader(":status")).toBe("403");
+    expect(s.responseBodyText).toBe("no entry");
   });
 
   it("proxy_close_stream resets the stream; feeding it afterwards is an error, ending it is not", async () => {
@@ -132,7 +135,8 @@ describe("bodies and pause/resume", () => {
     expect(plugin.vm.contexts.has(s.id)).toBe(false);
   });
 
-  it("a body buffer outside its callback is NOT_FOUND; unknown stream type is BAD_ARGUMENT", async () => {
+  // Envoy context.cc getBuffer wraps the (absent) body pointer: OK with size 0 outside the callback.
+  it("a body buffer outside its callback is empty; unknown stream type is BAD_ARGUMENT", async () => {
     const { vm, plugin } = await start(
       `(func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
         (call $rec (i32.const 0) (call $proxy_get_buffer_status (i32.const 0) (i32.const 0x108) (i32.const 0x10c)))
@@ -141,7 +145,7 @@ describe("bodies and pause/resume", () => {
         (i32.const 0))`,
     );
     plugin.newHttpStream().requestHeaders(GET);
-    expect([slot(vm, 0), slot(vm, 1), slot(vm, 2)]).toEqual([1, 2, 2]);
+    expect([slot(vm, 0), slot(vm, 1), slot(vm, 2)]).toEqual([0, 2, 2]);
   });
 
   it("feeding out of order throws a clear error", async () => {

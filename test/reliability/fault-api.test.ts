@@ -89,6 +89,8 @@ describe("fault injection API", () => {
       const fate = faults.settleHttpCall(host, host.httpCalls[0].token, { status: 200, body: "ok" });
       fates[fate] = (fates[fate] ?? 0) + 1;
       if (fate === "answered") expect(s.requestHeadersMap).toContainEqual(["x-auth-body", "ok"]);
+      // A timeout is Envoy's 504 answer (a response the probe denies); a failure has no response.
+      else if (fate === "timed-out") expect(s.localResponse?.status).toBe(403);
       else expect(s.localResponse?.status).toBe(503);
     }
     expect(fates.answered).toBeGreaterThan(5);

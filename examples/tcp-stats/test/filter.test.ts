@@ -33,12 +33,11 @@ describe("tcp-stats", () => {
     expect(metric(host, "tcp_stats_downstream_bytes_total")).toBe(18n);
     expect(metric(host, "tcp_stats_upstream_bytes_total")).toBe(38n);
 
-    // The client hangs up, then the proxy closes the upstream side: as in Envoy, the
-    // connection's context ends once both sides are closed.
+    // The client hangs up: as in Envoy, that ends the connection's context at once, and the
+    // upstream's late bytes are never counted.
     conn.downstreamClose("remote");
-    expect(conn.completed).toBe(false);
-    conn.upstreamClose("local");
     expect(conn.completed).toBe(true);
+    expect(conn.upstreamData("late")).toBeNull();
     expect(host.logsAt("info")).toContain(
       `tcp-stats: connection ${conn.id} from 10.0.0.12:53124 closed by downstream (peer): 18 bytes from downstream, 38 bytes from upstream`,
     );
@@ -49,6 +48,8 @@ describe("tcp-stats", () => {
     const { host, plugin } = await start();
     const a = plugin.newTcpStream();
     const b = plugin.newTcpStream();
+    a.setProperty(["source", "address"], "10.0.0.7:4000");
+    b.setProperty(["source", "address"], "10.0.0.8:4000");
     a.newConnection();
     b.newConnection();
     a.downstreamData("aaaa");
@@ -56,27 +57,30 @@ describe("tcp-stats", () => {
     b.upstreamData("B");
     expect(metric(host, "tcp_stats_active_connections")).toBe(2n);
     b.upstreamClose("remote");
-    b.complete();
-    a.complete();
+    expect(b.completed).toBe(false); // waits for the client side
+    b.downstreamClose("remote");
+    a.downstreamClose("local");
     expect(metric(host, "tcp_stats_connections_total")).toBe(2n);
     expect(metric(host, "tcp_stats_downstream_bytes_total")).toBe(6n);
     expect(metric(host, "tcp_stats_upstream_bytes_total")).toBe(1n);
     expect(metric(host, "tcp_stats_active_connections")).toBe(0n);
     const closes = host.logsAt("info").filter((l) => l.includes("closed"));
     expect(closes).toEqual([
-      `tcp-stats: connection ${b.id} from unknown client closed by upstream (peer): 2 bytes from downstream, 1 bytes from upstream`,
-      `tcp-stats: connection ${a.id} from unknown client closed: 4 bytes from downstream, 0 bytes from upstream`,
+      `tcp-stats: connection ${b.id} from 10.0.0.8:4000 closed by upstream (peer): 2 bytes from downstream, 1 bytes from upstream`,
+      `tcp-stats: connection ${a.id} from 10.0.0.7:4000 closed by downstream (proxy): 4 bytes from downstream, 0 bytes from upstream`,
     ]);
   });
 
   it("names the side that closed first and who closed it", async () => {
     const { host, plugin } = await start();
     const conn = plugin.newTcpStream();
+    conn.setProperty(["source", "address"], "10.0.0.9:4000");
     conn.newConnection();
     conn.upstreamClose("local");
+    expect(host.logsAt("info").filter((l) => l.includes("closed"))).toEqual([]); // still open
     conn.downstreamClose("remote");
     expect(host.logsAt("info").filter((l) => l.includes("closed"))).toEqual([
-      `tcp-stats: connection ${conn.id} from unknown client closed by upstream (proxy): 0 bytes from downstream, 0 bytes from upstream`,
+      `tcp-stats: connection ${conn.id} from 10.0.0.9:4000 closed by upstream (proxy): 0 bytes from downstream, 0 bytes from upstream`,
     ]);
   });
 
