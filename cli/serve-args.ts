@@ -1,28 +1,43 @@
 // `serve`'s command line: parsed and checked up front, so every mistake is one line and
 // exit status 2 before anything listens.
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { LOG_LEVELS, type LogLevelName } from "../host/index.js";
 import { one, parseHostPort, parseHttpUrl, parseOptions, UsageError } from "./options.js";
 
 export const SERVE_USAGE = `Usage: proxy-wasm-as serve FILTER.wasm --upstream http://127.0.0.1:PORT [options]
+       proxy-wasm-as serve FILTER.wasm --upstream tcp://127.0.0.1:PORT [options]
 
 Runs a local HTTP proxy in front of --upstream that passes every request and response
 through the filter in the proxy-wasm-as host emulator, the way Envoy calls it: headers,
 streamed body chunks, trailers, local responses, pauses and resumes, HTTP calls, ticks on
-the real clock, logs and metrics. For development only: not a production proxy.
+the real clock, logs and metrics. With a tcp:// upstream it is a TCP proxy instead: every
+connection's bytes go through the filter's TCP callbacks (a network filter, as Envoy's
+tcp_proxy runs it). For development only: not a production proxy.
 
 Options:
-  --upstream URL        where requests go (http:// only), e.g. http://127.0.0.1:8080
+  --upstream URL        where requests go: http://HOST:PORT (HTTP filters) or
+                        tcp://HOST:PORT (network filters)
   --listen HOST:PORT    where the proxy listens (default 127.0.0.1:10000; port 0 = any free port)
-  --config FILE|JSON    the plugin configuration: inline JSON, or a file (.json files are
-                        checked to be valid JSON); default empty
+  --config CONFIG       the plugin configuration: inline JSON ({...} or [...], checked),
+                        @FILE for a file's contents (.json files are checked), or any
+                        other text as is (e.g. --config canary); default empty
+  --root-id NAME[=CONFIG]
+                        a plugin (root id NAME, Envoy's root_id) with its own configuration
+                        (same forms as --config; without =CONFIG it gets --config).
+                        Repeatable: the plugins share one VM, as Envoy's filters with the
+                        same vm_id do; the first serves the traffic, the others run beside it
+                        (ticks, queues, HTTP calls). Default: one plugin, root id ""
   --cluster NAME=URL    where the filter's HTTP calls to cluster NAME go (repeatable); calls
                         to other clusters fail with BAD_ARGUMENT, as in Envoy
   --admin HOST:PORT     admin server: GET /stats (metrics, Prometheus text), /ready
-  --root-id ID          the plugin's root id (Envoy's root_id; default "")
   --vm-id ID            the VM id (Envoy's vm_id; default "")
   --vm-config TEXT      the VM configuration (default empty)
   --log-level LEVEL     trace, debug, info (default), warn, error or critical
+  --watch               rebuild the filter when its sources change (asc with the project's
+                        asconfig.json, found above FILTER.wasm) and serve the new build
+                        without closing the listener; after a failed build the last good
+                        filter keeps serving
   --help                print this help
 
 Like Envoy: a request the filter pauses is held until the filter resumes it; an upstream
@@ -34,18 +49,27 @@ Exit status: 0 stopped by SIGINT/SIGTERM, 1 could not start (filter failed to lo
 configure, address in use), 2 bad usage or input (missing or non-wasm file, bad --config).
 `;
 
+/** One plugin (root context) to start on the VM. */
+export interface PluginSpec {
+  rootId: string;
+  configuration: string;
+}
+
 export interface ServeOptions {
   file: string;
   wasm: Uint8Array;
+  /** http: an HTTP proxy through the filter's HTTP callbacks; tcp: a TCP proxy through its network callbacks. */
+  mode: "http" | "tcp";
   upstream: URL;
   listen: { host: string; port: number };
   admin: { host: string; port: number } | null;
-  configuration: string;
+  /** At least one; the first serves the traffic. */
+  plugins: PluginSpec[];
   clusters: Map<string, URL>;
-  rootId: string;
   vmId: string;
   vmConfiguration: string;
   logLevel: LogLevelName;
+  watch: boolean;
 }
 
 const SPEC = {
@@ -54,7 +78,8 @@ const SPEC = {
   config: { value: true, short: "c" },
   cluster: { value: true, multiple: true },
   admin: { value: true },
-  "root-id": { value: true },
+  "root-id": { value: true, multiple: true },
+  watch: {},
   "vm-id": { value: true },
   "vm-config": { value: true },
   "log-level": { value: true },
@@ -78,32 +103,70 @@ export async function readWasm(file: string): Promise<Uint8Array> {
 }
 
 /** JSON.parse with the error rewritten as one line naming the source. */
-function checkJson(text: string, source: string): void {
+function checkJson(text: string, source: string, what: string): void {
   try {
     JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`--config: ${source} is not valid JSON: ${(e as Error).message.split("\n")[0]}`);
+    throw new UsageError(`${what}: ${source} is not valid JSON: ${(e as Error).message.split("\n")[0]}`);
   }
 }
 
-/** --config: inline JSON when it starts with { or [, otherwise a file. */
-export async function readConfig(value: string | undefined): Promise<string> {
+/**
+ * A plugin configuration as given on the command line: @FILE reads a file, { or [ starts
+ * inline JSON, anything else is plain text (Istio's pluginConfig may be a plain string too).
+ */
+export async function readConfig(value: string | undefined, what = "--config"): Promise<string> {
   if (value === undefined) return "";
   const trimmed = value.trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-    checkJson(value, "the inline configuration");
+    checkJson(value, "the inline configuration", what);
     return value;
   }
+  if (!value.startsWith("@")) {
+    // Before @FILE a bare path was read; a bare name of a .json file is surely still meant so.
+    if (/\.json$/.test(value) && existsSync(value)) throw new UsageError(`${what}: "${value}" is a file: write ${what.startsWith("--root-id") ? `${what}=` : "--config "}@${value} to use its contents`);
+    return value;
+  }
+  const file = value.slice(1);
   let text: string;
   try {
-    text = await readFile(value, "utf8");
+    text = await readFile(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file (inline JSON must start with { or [)" : (e as Error).message;
-    throw new UsageError(`--config: cannot read ${value}: ${why}`);
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    throw new UsageError(`${what}: cannot read ${file}: ${why}`);
   }
-  if (value.endsWith(".json") || /^\s*[{[]/.test(text)) checkJson(text, value);
+  if (file.endsWith(".json") || /^\s*[{[]/.test(text)) checkJson(text, file, what);
   return text;
+}
+
+/** `--root-id NAME[=CONFIG]`: the plugins to start, in order. */
+async function readPlugins(values: string[], config: string | undefined): Promise<PluginSpec[]> {
+  if (values.length === 0) return [{ rootId: "", configuration: await readConfig(config) }];
+  const out: PluginSpec[] = [];
+  for (const v of values) {
+    const eq = v.indexOf("=");
+    const rootId = eq < 0 ? v : v.slice(0, eq);
+    if (out.some((p) => p.rootId === rootId)) throw new UsageError(`--root-id ${rootId} given twice: each plugin of a VM needs its own root id`);
+    const configuration = eq < 0 ? await readConfig(config) : await readConfig(v.slice(eq + 1), `--root-id ${rootId}`);
+    out.push({ rootId, configuration });
+  }
+  return out;
+}
+
+/** --upstream: http://HOST:PORT, or tcp://HOST:PORT for a network filter. */
+function parseUpstream(text: string): { mode: "http" | "tcp"; upstream: URL } {
+  if (!text.startsWith("tcp://")) return { mode: "http", upstream: parseHttpUrl(text, "--upstream") };
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    // reported below
+  }
+  if (!url || !url.hostname || !url.port || (url.pathname !== "" && url.pathname !== "/")) {
+    throw new UsageError(`--upstream tcp:// needs a host and a port and nothing else (e.g. tcp://127.0.0.1:9000), got "${text}"`);
+  }
+  return { mode: "tcp", upstream: url };
 }
 
 export async function parseServeArgs(args: string[]): Promise<ServeOptions | "help"> {
@@ -113,7 +176,7 @@ export async function parseServeArgs(args: string[]): Promise<ServeOptions | "he
   if (p.positionals.length > 1) throw new UsageError(`one filter only, got ${p.positionals.length}: ${p.positionals.join(" ")}`);
   const upstreamText = one(p, "upstream");
   if (!upstreamText) throw new UsageError("--upstream URL is required (e.g. --upstream http://127.0.0.1:8080)");
-  const upstream = parseHttpUrl(upstreamText, "--upstream");
+  const { mode, upstream } = parseUpstream(upstreamText);
   const listen = parseHostPort(one(p, "listen") ?? "127.0.0.1:10000", "--listen");
   const adminText = one(p, "admin");
   const admin = adminText === undefined ? null : parseHostPort(adminText, "--admin");
@@ -127,18 +190,19 @@ export async function parseServeArgs(args: string[]): Promise<ServeOptions | "he
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   const file = p.positionals[0];
   const wasm = await readWasm(file);
-  const configuration = await readConfig(one(p, "config"));
+  const plugins = await readPlugins(p.values.get("root-id") ?? [], one(p, "config"));
   return {
     file,
     wasm,
+    mode,
     upstream,
     listen,
     admin,
-    configuration,
+    plugins,
     clusters,
-    rootId: one(p, "root-id") ?? "",
     vmId: one(p, "vm-id") ?? "",
     vmConfiguration: one(p, "vm-config") ?? "",
     logLevel,
+    watch: p.flags.has("watch"),
   };
 }

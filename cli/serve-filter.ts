@@ -1,16 +1,16 @@
-// The filter side of `serve`: one emulated proxy (Host) with the filter's VM and plugin, a
-// fresh VM after a trap (a trapped VM is unusable, as in Envoy), the clock kept on real time
-// (ticks fire from it), filter logs printed with their level, and the filter's HTTP calls sent
-// to the URLs given for their clusters.
+// The filter side of `serve`: one emulated proxy (Host) with the filter's VM and its plugins
+// (the first serves the traffic), a fresh VM after a trap (a trapped VM is unusable, as in
+// Envoy), a new build swapped in for new streams (--watch) while the old VM finishes its own,
+// the clock kept on real time (ticks fire from it), filter logs printed with their level, and
+// the filter's HTTP calls sent to the URLs given for their clusters.
 import http from "node:http";
 import { Host, type Plugin, type Vm, WasmTrapError } from "../host/index.js";
 import type { Io } from "./io.js";
 import type { ServeOptions } from "./serve-args.js";
+import { HOP_BY_HOP, WIRE_ONLY } from "./serve-hop-by-hop.js";
 
 /** The filter could not be loaded or configured. */
 export class FilterStartError extends Error {}
-
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"]);
 
 export function stamp(): string {
   return new Date().toISOString().slice(11, 23);
@@ -19,7 +19,13 @@ export function stamp(): string {
 export class FilterRuntime {
   readonly host: Host;
   vm!: Vm;
+  /** The plugin that serves the traffic (the first --root-id). */
   plugin!: Plugin;
+  plugins: Plugin[] = [];
+  /** The module new VMs are made from (--watch replaces it). */
+  private wasm: Uint8Array;
+  /** VMs replaced by a new build: shut down once their last stream is done. */
+  private readonly retired: Vm[] = [];
   /** Called after anything that ran filter code out of band (call answers, ticks), so held streams move. */
   onActivity: () => void = () => {};
   /** Called when the VM trapped: every stream on it must be failed. */
@@ -34,6 +40,7 @@ export class FilterRuntime {
     readonly opts: ServeOptions,
     private readonly io: Io,
   ) {
+    this.wasm = opts.wasm;
     this.host = new Host({
       now: BigInt(Date.now()) * 1_000_000n,
       logLevel: opts.logLevel,
@@ -48,29 +55,63 @@ export class FilterRuntime {
     return rt;
   }
 
-  /** Loads a VM and starts the plugin; FilterStartError with the reason when it cannot. */
-  private async load(): Promise<void> {
+  /** Loads a VM and starts its plugins; FilterStartError with the reason when it cannot. */
+  private async load(wasm = this.wasm): Promise<void> {
     let vm: Vm;
     try {
-      vm = await this.host.loadVm(this.opts.wasm, { vmId: this.opts.vmId, vmConfiguration: this.opts.vmConfiguration });
+      vm = await this.host.loadVm(wasm, { vmId: this.opts.vmId, vmConfiguration: this.opts.vmConfiguration });
     } catch (e) {
       this.flushLogs();
-      throw new FilterStartError(`${this.opts.file}: the filter failed to load: ${oneLine(e)}`);
+      throw new FilterStartError(`${this.opts.file}: the filter failed to load: ${describeError(e)}`);
     }
-    let plugin: Plugin;
-    try {
-      plugin = vm.startPlugin({ rootId: this.opts.rootId, configuration: this.opts.configuration });
-    } catch (e) {
+    const plugins: Plugin[] = [];
+    for (const spec of this.opts.plugins) {
+      const which = this.opts.plugins.length > 1 ? ` (root id "${spec.rootId}")` : "";
+      let plugin: Plugin;
+      try {
+        plugin = vm.startPlugin({ rootId: spec.rootId, configuration: spec.configuration });
+      } catch (e) {
+        this.flushLogs();
+        throw new FilterStartError(`${this.opts.file}: the filter trapped while starting${which}: ${describeError(e)}`);
+      }
       this.flushLogs();
-      throw new FilterStartError(`${this.opts.file}: the filter trapped while starting: ${oneLine(e)}`);
-    }
-    this.flushLogs();
-    if (!plugin.configured) {
-      const which = plugin.vmStarted ? "proxy_on_configure" : "proxy_on_vm_start";
-      throw new FilterStartError(`${this.opts.file}: the filter failed to start: ${which} returned false (see its log above)`);
+      if (!plugin.configured) {
+        const callback = plugin.vmStarted ? "proxy_on_configure" : "proxy_on_vm_start";
+        throw new FilterStartError(`${this.opts.file}: the filter failed to start${which}: ${callback} returned false (see its log above)`);
+      }
+      plugins.push(plugin);
     }
     this.vm = vm;
-    this.plugin = plugin;
+    this.plugins = plugins;
+    this.plugin = plugins[0];
+  }
+
+  /**
+   * Serves new streams with a new build of the filter; streams already on the old VM finish
+   * there, then its plugins are shut down. When the new build cannot start, the old one stays.
+   */
+  async swap(wasm: Uint8Array): Promise<void> {
+    const old = this.vm;
+    await this.load(wasm);
+    this.wasm = wasm;
+    if (!old.failure) this.retired.push(old);
+    this.retireIdle();
+  }
+
+  /** Shuts down the plugins of replaced VMs that no stream uses any more. */
+  private retireIdle(): void {
+    for (const vm of [...this.retired]) {
+      const streams = [...vm.contexts.values()].filter((c) => !vm.plugins.includes(c as Plugin));
+      if (streams.length > 0 && !vm.failure) continue;
+      this.retired.splice(this.retired.indexOf(vm), 1);
+      if (vm.failure) continue;
+      try {
+        for (const p of vm.plugins) if (p.reachable) p.shutdown();
+      } catch {
+        // a trap while shutting down a replaced VM: nothing serves on it any more
+      }
+      this.flushLogs();
+    }
   }
 
   /** The plugin to use for a new stream: waits for a fresh VM when the last one trapped. */
@@ -97,7 +138,7 @@ export class FilterRuntime {
       const vm = this.vm;
       if (vm.failure || e instanceof WasmTrapError) {
         this.flushLogs();
-        this.io.err(`${stamp()} [serve] the filter trapped: ${oneLine(e)}; its requests get 503 and a fresh VM serves the next ones\n`);
+        this.io.err(`${stamp()} [serve] the filter trapped: ${describeError(e)}\n${stamp()} [serve] its streams fail and a fresh VM serves the next ones\n`);
         this.onTrap(vm, e as Error);
       }
       throw e;
@@ -124,6 +165,7 @@ export class FilterRuntime {
   }
 
   private tick(): void {
+    if (this.retired.length) this.retireIdle();
     if (this.closed || this.vm.failure) return;
     try {
       this.run(() => this.syncClock());
@@ -153,7 +195,7 @@ export class FilterRuntime {
     const method = get(":method") ?? "GET";
     const path = get(":path") ?? "/";
     const out: [string, string][] = [["host", get(":authority") ?? target.host]];
-    for (const [k, v] of headers) if (!k.startsWith(":") && !HOP_BY_HOP.has(k) && k !== "host") out.push([k, v]);
+    for (const [k, v] of headers) if (!k.startsWith(":") && !WIRE_ONLY.has(k) && k !== "host") out.push([k, v]);
     if (body.length > 0 && !out.some(([k]) => k === "content-length")) out.push(["content-length", String(body.length)]);
     const started = Date.now();
     let settled = false;
@@ -185,7 +227,10 @@ export class FilterRuntime {
       res.on("error", (e) => settle(`failed (${e.message})`, () => this.host.failHttpCall(token)));
       res.on("end", () => {
         const h: [string, string][] = [[":status", String(res.statusCode ?? 200)]];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) h.push([res.rawHeaders[i].toLowerCase(), res.rawHeaders[i + 1]]);
+        for (let i = 0; i < res.rawHeaders.length; i += 2) {
+          const name = res.rawHeaders[i].toLowerCase();
+          if (!HOP_BY_HOP.has(name)) h.push([name, res.rawHeaders[i + 1]]);
+        }
         const t: [string, string][] = [];
         for (let i = 0; i < res.rawTrailers.length; i += 2) t.push([res.rawTrailers[i].toLowerCase(), res.rawTrailers[i + 1]]);
         settle(String(res.statusCode), () => this.host.respondHttpCall(token, { headers: h, body: Buffer.concat(chunks), trailers: t }));
@@ -218,6 +263,18 @@ export class FilterRuntime {
 function joinPath(base: string, path: string): string {
   if (base === "" || base === "/") return path;
   return base.replace(/\/$/, "") + (path.startsWith("/") ? path : `/${path}`);
+}
+
+/**
+ * An error for serve's log: a trap keeps its AssemblyScript stack ("at file.ts:line:column"
+ * lines, from the build's source map) on lines of their own; anything else is one line.
+ */
+export function describeError(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (!(e instanceof WasmTrapError)) return oneLine(e);
+  const [first, ...rest] = msg.split("\n");
+  const frames = rest.filter((l) => /^\s+at /.test(l));
+  return frames.length === rest.length ? [first, ...frames].join("\n") : oneLine(e);
 }
 
 /** An error as one line (the emulator's messages can span lines, e.g. missing imports). */

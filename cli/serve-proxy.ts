@@ -11,6 +11,7 @@ import { type HttpStream, type Vm } from "../host/index.js";
 import type { Io } from "./io.js";
 import type { ServeOptions } from "./serve-args.js";
 import { type FilterRuntime, oneLine, stamp } from "./serve-filter.js";
+import { HOP_BY_HOP, WIRE_ONLY } from "./serve-hop-by-hop.js";
 
 type Pair = [string, string];
 
@@ -19,7 +20,6 @@ export const FILTER_FAILURE_STATUS = 503;
 /** What Envoy answers when the upstream cannot be reached (response flag UF). */
 export const UPSTREAM_FAILURE_STATUS = 503;
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]);
 
 class Exchange {
   stream: HttpStream | null = null;
@@ -189,7 +189,7 @@ export class Proxy {
       const length = headers.find(([k]) => k === "content-length")?.[1];
       ex.resLength = length === undefined ? null : Number(length);
       try {
-        ex.res.writeHead(ex.status, headers.filter(([k]) => !k.startsWith(":") && !HOP_BY_HOP.has(k)).flat());
+        ex.res.writeHead(ex.status, headers.filter(([k]) => !k.startsWith(":") && !WIRE_ONLY.has(k)).flat());
       } catch (e) {
         return this.reset(ex, `bad response headers from the filter: ${oneLine(e)}`);
       }
@@ -223,7 +223,7 @@ export class Proxy {
     const headers = s.requestHeadersMap;
     const get = (name: string) => headers.find(([k]) => k === name)?.[1];
     const out: Pair[] = [["host", get(":authority") ?? this.opts.upstream.host]];
-    for (const [k, v] of headers) if (!k.startsWith(":") && !HOP_BY_HOP.has(k) && k !== "host") out.push([k, v]);
+    for (const [k, v] of headers) if (!k.startsWith(":") && !WIRE_ONLY.has(k) && k !== "host") out.push([k, v]);
     const up = this.opts.upstream;
     const base = up.pathname === "/" ? "" : up.pathname.replace(/\/$/, "");
     const req = http.request({
@@ -292,7 +292,7 @@ export class Proxy {
 
   private sendLocal(ex: Exchange): void {
     const r = ex.stream!.localResponse!;
-    const headers: Pair[] = r.headers.filter(([k]) => !k.startsWith(":") && !HOP_BY_HOP.has(k) && k !== "content-length");
+    const headers: Pair[] = r.headers.filter(([k]) => !k.startsWith(":") && !WIRE_ONLY.has(k) && k !== "content-length");
     if (r.body.length > 0 && !headers.some(([k]) => k === "content-type")) headers.push(["content-type", "text/plain"]);
     headers.push(["content-length", String(r.body.length)]);
     if (r.grpcStatus !== null && !headers.some(([k]) => k === "grpc-status")) headers.push(["grpc-status", String(r.grpcStatus)]);

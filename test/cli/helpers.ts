@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { main } from "../../cli/main.js";
 import { parseServeArgs, type ServeOptions } from "../../cli/serve-args.js";
-import { startServe } from "../../cli/serve.js";
+import { type ServeHandle, startServe } from "../../cli/serve.js";
 
 export const repo = fileURLToPath(new URL("../../", import.meta.url));
 export const example = (name: string) => `${repo}examples/${name}/build/filter.wasm`;
@@ -71,6 +71,7 @@ export interface Served {
   url: string;
   adminUrl: string | null;
   opts: ServeOptions;
+  handle: ServeHandle;
   output(): string;
   close(): Promise<void>;
 }
@@ -81,7 +82,7 @@ export async function serveFilter(args: string[]): Promise<Served> {
   if (opts === "help") throw new Error("help");
   const io = { out: (t: string) => void (out += t), err: (t: string) => void (out += t) };
   const h = await startServe(opts, io);
-  return { url: h.url, adminUrl: h.adminUrl, opts, output: () => out, close: h.close };
+  return { url: h.url, adminUrl: h.adminUrl, opts, handle: h, output: () => out, close: h.close };
 }
 
 export interface Reply {

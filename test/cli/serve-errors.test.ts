@@ -35,7 +35,7 @@ describe("serve: bad input", () => {
     ["a bad --cluster", [HEADERS, "--upstream", "http://127.0.0.1:1", "--cluster", "auth"], /--cluster must be NAME=URL/],
     ["an unknown option", [HEADERS, "--upstream", "http://127.0.0.1:1", "--verbose"], /unknown option --verbose/],
     ["malformed inline --config", [HEADERS, "--upstream", "http://127.0.0.1:1", "--config", '{"header": '], /--config: the inline configuration is not valid JSON/],
-    ["a missing --config file", [HEADERS, "--upstream", "http://127.0.0.1:1", "--config", join(tmp, "missing.json")], /--config: cannot read .*missing\.json: no such file/],
+    ["a missing --config @file", [HEADERS, "--upstream", "http://127.0.0.1:1", "--config", `@${join(tmp, "missing.json")}`], /--config: cannot read .*missing\.json: no such file/],
   ];
   for (const [what, args, message] of cases) {
     it(`exits 2 on ${what}`, async () => {
@@ -55,7 +55,7 @@ describe("serve: bad input", () => {
     expect(r.err).toMatch(/not a WebAssembly module/);
     const bad = join(tmp, "config.json");
     writeFileSync(bad, "{ header: 1 }");
-    r = await runCli("serve", HEADERS, "--upstream", "http://127.0.0.1:1", "--config", bad);
+    r = await runCli("serve", HEADERS, "--upstream", "http://127.0.0.1:1", "--config", `@${bad}`);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/config\.json is not valid JSON/);
     expectOneLine(r.err);

@@ -1,0 +1,132 @@
+// `serve --watch`: rebuilds the filter when its sources change, with asc and the project's own
+// asconfig.json (the one above the served .wasm whose target writes it), and hands the new
+// module to the runtime, which serves new streams with it while the listener stays open. A
+// failed build is printed and changes nothing: the last good filter keeps serving.
+import { EventEmitter } from "node:events";
+import { existsSync, type FSWatcher, readFileSync, watch } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import type { Io } from "./io.js";
+import { UsageError } from "./options.js";
+import { readWasm } from "./serve-args.js";
+import { describeError, type FilterRuntime, stamp } from "./serve-filter.js";
+
+export interface WatchProject {
+  dir: string;
+  config: string;
+  target: string;
+  entries: string[];
+}
+
+interface AsConfig {
+  entries?: string[];
+  targets?: Record<string, { outFile?: string }>;
+}
+
+/** The project that builds `file`: the nearest asconfig.json above it, its target and entries. */
+export function findProject(file: string): WatchProject {
+  const wasm = resolve(file);
+  for (let dir = dirname(wasm), i = 0; i < 6; dir = dirname(dir), i++) {
+    const config = join(dir, "asconfig.json");
+    if (!existsSync(config)) {
+      if (dirname(dir) === dir) break;
+      continue;
+    }
+    let parsed: AsConfig;
+    try {
+      parsed = JSON.parse(readFileSync(config, "utf8")) as AsConfig;
+    } catch (e) {
+      throw new UsageError(`--watch: ${config} is not valid JSON: ${(e as Error).message}`);
+    }
+    const targets = Object.entries(parsed.targets ?? {});
+    const target = targets.find(([, t]) => t.outFile && resolve(dir, t.outFile) === wasm)?.[0];
+    if (!target) throw new UsageError(`--watch: no target of ${config} writes ${relative(dir, wasm)} (its targets' outFile)`);
+    const entries = parsed.entries?.length ? parsed.entries : existsSync(join(dir, "assembly", "index.ts")) ? ["assembly/index.ts"] : [];
+    if (entries.length === 0) throw new UsageError(`--watch: ${config} lists no entries and there is no assembly/index.ts`);
+    return { dir, config, target, entries };
+  }
+  throw new UsageError(`--watch: no asconfig.json in the folders above ${file}: --watch rebuilds with the project's asconfig.json`);
+}
+
+/** Emits "building", "built" (bytes) and "failed" (message), for the log and for tests. */
+export class Watcher extends EventEmitter {
+  private readonly watchers: FSWatcher[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private building = false;
+  private again = false;
+  private closed = false;
+
+  constructor(
+    readonly project: WatchProject,
+    private readonly file: string,
+    private readonly rt: FilterRuntime,
+    private readonly io: Io,
+  ) {
+    super();
+  }
+
+  /** Watches the folders of the entries (recursively) and the asconfig.json. */
+  start(): void {
+    const dirs = new Set(this.project.entries.map((e) => dirname(resolve(this.project.dir, e))));
+    for (const dir of dirs) this.watchers.push(watch(dir, { recursive: true }, (_, name) => this.changed(name ? join(dir, name) : dir)));
+    this.watchers.push(watch(this.project.config, () => this.changed(this.project.config)));
+  }
+
+  private changed(path: string): void {
+    if (this.closed || !/\.(ts|json)$/.test(path)) return;
+    // Editors write a file in several steps: build once they are done.
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.rebuild(relative(this.project.dir, path)), 100);
+  }
+
+  async rebuild(why: string): Promise<void> {
+    if (this.building) {
+      this.again = true;
+      return;
+    }
+    this.building = true;
+    this.emit("building");
+    this.io.out(`${stamp()} [serve] ${why} changed: rebuilding ${relative(this.project.dir, this.file)}\n`);
+    const started = Date.now();
+    try {
+      const errors = await this.compile();
+      if (this.closed) return;
+      if (errors) {
+        this.io.err(`${stamp()} [serve] the build failed; the last good filter keeps serving:\n${errors}\n`);
+        this.emit("failed", errors);
+        return;
+      }
+      const wasm = await readWasm(this.file);
+      await this.rt.swap(wasm);
+      this.io.out(`${stamp()} [serve] rebuilt (${wasm.length} bytes, ${Date.now() - started} ms): new streams use it, the listener stayed open\n`);
+      this.emit("built", wasm);
+    } catch (e) {
+      const message = describeError(e);
+      this.io.err(`${stamp()} [serve] the new build could not start; the last good filter keeps serving: ${message}\n`);
+      this.emit("failed", message);
+    } finally {
+      this.building = false;
+      if (this.again && !this.closed) {
+        this.again = false;
+        void this.rebuild("a source");
+      }
+    }
+  }
+
+  /** Runs asc as `npx asc ENTRIES --config asconfig.json --target T` would, in this process; "" when it built. */
+  private async compile(): Promise<string> {
+    const asc = (await import("assemblyscript/asc")).default;
+    const p = this.project;
+    const { error, stderr } = await asc.main([...p.entries, "--baseDir", p.dir, "--config", relative(p.dir, p.config), "--target", p.target], {
+      stdout: { write: () => true } as never,
+    });
+    if (!error) return "";
+    const text = stderr.toString().split("\n").filter((l) => !l.includes("Last converge")).join("\n").trim();
+    return text || error.message;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const w of this.watchers) w.close();
+  }
+}
