@@ -1,0 +1,116 @@
+// The emulator's attribute catalog (host/attributes.ts) serializes each attribute as Envoy's
+// serializeValue does (source/extensions/common/wasm/context.cc), and its foreign functions
+// (host/foreign-functions.ts, host/cel.ts) answer with Envoy's encodings and statuses. These
+// tests read the bytes a filter would get, without a filter in between.
+import { describe, expect, it } from "vitest";
+import { decodePairs, ForeignStatus, Host, Status } from "../../host/index.js";
+import { evaluateCel, parseCel, type CelValue } from "../../host/cel.js";
+import { MessageWriter, parseMessage } from "../../host/protobuf.js";
+import { wat } from "./wat.js";
+
+const EMPTY_MODULE = wat("");
+
+async function stream(host = new Host()) {
+  const vm = await host.loadVm(EMPTY_MODULE);
+  const plugin = vm.startPlugin({ name: "p", rootId: "r" });
+  return { host, plugin, stream: plugin.newHttpStream() };
+}
+
+const key = (dotted: string) => dotted.split(".").join("\0");
+const i64 = (b: Uint8Array | undefined) => (b && b.length === 8 ? new DataView(b.buffer, b.byteOffset).getBigInt64(0, true) : undefined);
+const u64 = (b: Uint8Array | undefined) => (b && b.length === 8 ? new DataView(b.buffer, b.byteOffset).getBigUint64(0, true) : undefined);
+const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : new TextDecoder().decode(b));
+
+describe("attribute encodings", () => {
+  it("strings raw, integers and times 8 bytes LE, uint for connection.id, 1 byte for bools, maps as pairs", async () => {
+    const { host, stream: s } = await stream();
+    s.requestHeaders([[":path", "/x?q"], ["a", "1"], ["a", "2"]]);
+    expect(text(s.lookupProperty(key("request.path")))).toBe("/x?q");
+    expect(i64(s.lookupProperty(key("request.time")))).toBe(host.startNs);
+    expect(u64(s.lookupProperty(key("connection.id")))).toBe(BigInt(s.id));
+    expect(u64(s.lookupProperty("connection_id"))).toBe(BigInt(s.id));
+    expect(s.lookupProperty(key("connection.mtls"))).toEqual(Uint8Array.of(0));
+    expect(i64(s.lookupProperty(key("source.port")))).toBe(52000n);
+    expect(decodePairs(s.lookupProperty(key("request.headers"))!)).toEqual([[":path", "/x?q"], ["a", "1,2"]]);
+    // A map with no entries is still a map (Envoy serializes the empty header map of a stream without a response).
+    expect(s.lookupProperty(key("response.headers"))).toEqual(Uint8Array.of(0, 0, 0, 0));
+  });
+
+  it("absent in Envoy, absent here: TLS fields without TLS, request.duration before the end, response.code before a response", async () => {
+    const { stream: s } = await stream();
+    s.requestHeaders([[":path", "/"]]);
+    for (const k of ["connection.tls_version", "connection.subject_peer_certificate", "request.duration", "response.code",
+      "connection.termination_details", "upstream.tls_version"]) {
+      expect(s.lookupProperty(key(k)), k).toBeUndefined();
+    }
+  });
+
+  it("xds.node is the serialized Node message (id = 1, cluster = 2); node.id follows a test's value", async () => {
+    const host = new Host();
+    host.setProperty(["xds", "node", "id"], "sidecar~1");
+    const { stream: s } = await stream(host);
+    const fields = parseMessage(s.lookupProperty(key("xds.node"))!)!;
+    expect(fields.map((f) => [f.field, text(f.bytes)])).toEqual([[1, "sidecar~1"], [2, "proxy-wasm-as"], [6, "envoy"]]);
+  });
+
+  it("a value set on the stream beats the stream's own; a Host value beats only the defaults", async () => {
+    const host = new Host();
+    host.setProperty("request.path", "/from-host");
+    host.setProperty("destination.address", "[::1]:9443");
+    const { stream: s } = await stream(host);
+    s.requestHeaders([[":path", "/sent"]]);
+    expect(text(s.lookupProperty(key("request.path")))).toBe("/sent");
+    expect(i64(s.lookupProperty(key("destination.port")))).toBe(9443n);
+    s.setProperty("request.path", "/from-stream");
+    expect(text(s.lookupProperty(key("request.path")))).toBe("/from-stream");
+  });
+});
+
+describe("foreign functions at the byte level", () => {
+  it("set_envoy_filter_state: bytes that are not protobuf are BAD_ARGUMENT", async () => {
+    const { host, stream: s } = await stream();
+    const fn = host.foreignFunctions.get("set_envoy_filter_state")!;
+    const info = { vmId: "", contextId: s.id, context: s };
+    expect(fn(Uint8Array.of(0xff), info)).toEqual(new ForeignStatus(Status.BAD_ARGUMENT));
+    const args = new MessageWriter().bytes(1, "envoy.string").bytes(2, "v").uint(3, 1).finish();
+    expect(fn(args, info)).toEqual(new Uint8Array(0));
+    expect(text(s.lookupProperty("filter_state\0envoy.string"))).toBe("v");
+  });
+
+  it("expr_* tokens: 4 bytes LE, wrong-size arguments BAD_ARGUMENT, tokens per plugin", async () => {
+    const { host, plugin, stream: s } = await stream();
+    const create = host.foreignFunctions.get("expr_create")!, evaluate = host.foreignFunctions.get("expr_evaluate")!;
+    const t0 = create(new TextEncoder().encode("1 + 1"), { vmId: "", contextId: s.id, context: s }) as Uint8Array;
+    const t1 = create(new TextEncoder().encode("'a'"), { vmId: "", contextId: plugin.id, context: plugin }) as Uint8Array;
+    expect([...t0, ...t1]).toEqual([0, 0, 0, 0, 1, 0, 0, 0]);
+    expect(evaluate(Uint8Array.of(1, 0, 0), { vmId: "", contextId: s.id, context: s })).toEqual(new ForeignStatus(Status.BAD_ARGUMENT));
+    expect(i64(evaluate(t0, { vmId: "", contextId: s.id, context: s }) as Uint8Array)).toBe(2n);
+  });
+});
+
+describe("the CEL subset", () => {
+  const none = () => undefined;
+  const ev = (src: string, resolve: (p: string[]) => CelValue | undefined = none) => evaluateCel(parseCel(src), resolve);
+
+  it("CEL's integer rules: overflow and division by zero are errors, int and uint do not mix in arithmetic", () => {
+    expect(() => ev("9223372036854775807 + 1")).toThrow(/overflow/);
+    expect(() => ev("1 / 0")).toThrow(/divide by zero/);
+    expect(() => ev("1 + 1u")).toThrow(/no matching overload/);
+    expect(ev("7 / 2")).toEqual({ kind: "int", value: 3n });
+    expect(ev("1 == 1.0")).toEqual({ kind: "bool", value: true });
+  });
+
+  it("&& and || absorb an error when the other side decides", () => {
+    expect(ev("missing.attr || true")).toEqual({ kind: "bool", value: true });
+    expect(ev("false && missing.attr")).toEqual({ kind: "bool", value: false });
+    expect(() => ev("true && missing.attr")).toThrow(/no such attribute/);
+  });
+
+  it("has(), in, ternaries, conversions and string functions", () => {
+    const resolve = (p: string[]) => (p.join(".") === "request.path" ? ({ kind: "string", value: "/api/v1" } as CelValue) : undefined);
+    expect(ev("has(request.path) && !has(request.query)", resolve)).toEqual({ kind: "bool", value: true });
+    expect(ev("request.path.matches('^/api/v[0-9]+$') ? int('12') : 0", resolve)).toEqual({ kind: "int", value: 12n });
+    expect(ev("string(3) + 'x'")).toEqual({ kind: "string", value: "3x" });
+    expect(ev("'b' in ['a', 'b']")).toEqual({ kind: "bool", value: true });
+  });
+});
