@@ -1,8 +1,15 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
+    // One worker per core (the suite is CPU-bound wasm and compilation; more workers only
+    // contend). Long soak and benchmark runs live behind `npm run soak` / `npm run bench`.
+    pool: "forks",
+    maxWorkers: Math.max(1, availableParallelism()),
+    // Generous bounds so a loaded machine slows the suite down without failing it; no test
+    // asserts on wall-clock time.
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // The JSON report feeds the "N passed, N failed" line that .ci/run prints.

@@ -3,12 +3,14 @@
 // the module is instrumented (binaryen's log-execution pass calls env.log_execution at every
 // function entry and loop iteration) and the host counts those calls per callback. It changes
 // the binary and slows it, so it is opt-in: `new Host({ loopLimit: 10_000_000 })`.
-import binaryen from "binaryen";
+// binaryen is loaded only here, on first use: importing it costs most of a test file's start-up,
+// and only a Host with loopLimit needs it.
 
 /** The import the instrumented module calls; not part of the ABI. */
 export const LOOP_IMPORT = "log_execution";
 
-export function instrumentLoops(bytes: Uint8Array): Uint8Array {
+export async function instrumentLoops(bytes: Uint8Array): Promise<Uint8Array> {
+  const { default: binaryen } = await import("binaryen");
   const module = binaryen.readBinary(bytes);
   try {
     module.runPasses(["log-execution"]);

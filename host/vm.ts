@@ -79,7 +79,7 @@ export class Vm {
       typeof source === "string" ? new Uint8Array(await readFile(source)) : source instanceof Uint8Array ? source : new Uint8Array(source);
     checkImports(bytes);
     bytes = capMemory(bytes, maxPages);
-    if (host.loopLimit !== undefined) bytes = instrumentLoops(bytes);
+    if (host.loopLimit !== undefined) bytes = await instrumentLoops(bytes);
     const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     const vm = new Vm(host, opts);
     rememberModule(vm, source, bytes); // for traps to name the TypeScript line (source-map.ts)

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain JS module shared with soak.mjs
 import * as driver from "./driver.mjs";
 
-const STREAMS = Number(process.env.RELIABILITY_STREAMS ?? 3000);
+const STREAMS = Number(process.env.RELIABILITY_STREAMS ?? 1500); // more: RELIABILITY_STREAMS, or npm run soak
 const examples = driver.listExamples();
 const total = new driver.Stats();
 afterAll(() => {
