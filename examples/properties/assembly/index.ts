@@ -1,16 +1,18 @@
 export * from "proxy-wasm-as/assembly/proxy";
-// Decides on the proxy's properties (Envoy's attributes) rather than on headers a client controls:
-// - ["request", "path"]: requests under a denied path prefix get 403;
-// - ["source", "address"]: clients from a denied address get 403; allowed ones get the address
-//   in an `x-source-address` request header for the upstream (the client's own value is replaced);
-// - ["xds", "route_metadata", "filter_metadata", NAMESPACE, "policy"] (Envoy ≥ 1.29; older
-//   Envoy names it ["route_metadata", ...]): a route whose metadata says `policy: deny` refuses
+// Decides on the proxy's attributes (typed getters of the SDK) rather than on headers a client
+// controls:
+// - request.path (getRequestPath): requests under a denied path prefix get 403;
+// - source.address (getSourceAddress): clients from a denied address get 403; allowed ones get
+//   the address in an `x-source-address` request header for the upstream (the client's own
+//   value is replaced);
+// - xds.route_metadata.filter_metadata[NAMESPACE].policy (getRouteMetadataValue, which also
+//   reads the pre-1.29 route_metadata): a route whose metadata says `policy: deny` refuses
 //   every request;
-// - ["plugin_name"]: read once, named in the 403 so an operator knows which filter refused.
+// - plugin_name (getPluginName): read once, named in the 403 so an operator knows which filter refused.
 import {
-  Action, asciiLowerCase, HeaderPair, HttpContext, JsonValue, PluginContext,
-  getPluginConfigurationJson, getPropertyString, logDebug, logError, registerPlugin, requestHeaders,
-  sendLocalResponseText,
+  Action, addressHost, asciiLowerCase, HeaderPair, HttpContext, JsonValue, PluginContext,
+  getPluginConfigurationJson, getPluginName, getRequestPath, getRouteMetadataValue, getSourceAddress, logDebug,
+  logError, registerPlugin, requestHeaders, sendLocalResponseText,
 } from "proxy-wasm-as/assembly";
 
 /** A string-array member, [] when absent, null (after logging) when invalid. */
@@ -21,23 +23,11 @@ function stringList(config: JsonValue, key: string): string[] | null {
   return list;
 }
 
-/** The address part of Envoy's `source.address` ("10.0.0.1:5000", "[::1]:5000"). */
-function hostOf(address: string): string {
-  if (address.startsWith("[")) {
-    const end = address.indexOf("]");
-    return end > 0 ? address.substring(1, end) : address;
-  }
-  const colon = address.lastIndexOf(":");
-  // One colon: IPv4 with a port. None, or several (bare IPv6): no port to strip.
-  return colon > 0 && address.indexOf(":") == colon ? address.substring(0, colon) : address;
-}
-
 class PropertiesPlugin extends PluginContext {
   denyPathPrefixes: string[] = [];
   denySources: string[] = [];
   sourceHeader: string = "x-source-address";
-  policyPath: string[] = [];
-  legacyPolicyPath: string[] = [];
+  metadataNamespace: string = "proxy_wasm_as.properties";
   pluginName: string = "properties";
   forbiddenHeaders: HeaderPair[] = [];
 
@@ -76,9 +66,8 @@ class PropertiesPlugin extends PluginContext {
     this.denyPathPrefixes = prefixes;
     this.denySources = sources;
     this.sourceHeader = header;
-    this.policyPath = ["xds", "route_metadata", "filter_metadata", namespace, "policy"];
-    this.legacyPolicyPath = ["route_metadata", "filter_metadata", namespace, "policy"];
-    const name = getPropertyString(["plugin_name"]);
+    this.metadataNamespace = namespace;
+    const name = getPluginName();
     if (name !== null && name.length > 0) this.pluginName = name;
     this.forbiddenHeaders = [new HeaderPair("x-denied-by", this.pluginName)];
     return true;
@@ -95,11 +84,10 @@ class PropertiesStream extends HttpContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
     const plugin = this.plugin;
 
-    let policy = getPropertyString(plugin.policyPath);
-    if (policy === null) policy = getPropertyString(plugin.legacyPolicyPath);
+    const policy = getRouteMetadataValue(plugin.metadataNamespace, "policy");
     if (policy !== null && policy == "deny") return this.deny("route_policy", "route metadata policy is deny");
 
-    const path = getPropertyString(["request", "path"]);
+    const path = getRequestPath();
     if (path !== null) {
       const prefixes = plugin.denyPathPrefixes;
       for (let i = 0; i < prefixes.length; i++) {
@@ -107,13 +95,14 @@ class PropertiesStream extends HttpContext {
       }
     }
 
-    const source = getPropertyString(["source", "address"]);
+    const source = getSourceAddress();
     if (source !== null) {
-      const host = hostOf(source);
+      const host = addressHost(source);
       if (plugin.denySources.includes(host)) return this.deny("source_denied", "source address " + host);
       if (plugin.sourceHeader.length > 0) requestHeaders.replace(plugin.sourceHeader, host);
     } else if (plugin.sourceHeader.length > 0) {
-      // Never let a client-supplied value through as if the proxy had set it.
+      // Envoy always knows the client's address on an HTTP stream; should a proxy not, never
+      // let a client-supplied value through as if the proxy had set it.
       requestHeaders.remove(plugin.sourceHeader);
     }
     return Action.Continue;

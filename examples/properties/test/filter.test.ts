@@ -37,14 +37,21 @@ describe("properties", () => {
     expect(stream.requestHeader("x-source-address")).toBe("10.0.0.12");
   });
 
-  it("replaces a client-sent x-source-address, and removes it when the address is unknown", async () => {
+  it("replaces a client-sent x-source-address with the address the proxy saw", async () => {
     const { plugin } = await start();
     const forged: [string, string][] = [["x-source-address", "127.0.0.1"]];
     const known = send(plugin, "/", from("10.1.2.3:4000"), forged).stream;
     expect(known.requestHeadersMap.filter(([k]) => k === "x-source-address")).toEqual([["x-source-address", "10.1.2.3"]]);
-    const unknown = send(plugin, "/", [], forged).stream;
-    expect(unknown.requestHeader("x-source-address")).toBeUndefined();
-    expect(unknown.localResponse).toBeNull();
+    // A test that sets no address gets the emulator's default client (Envoy always has one).
+    const unset = send(plugin, "/", [], forged).stream;
+    expect(unset.requestHeadersMap.filter(([k]) => k === "x-source-address")).toEqual([["x-source-address", "10.0.0.2"]]);
+    expect(unset.localResponse).toBeNull();
+  });
+
+  it("sees the addresses a test sets for the whole Host, as for one stream", async () => {
+    const { host, plugin } = await start();
+    host.setProperty("source.address", "192.0.2.10:7000");
+    expect(send(plugin, "/hello").stream.localResponse).toMatchObject({ status: 403, details: "source_denied" });
   });
 
   it("denies configured path prefixes (request.path) with 403, naming the plugin", async () => {

@@ -1,16 +1,19 @@
 export * from "proxy-wasm-as/assembly/proxy";
 // Traffic tagging for canary releases: each request gets `x-swimlane: canary` or
 // `x-swimlane: production`, decided by a stable hash (32-bit FNV-1a) of the user id header, so
-// a user always lands in the same lane while the percentage is unchanged. Routes then match on
-// the tag (see envoy.yaml). A request that already has `x-swimlane` keeps it; one without a
-// user id goes to production.
+// a user always lands in the same lane while the percentage is unchanged. In an Istio mesh, a
+// request without a user id is hashed on the calling workload instead ("namespace/workload",
+// from Istio's peer metadata: getDownstreamPeerNamespace / getDownstreamPeerWorkload), so a
+// calling service stays in one lane; with neither it goes to production. Routes then match on
+// the tag (see envoy.yaml): the filter asks Envoy to pick the route again (clearRouteCache). A
+// request that already has `x-swimlane` keeps it.
 //
 // Configuration (JSON, every key optional):
-//   {"userHeader": "x-user-id", "canaryPercent": 10, "tagHeader": "x-swimlane"}
+//   {"userHeader": "x-user-id", "canaryPercent": 10, "tagHeader": "x-swimlane", "hashPeer": true}
 // `canaryPercent` is 0 to 100, with up to two decimals (buckets of 0.01 %).
 import {
-  Action, HttpContext, JsonValue, PluginContext, getPluginConfigurationJson, logError, registerPlugin,
-  requestHeaders,
+  Action, HttpContext, JsonValue, PluginContext, clearRouteCache, getDownstreamPeerNamespace,
+  getDownstreamPeerWorkload, getPluginConfigurationJson, logError, registerPlugin, requestHeaders,
 } from "proxy-wasm-as/assembly";
 
 const BUCKETS: u32 = 10000;
@@ -20,6 +23,8 @@ class TrafficTagPlugin extends PluginContext {
   tagHeader: string = "x-swimlane";
   /** Users whose hash bucket (0..9999) is below this are canary users. */
   canaryBuckets: u32 = 1000;
+  /** Hash the Istio client workload when the request has no user id. */
+  hashPeer: bool = true;
   // Encoded once: a request costs no allocation to tag.
   tagName: ArrayBuffer = new ArrayBuffer(0);
   canary: ArrayBuffer = String.UTF8.encode("canary");
@@ -39,6 +44,14 @@ class TrafficTagPlugin extends PluginContext {
     this.userHeader = userHeader;
     this.tagHeader = tagHeader;
     this.tagName = String.UTF8.encode(tagHeader);
+    const hashPeer = config.get("hashPeer");
+    if (hashPeer !== null) {
+      if (!hashPeer.isBool) {
+        logError("traffic-tag: \"hashPeer\" must be true or false");
+        return false;
+      }
+      this.hashPeer = hashPeer.asBool();
+    }
     const percent = config.get("canaryPercent");
     if (percent !== null) {
       const n = percent.asNumber();
@@ -62,11 +75,22 @@ class TrafficTagStream extends HttpContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
     const plugin = this.plugin;
     if (requestHeaders.has(plugin.tagHeader)) return Action.Continue; // chosen upstream of us: keep it
-    const user = requestHeaders.getBytes(plugin.userHeader);
+    let user = requestHeaders.getBytes(plugin.userHeader);
+    if ((user === null || user.byteLength == 0) && plugin.hashPeer) user = peerId();
     const canary = user !== null && user.byteLength > 0 && fnv1a(user) % BUCKETS < plugin.canaryBuckets;
     requestHeaders.replaceBytes(plugin.tagName, canary ? plugin.canary : plugin.production);
+    // Route matching read the headers before this filter ran: have Envoy match again on the tag.
+    clearRouteCache();
     return Action.Continue;
   }
+}
+
+/** "namespace/workload" of the calling Istio workload, or null outside a mesh. */
+function peerId(): ArrayBuffer | null {
+  const workload = getDownstreamPeerWorkload();
+  if (workload === null || workload.length == 0) return null;
+  const namespace = getDownstreamPeerNamespace();
+  return String.UTF8.encode((namespace === null ? "" : namespace) + "/" + workload);
 }
 
 /** 32-bit FNV-1a of the bytes. */

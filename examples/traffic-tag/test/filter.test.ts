@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Host, type Plugin } from "proxy-wasm-as/host";
+import { Host, type Plugin, routeCacheClears } from "proxy-wasm-as/host";
 
 const WASM = fileURLToPath(new URL("../build/filter.wasm", import.meta.url));
 
@@ -82,6 +82,41 @@ describe("traffic-tag", () => {
     expect(tag(plugin, { "x-user-id": "" })).toBe("production");
   });
 
+  it("in a mesh, hashes the calling workload (Istio's downstream peer) when there is no user id", async () => {
+    const { host, plugin } = await start(JSON.stringify({ canaryPercent: 50 }));
+    const lanes = new Set<string>();
+    for (const workload of users.slice(0, 40)) {
+      host.setProperty(["filter_state", "downstream_peer"], { workload, namespace: "shop" });
+      const lane = tag(plugin, {});
+      expect(lane, workload).toBe(expectedLane(`shop/${workload}`, 50));
+      lanes.add(lane!);
+      // A user id still wins over the peer.
+      expect(tag(plugin, { "x-user-id": "alice" })).toBe(expectedLane("alice", 50));
+    }
+    expect([...lanes].sort()).toEqual(["canary", "production"]);
+  });
+
+  it("with hashPeer false, a request without a user id goes to production even in a mesh", async () => {
+    const { host, plugin } = await start(JSON.stringify({ canaryPercent: 100, hashPeer: false }));
+    host.setProperty(["filter_state", "downstream_peer"], { workload: "client", namespace: "shop" });
+    expect(tag(plugin, {})).toBe("production");
+  });
+
+  it("asks Envoy to match the route again after tagging, and tags on a proxy without that function", async () => {
+    const { plugin } = await start();
+    const stream = plugin.newHttpStream();
+    stream.requestHeaders({ ":method": "GET", ":path": "/", "x-user-id": "bob" }, { endOfStream: true });
+    expect(routeCacheClears.get(stream)).toBe(1);
+    const kept = plugin.newHttpStream();
+    kept.requestHeaders({ ":method": "GET", ":path": "/", "x-swimlane": "canary" }, { endOfStream: true });
+    expect(routeCacheClears.get(kept)).toBeUndefined();
+
+    const bare = new Host();
+    bare.foreignFunctions.delete("clear_route_cache");
+    const vm = await bare.loadVm(WASM);
+    expect(tag(vm.startPlugin({}), { "x-user-id": "bob" })).toBe(expectedLane("bob", 10));
+  });
+
   it("uses the configured user and tag headers, lower-cased", async () => {
     const { plugin } = await start(JSON.stringify({ userHeader: "X-Account", tagHeader: "X-Lane", canaryPercent: 30 }));
     for (const user of users.slice(0, 100)) {
@@ -103,6 +138,7 @@ describe("traffic-tag", () => {
       [{ canaryPercent: -1 }, "\"canaryPercent\" must be a number from 0 to 100"],
       [{ userHeader: 7 }, "\"userHeader\" must be a non-empty header name"],
       [{ tagHeader: ":authority" }, "\"tagHeader\" must be a non-empty header name"],
+      [{ hashPeer: "yes" }, "\"hashPeer\" must be true or false"],
     ] as const) {
       const { host, plugin } = await start(JSON.stringify(config));
       expect(plugin.configured, JSON.stringify(config)).toBe(false);
