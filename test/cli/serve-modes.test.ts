@@ -169,8 +169,8 @@ describe("serve: hop-by-hop headers, as Envoy's connection manager removes them"
     const host = s.handle.runtime.host;
     const delivered: [string, string][][] = [];
     const respond = host.respondHttpCall.bind(host);
-    host.respondHttpCall = (token, res) => {
-      delivered.push(res.headers as [string, string][]);
+    host.respondHttpCall = (token, res = {}) => {
+      delivered.push((res.headers ?? []) as [string, string][]);
       return respond(token, res);
     };
     const r = await request(`${s.url}/`, { headers: { "x-probe": "call" } });
