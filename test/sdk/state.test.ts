@@ -29,9 +29,10 @@ describe("shared queues", () => {
 describe("properties", () => {
   it("reads strings, integers, booleans and maps in the host's encodings", async () => {
     const { plugin, host } = await startProbe();
-    host.setProperty(["request", "size"], 42n);
     host.setProperty(["connection", "mtls"], true);
     const stream = plugin.newHttpStream();
+    // request.size comes from the stream (0 here, no body); a value set on the stream replaces it.
+    stream.setProperty(["request", "size"], 42n);
     stream.requestHeaders(probeHeaders("properties"));
     const headers = stream.requestHeadersMap;
     // request.path and request.headers come from the stream itself, as in Envoy.
