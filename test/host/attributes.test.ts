@@ -21,6 +21,28 @@ const i64 = (b: Uint8Array | undefined) => (b && b.length === 8 ? new DataView(b
 const u64 = (b: Uint8Array | undefined) => (b && b.length === 8 ? new DataView(b.buffer, b.byteOffset).getBigUint64(0, true) : undefined);
 const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : new TextDecoder().decode(b));
 
+describe("properties Envoy always has (issue 15, kind 5)", () => {
+  // Envoy's PeerWrapper and ConnectionWrapper read the downstream connection, which every live
+  // stream and connection has: source.*, destination.*, connection.id are never NOT_FOUND there.
+  const always = ["source.address", "source.port", "destination.address", "destination.port", "connection.id",
+    "connection.mtls", "connection.requested_server_name", "request.time", "response.flags", "xds.listener_direction",
+    "plugin_name", "plugin_root_id", "plugin_vm_id", "xds.node.id"];
+
+  it("on an HTTP stream and a TCP connection, without a test setting them", async () => {
+    const { plugin, stream: s } = await stream();
+    s.requestHeaders([[":path", "/"]]);
+    const conn = plugin.newTcpStream();
+    conn.newConnection();
+    for (const k of always) {
+      expect(s.lookupProperty(key(k)), `HTTP ${k}`).toBeDefined();
+      expect(conn.lookupProperty(key(k)), `TCP ${k}`).toBeDefined();
+    }
+    for (const k of ["request.path", "request.method", "request.protocol", "xds.route_name", "xds.cluster_name"]) {
+      expect(s.lookupProperty(key(k)), `HTTP ${k}`).toBeDefined();
+    }
+  });
+});
+
 describe("attribute encodings", () => {
   it("strings raw, integers and times 8 bytes LE, uint for connection.id, 1 byte for bools, maps as pairs", async () => {
     const { host, stream: s } = await stream();
