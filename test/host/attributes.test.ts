@@ -30,7 +30,7 @@ describe("properties Envoy always has (issue 15, kind 5)", () => {
 
   it("on an HTTP stream and a TCP connection, without a test setting them", async () => {
     const { plugin, stream: s } = await stream();
-    s.requestHeaders([[":path", "/"]]);
+    s.requestHeaders([[":method", "GET"], [":path", "/"]]);
     const conn = plugin.newTcpStream();
     conn.newConnection();
     for (const k of always) {
