@@ -15,6 +15,8 @@ export interface WatchProject {
   config: string;
   target: string;
   entries: string[];
+  /** Given when the build names its output itself (`asc ... --outFile build/NAME.wasm`). */
+  outFile?: string;
 }
 
 interface AsConfig {
@@ -22,7 +24,47 @@ interface AsConfig {
   targets?: Record<string, { outFile?: string }>;
 }
 
-/** The project that builds `file`: the nearest asconfig.json above it, its target and entries. */
+interface AscCommand {
+  entries: string[];
+  config?: string;
+  target?: string;
+  outFile?: string;
+}
+
+/** The asc commands of the project's package.json scripts (`asc ENTRY --config C --target T --outFile O`). */
+function ascCommands(dir: string): AscCommand[] {
+  let scripts: Record<string, string> = {};
+  try {
+    scripts = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
+  } catch {
+    return [];
+  }
+  const out: AscCommand[] = [];
+  for (const script of Object.values(scripts)) {
+    for (const part of String(script).split(/&&|;/)) {
+      const words = part.trim().split(/\s+/);
+      const at = words[0] === "npx" ? 1 : 0;
+      if (words[at] !== "asc") continue;
+      const cmd: AscCommand = { entries: [] };
+      for (let i = at + 1; i < words.length; i++) {
+        const w = words[i];
+        if (w === "--config") cmd.config = words[++i];
+        else if (w === "--target") cmd.target = words[++i];
+        else if (w === "--outFile" || w === "-o") cmd.outFile = words[++i];
+        else if (w.startsWith("-")) continue;
+        else if (w.endsWith(".ts")) cmd.entries.push(w);
+      }
+      out.push(cmd);
+    }
+  }
+  return out;
+}
+
+/**
+ * The build that writes `file`: the nearest asconfig.json above it, and either the package.json
+ * script whose asc command writes it (several filters in one project) or the asconfig target
+ * whose outFile it is.
+ */
 export function findProject(file: string): WatchProject {
   const wasm = resolve(file);
   for (let dir = dirname(wasm), i = 0; i < 6; dir = dirname(dir), i++) {
@@ -38,11 +80,17 @@ export function findProject(file: string): WatchProject {
       throw new UsageError(`--watch: ${config} is not valid JSON: ${(e as Error).message}`);
     }
     const targets = Object.entries(parsed.targets ?? {});
-    const target = targets.find(([, t]) => t.outFile && resolve(dir, t.outFile) === wasm)?.[0];
-    if (!target) throw new UsageError(`--watch: no target of ${config} writes ${relative(dir, wasm)} (its targets' outFile)`);
-    const entries = parsed.entries?.length ? parsed.entries : existsSync(join(dir, "assembly", "index.ts")) ? ["assembly/index.ts"] : [];
+    const targetWriting = targets.find(([, t]) => t.outFile && resolve(dir, t.outFile) === wasm)?.[0];
+    const commands = ascCommands(dir);
+    const own = commands.find((c) => c.outFile && resolve(dir, c.outFile) === wasm);
+    if (own && own.entries.length) {
+      return { dir, config: resolve(dir, own.config ?? "asconfig.json"), target: own.target ?? "release", entries: own.entries, outFile: own.outFile };
+    }
+    if (!targetWriting) throw new UsageError(`--watch: neither a target of ${config} nor an asc command of package.json writes ${relative(dir, wasm)}`);
+    const viaTarget = commands.find((c) => !c.outFile && (c.target ?? "release") === targetWriting && c.entries.length);
+    const entries = viaTarget?.entries ?? (parsed.entries?.length ? parsed.entries : existsSync(join(dir, "assembly", "index.ts")) ? ["assembly/index.ts"] : []);
     if (entries.length === 0) throw new UsageError(`--watch: ${config} lists no entries and there is no assembly/index.ts`);
-    return { dir, config, target, entries };
+    return { dir, config, target: targetWriting, entries };
   }
   throw new UsageError(`--watch: no asconfig.json in the folders above ${file}: --watch rebuilds with the project's asconfig.json`);
 }
@@ -64,9 +112,13 @@ export class Watcher extends EventEmitter {
     super();
   }
 
-  /** Watches the folders of the entries (recursively) and the asconfig.json. */
+  /** Watches the entries' top folders (assembly/, recursively: shared code counts too) and the asconfig.json. */
   start(): void {
-    const dirs = new Set(this.project.entries.map((e) => dirname(resolve(this.project.dir, e))));
+    const top = (entry: string) => {
+      const first = relative(this.project.dir, resolve(this.project.dir, entry)).split(/[\\/]/)[0];
+      return first.endsWith(".ts") ? this.project.dir : join(this.project.dir, first);
+    };
+    const dirs = new Set(this.project.entries.map(top));
     for (const dir of dirs) this.watchers.push(watch(dir, { recursive: true }, (_, name) => this.changed(name ? join(dir, name) : dir)));
     this.watchers.push(watch(this.project.config, () => this.changed(this.project.config)));
   }
@@ -116,7 +168,8 @@ export class Watcher extends EventEmitter {
   private async compile(): Promise<string> {
     const asc = (await import("assemblyscript/asc")).default;
     const p = this.project;
-    const { error, stderr } = await asc.main([...p.entries, "--baseDir", p.dir, "--config", relative(p.dir, p.config), "--target", p.target], {
+    const args = [...p.entries, "--baseDir", p.dir, "--config", relative(p.dir, p.config), "--target", p.target, ...(p.outFile ? ["--outFile", p.outFile] : [])];
+    const { error, stderr } = await asc.main(args, {
       stdout: { write: () => true } as never,
     });
     if (!error) return "";

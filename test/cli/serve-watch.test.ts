@@ -3,6 +3,7 @@
 // watcher's own events (bounded), never through sleeps tuned to this machine.
 import { once } from "node:events";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import asc from "assemblyscript/asc";
 import { afterEach, describe, expect, it } from "vitest";
@@ -87,6 +88,27 @@ describe("serve --watch", () => {
   it("needs the project's asconfig.json above the served .wasm", async () => {
     const r = await runCli("serve", `${repo}test/build/add-header.wasm`, "--upstream", "http://127.0.0.1:1", "--watch", "--listen", "127.0.0.1:0");
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--watch: no target of .*asconfig\.json writes test\/build\/add-header\.wasm/);
+    expect(r.err).toMatch(/--watch: neither a target of .*asconfig\.json nor an asc command of package.json writes test\/build\/add-header\.wasm/);
+  });
+});
+
+describe("serve --watch: which build writes the served file", () => {
+  it("several filters in one project: the package.json script whose asc command writes it", async () => {
+    const { findProject } = await import("../../cli/serve-watch.js");
+    const dir = mkdtempSync(join(tmpdir(), "pwas-watch-project-"));
+    writeFileSync(join(dir, "asconfig.json"), JSON.stringify({ extends: "proxy-wasm-as/asconfig.json", targets: { release: { outFile: "build/filter.wasm" } } }));
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({
+        scripts: {
+          build: "asc assembly/index.ts --config asconfig.json --target release && proxy-wasm-as check build/filter.wasm && npm run build:auth",
+          "build:auth": "asc assembly/auth/index.ts --config asconfig.json --target release --outFile build/auth.wasm && proxy-wasm-as check build/auth.wasm",
+        },
+      }),
+    );
+    expect(findProject(join(dir, "build", "auth.wasm"))).toEqual({
+      dir, config: join(dir, "asconfig.json"), target: "release", entries: ["assembly/auth/index.ts"], outFile: "build/auth.wasm",
+    });
+    expect(findProject(join(dir, "build", "filter.wasm"))).toEqual({ dir, config: join(dir, "asconfig.json"), target: "release", entries: ["assembly/index.ts"] });
   });
 });
