@@ -264,6 +264,8 @@ export function httpAttribute(k: string, f: HttpStreamFacts, inherited: Inherite
   if (own !== undefined) return out(own);
   if (k.startsWith("upstream\0") || k === key("xds.upstream_host_metadata")) {
     if (k === key("upstream.request_attempt_count")) return inherited(k) ?? out(uint(f.requestForwarded ? 1 : 0));
+    // The cluster is known from route selection on, before a host is picked.
+    if (k === key("upstream.num_endpoints")) return inherited(k) ?? out(uint(1));
     return f.requestForwarded ? upstreamAttribute(k, inherited) : inherited(k);
   }
   const set = inherited(k);
