@@ -101,14 +101,24 @@ export function parseCel(src: string): Node {
     p++;
   };
 
-  const ternary = (): Node => {
+  // cel-cpp's parser refuses nesting past 250 levels (ParserOptions.max_recursion_depth).
+  let depth = 0;
+  const nested = <T>(parse: () => T): T => {
+    if (++depth > 250) throw new CelError("expression nests too deeply");
+    try {
+      return parse();
+    } finally {
+      depth--;
+    }
+  };
+  const ternary = (): Node => nested(() => {
     const c = or();
     if (!isOp("?")) return c;
     p++;
     const a = or();
     expect(":");
     return { t: "cond", c, a, b: ternary() };
-  };
+  });
   const binary = (next: () => Node, ops: string[]) => (): Node => {
     let l = next();
     for (;;) {
@@ -122,7 +132,7 @@ export function parseCel(src: string): Node {
   const unary = (): Node => {
     if (isOp("!") || isOp("-")) {
       const op = toks[p++].v;
-      return { t: "unary", op, e: unary() };
+      return nested(() => ({ t: "unary", op, e: unary() }));
     }
     return postfix();
   };

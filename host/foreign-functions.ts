@@ -164,7 +164,8 @@ function exprCreate(args: Uint8Array, info: ForeignCallInfo): Uint8Array | Forei
   try {
     ast = parseCel(text(args));
   } catch (e) {
-    if (e instanceof CelError) return fail(Status.BAD_ARGUMENT);
+    // A syntax error, or an expression too large for the host to hold (stack exhausted).
+    if (e instanceof CelError || e instanceof RangeError) return fail(Status.BAD_ARGUMENT);
     throw e;
   }
   const store = exprStore(info.context);
@@ -215,7 +216,7 @@ function exprEvaluate(args: Uint8Array, info: ForeignCallInfo): Uint8Array | For
   try {
     return serialize(evaluateCel(ast, resolver(info.context)));
   } catch (e) {
-    if (e instanceof CelError) return fail(Status.INTERNAL_FAILURE);
+    if (e instanceof CelError || e instanceof RangeError) return fail(Status.INTERNAL_FAILURE);
     throw e;
   }
 }

@@ -128,6 +128,18 @@ describe("the CEL subset", () => {
     expect(() => ev("true && missing.attr")).toThrow(/no such attribute/);
   });
 
+  it("nesting past 250 levels is a parse error (cel-cpp's limit), a long chain evaluates or fails with a status", async () => {
+    expect(() => parseCel("(".repeat(300) + "1" + ")".repeat(300))).toThrow(/nests too deeply/);
+    expect(ev("(".repeat(200) + "1" + ")".repeat(200))).toEqual({ kind: "int", value: 1n });
+    const { host, stream: s } = await stream();
+    const create = host.foreignFunctions.get("expr_create")!, evaluate = host.foreignFunctions.get("expr_evaluate")!;
+    const info = { vmId: "", contextId: s.id, context: s };
+    const token = create(new TextEncoder().encode(Array(200_000).fill("1").join(" + ")), info);
+    const result = token instanceof ForeignStatus ? token : evaluate(token as Uint8Array, info);
+    expect(result instanceof ForeignStatus ? result.status : i64(result as Uint8Array)).toSatisfy(
+      (v: unknown) => v === Status.BAD_ARGUMENT || v === Status.INTERNAL_FAILURE || v === 200_000n);
+  });
+
   it("has(), in, ternaries, conversions and string functions", () => {
     const resolve = (p: string[]) => (p.join(".") === "request.path" ? ({ kind: "string", value: "/api/v1" } as CelValue) : undefined);
     expect(ev("has(request.path) && !has(request.query)", resolve)).toEqual({ kind: "bool", value: true });
