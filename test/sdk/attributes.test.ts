@@ -150,6 +150,56 @@ describe("attributes a test sets replace the defaults, typed as Envoy types them
   });
 });
 
+describe("attributes without a default (TLS, failures, metadata) decode when a test sets them", () => {
+  it("every getter the defaults leave null reads the value set, typed", async () => {
+    const { host, plugin } = await start();
+    const stream = plugin.newHttpStream();
+    const set: Record<string, string> = {
+      "connection.subject_local_certificate": "CN=proxy", "connection.subject_peer_certificate": "CN=client",
+      "connection.uri_san_local_certificate": "spiffe://a", "connection.dns_san_local_certificate": "proxy.local",
+      "connection.dns_san_peer_certificate": "client.local", "connection.sha256_peer_certificate_digest": "ab12",
+      "connection.termination_details": "idle_timeout", "connection.transport_failure_reason": "TLS_error",
+      "upstream.tls_version": "TLSv1.2", "upstream.subject_local_certificate": "CN=p2",
+      "upstream.subject_peer_certificate": "CN=up", "upstream.uri_san_local_certificate": "spiffe://l",
+      "upstream.uri_san_peer_certificate": "spiffe://u", "upstream.dns_san_local_certificate": "l.local",
+      "upstream.dns_san_peer_certificate": "u.local", "upstream.sha256_peer_certificate_digest": "cd34",
+      "upstream.transport_failure_reason": "connection refused",
+    };
+    for (const [k, v] of Object.entries(set)) stream.setProperty(k, v);
+    stream.setProperty(["response", "backend_latency"], 1234n);
+    stream.setProperty(["xds", "cluster_metadata", "filter_metadata", "ns"], { k: "cluster-v" });
+    stream.setProperty(["xds", "virtual_host_metadata", "filter_metadata", "ns"], { k: "vhost-v" });
+    stream.setProperty(["xds", "upstream_host_metadata", "filter_metadata", "ns"], { k: "host-v" });
+    stream.setProperty(["xds", "listener_metadata", "filter_metadata", "ns"], { k: "listener-v" });
+    stream.setProperty(["upstream_filter_state", "raw"], Uint8Array.of(7));
+    stream.setProperty(["filter_state", "envoy.string"], "fs");
+    stream.setProperty(["filter_state", "upstream_peer"], { workload: "server-v2", namespace: "db", service: "pg", cluster: "c3" });
+    stream.requestHeaders([[":path", "/"], ["x-probe", "attributes"]]);
+    expect(sections(host).named("request headers")).toMatchObject({
+      ...set,
+      "response.backend_latency": "1234",
+      "xds.cluster_metadata[ns][k]": "cluster-v", "xds.virtual_host_metadata[ns][k]": "vhost-v",
+      "xds.upstream_host_metadata[ns][k]": "host-v", "xds.listener_metadata[ns][k]": "listener-v",
+      "upstream_filter_state[raw]": "07", "filter_state[envoy.string]": "fs",
+      "istio.upstream.workload": "server-v2", "istio.upstream.namespace": "db", "istio.upstream.service": "pg",
+      "istio.upstream.cluster": "c3",
+    });
+  });
+
+  it("the pre-1.29 top-level names are read when the xds ones are missing", async () => {
+    const host = new Host();
+    // On a plugin context the emulator has no xds.cluster_name or route metadata, so the getters
+    // go on to the names older Envoy used.
+    host.setProperty("cluster_name", "old-cluster");
+    host.setProperty(["route_metadata", "filter_metadata", "ns"], { k: "old-route-v" });
+    host.setProperty("listener_direction", 2n);
+    await start(host);
+    expect(sections(host).named("plugin start")).toMatchObject({
+      "xds.cluster_name": "old-cluster", "xds.route_metadata[ns][k]": "old-route-v", "xds.listener_direction": "2",
+    });
+  });
+});
+
 describe("TCP and plugin contexts", () => {
   it("a TCP connection: sizes and time, no HTTP fields, the upstream once the connection is set up", async () => {
     const { host, plugin } = await start(new Host(), "tcp");
