@@ -3,8 +3,8 @@
 // module to the runtime, which serves new streams with it while the listener stays open. A
 // failed build is printed and changes nothing: the last good filter keeps serving.
 import { EventEmitter } from "node:events";
-import { existsSync, type FSWatcher, readFileSync, watch } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { existsSync, type FSWatcher, readdirSync, readFileSync, statSync, watch } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Io } from "./io.js";
 import { UsageError } from "./options.js";
 import { readWasm } from "./serve-args.js";
@@ -112,15 +112,44 @@ export class Watcher extends EventEmitter {
     super();
   }
 
-  /** Watches the entries' top folders (assembly/, recursively: shared code counts too) and the asconfig.json. */
+  /**
+   * Watches the entries' top folders (assembly/: shared code counts too) and asconfig.json.
+   * Each folder gets its own watcher: a folder's watch survives an editor replacing a file
+   * (write to a temporary, rename over), which a watch on the file itself would not.
+   */
   start(): void {
     const top = (entry: string) => {
       const first = relative(this.project.dir, resolve(this.project.dir, entry)).split(/[\\/]/)[0];
       return first.endsWith(".ts") ? this.project.dir : join(this.project.dir, first);
     };
-    const dirs = new Set(this.project.entries.map(top));
-    for (const dir of dirs) this.watchers.push(watch(dir, { recursive: true }, (_, name) => this.changed(name ? join(dir, name) : dir)));
-    this.watchers.push(watch(this.project.config, () => this.changed(this.project.config)));
+    for (const dir of new Set(this.project.entries.map(top))) this.watchTree(dir);
+    this.watchers.push(watch(dirname(this.project.config), (_, name) => name === basename(this.project.config) && this.changed(this.project.config)));
+  }
+
+  private readonly watched = new Set<string>();
+
+  private watchTree(dir: string): void {
+    if (this.watched.has(dir) || this.closed) return;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    this.watched.add(dir);
+    this.watchers.push(
+      watch(dir, (_, name) => {
+        if (!name) return;
+        const path = join(dir, name);
+        if (!name.includes(".") && existsSync(path) && statSync(path).isDirectory()) this.watchTree(path);
+        this.changed(path);
+      }),
+    );
+    for (const name of names) {
+      if (name.startsWith(".") || name === "node_modules") continue;
+      const path = join(dir, name);
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) this.watchTree(path);
+    }
   }
 
   private changed(path: string): void {

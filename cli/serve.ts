@@ -4,6 +4,7 @@
 // serve-watch.ts for --watch, serve-admin.ts for /stats).
 import type http from "node:http";
 import type { AddressInfo, Server } from "node:net";
+import { relative } from "node:path";
 import type { Io } from "./io.js";
 import { UsageError } from "./options.js";
 import { adminServer } from "./serve-admin.js";
@@ -83,7 +84,7 @@ export function banner(opts: ServeOptions, h: ServeHandle): string {
     `  plugins    root id ${plugins}`,
     `  admin      ${h.adminUrl ? `${h.adminUrl}/stats` : "off (--admin 127.0.0.1:9901 for /stats)"}`,
     `  clusters   ${clusters || "none (--cluster NAME=URL for the filter's HTTP calls)"}`,
-    ...(h.watcher ? [`  watching   ${h.watcher.project.entries.join(", ")} (asc --config ${h.watcher.project.config} --target ${h.watcher.project.target})`] : []),
+    ...(h.watcher ? [`  watching   ${h.watcher.project.entries.join(", ")} (asc --config ${relative(h.watcher.project.dir, h.watcher.project.config)} --target ${h.watcher.project.target}${h.watcher.project.outFile ? ` --outFile ${h.watcher.project.outFile}` : ""})`] : []),
     "  For development only: the filter runs in the proxy-wasm-as emulator, not in Envoy; this is not a production proxy.",
     "  Ctrl-C stops it.",
     "",

@@ -2,7 +2,7 @@
 // repository's node_modules) is edited while serve runs; each rebuild is awaited through the
 // watcher's own events (bounded), never through sleeps tuned to this machine.
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import asc from "assemblyscript/asc";
@@ -77,7 +77,9 @@ describe("serve --watch", () => {
     expect(s.output()).toMatch(/\[serve\] rebuilt \(\d+ bytes, \d+ ms\): new streams use it, the listener stayed open/);
 
     const failed = next(watcher, "failed");
-    writeFileSync(join(dir, "assembly", "index.ts"), filter("3").replace('"3")', "3)")); // a number where a string is due
+    // As many editors save: a temporary file renamed over the source.
+    writeFileSync(join(dir, "assembly", ".index.ts.tmp"), filter("3").replace('"3")', "3)")); // a number where a string is due
+    renameSync(join(dir, "assembly", ".index.ts.tmp"), join(dir, "assembly", "index.ts"));
     const message = String(await failed);
     expect(message).toMatch(/ERROR/);
     expect(message).toContain("assembly/index.ts");
