@@ -94,7 +94,7 @@ export { clearRouteCache } from "./foreign/route-cache";
 export { setEnvoyFilterState, FilterStateLifeSpan } from "./foreign/filter-state";
 export { declareProperty, DeclaredPropertyType } from "./foreign/declare-property";
 export { compress, uncompress } from "./foreign/compression";
-export { verifySignature, verifySignaturePem, SignatureCheck } from "./foreign/signature";
+export { verifySignature, verifySignaturePem, SignatureCheck, sign, signPem, SignResult } from "./foreign/signature";
 export {
   createExpression, evaluateExpression, evaluateExpressionBool, evaluateExpressionInt, evaluateExpressionString,
   deleteExpression, Expression,

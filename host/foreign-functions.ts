@@ -2,13 +2,14 @@
 // argument encodings and result statuses:
 //   compress / uncompress     zlib format (zlib's compress()/uncompress()); bad input → SERIALIZATION_FAILURE
 //   verify_signature          VerifySignatureArguments → VerifySignatureResult (protobuf)
+//   sign                      SignArguments → SignResult (protobuf; newer Envoy)
 //   set_envoy_filter_state    SetEnvoyFilterStateArguments; the key must name an object factory
 //                             Envoy has (ENVOY_FILTER_STATE_KEYS), else NOT_FOUND; read back as
 //                             the property ["filter_state", key]
 //   clear_route_cache         no arguments, OK (the emulator has no route cache; it counts calls)
 //   declare_property          DeclarePropertyArguments; a name declared twice → BAD_ARGUMENT
 //   expr_create / expr_evaluate / expr_delete   CEL (the subset in host/cel.ts), u32 tokens
-import { createPublicKey, verify } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject, sign as signData, verify } from "node:crypto";
 import { deflateSync, inflateSync } from "node:zlib";
 import { Status } from "./abi.js";
 import { type AttributeKind, decodeAttribute, encodeAttribute } from "./attribute-value.js";
@@ -87,7 +88,7 @@ function verifySignature(args: Uint8Array): Uint8Array | ForeignStatus {
     return fail(Status.BAD_ARGUMENT);
   }
   const result = new MessageWriter();
-  if (!["sha1", "sha224", "sha256", "sha384", "sha512"].includes(hash)) {
+  if (!HASHES.includes(hash)) {
     return result.bytes(2, `${hash} is not supported.`).finish();
   }
   let ok = false;
@@ -97,6 +98,31 @@ function verifySignature(args: Uint8Array): Uint8Array | ForeignStatus {
     ok = false;
   }
   return ok ? result.uint(1, true).finish() : result.bytes(2, "Failed to verify digest. Error code: 0").finish();
+}
+
+const HASHES = ["sha1", "sha224", "sha256", "sha384", "sha512"];
+
+function sign(args: Uint8Array): Uint8Array | ForeignStatus {
+  const fields = parseMessage(args);
+  if (fields === null) return fail(Status.BAD_ARGUMENT);
+  const hash = text(lastField(fields, 1)?.bytes);
+  const der = lastField(fields, 2)?.bytes ?? new Uint8Array(0);
+  const data = lastField(fields, 3)?.bytes ?? new Uint8Array(0);
+  const pem = text(lastField(fields, 4)?.bytes);
+  if ((der.length > 0) === (pem.length > 0)) return fail(Status.BAD_ARGUMENT);
+  let key: KeyObject;
+  try {
+    key = der.length > 0 ? createPrivateKey({ key: Buffer.from(der), format: "der", type: "pkcs8" }) : createPrivateKey(pem);
+  } catch {
+    return fail(Status.BAD_ARGUMENT);
+  }
+  const result = new MessageWriter();
+  if (!HASHES.includes(hash)) return result.bytes(3, `${hash} is not supported.`).finish();
+  try {
+    return result.uint(1, true).bytes(2, new Uint8Array(signData(hash, data, key))).finish();
+  } catch {
+    return result.bytes(3, "Failed to sign data.").finish();
+  }
 }
 
 function setEnvoyFilterState(args: Uint8Array, info: ForeignCallInfo): Uint8Array | ForeignStatus {
@@ -235,6 +261,7 @@ export function envoyForeignFunctions(): Map<string, EnvoyForeignFunction> {
     ["compress", compress],
     ["uncompress", uncompress],
     ["verify_signature", verifySignature],
+    ["sign", sign],
     ["set_envoy_filter_state", setEnvoyFilterState],
     ["clear_route_cache", clearRouteCache],
     ["declare_property", declareProperty],

@@ -1,7 +1,8 @@
 // Envoy's verify_signature: checks `signature` over `text` with a public key (DER
 // SubjectPublicKeyInfo, or PEM on Envoy versions that take public_key_pem) and a hash
 // ("sha256", ...). Arguments and result are protobuf (VerifySignatureArguments,
-// VerifySignatureResult).
+// VerifySignatureResult). Newer Envoy also has `sign` (SignArguments → SignResult): a
+// signature with a private key (DER PKCS#8, or PEM).
 import { callForeignFunction } from "../foreign-function";
 import { Status } from "../types";
 import { parseProto, ProtoWriter } from "./protobuf";
@@ -43,4 +44,43 @@ function check(args: ArrayBuffer): SignatureCheck {
     else if (f.field == 2 && f.bytes !== null) error = String.UTF8.decode(<ArrayBuffer>f.bytes);
   }
   return new SignatureCheck(Status.Ok, valid, error);
+}
+
+export class SignResult {
+  constructor(
+    /** OK when Envoy tried; BAD_ARGUMENT for an unreadable key; the host's status otherwise (NOT_FOUND before Envoy had `sign`). */
+    public readonly status: Status,
+    /** The signature, when signing worked (null otherwise). */
+    public readonly signature: ArrayBuffer | null,
+    /** Why signing failed, as Envoy words it ("" when it worked). */
+    public readonly error: string,
+  ) {}
+}
+
+/** Signs `text` with a DER (PKCS#8) private key. */
+export function sign(hashFunction: string, privateKeyDer: ArrayBuffer, text: ArrayBuffer): SignResult {
+  return signWith(new ProtoWriter().string(1, hashFunction).bytes(2, privateKeyDer).bytes(3, text).finish());
+}
+
+/** Signs `text` with a PEM private key ("-----BEGIN PRIVATE KEY-----..."). */
+export function signPem(hashFunction: string, privateKeyPem: string, text: ArrayBuffer): SignResult {
+  return signWith(new ProtoWriter().string(1, hashFunction).bytes(3, text).string(4, privateKeyPem).finish());
+}
+
+function signWith(args: ArrayBuffer): SignResult {
+  const call = callForeignFunction("sign", args);
+  if (call.status != Status.Ok) return new SignResult(call.status, null, "");
+  const results = call.results;
+  const fields = parseProto(results === null ? new ArrayBuffer(0) : results);
+  if (fields === null) return new SignResult(Status.SerializationFailure, null, "unreadable result");
+  let ok = false;
+  let signature: ArrayBuffer | null = null;
+  let error = "";
+  for (let i = 0; i < fields.length; i++) {
+    const f = unchecked(fields[i]);
+    if (f.field == 1) ok = f.varint != 0;
+    else if (f.field == 2) signature = f.bytes;
+    else if (f.field == 3 && f.bytes !== null) error = String.UTF8.decode(<ArrayBuffer>f.bytes);
+  }
+  return new SignResult(Status.Ok, ok ? (signature === null ? new ArrayBuffer(0) : signature) : null, error);
 }

@@ -30,7 +30,7 @@ import {
   getUpstreamPeerWorkload, getUpstreamPeerNamespace, getUpstreamPeerService, getUpstreamPeerCluster,
   getPropertyFloat, getPropertyList,
   clearRouteCache, setEnvoyFilterState, FilterStateLifeSpan, declareProperty, DeclaredPropertyType, compress,
-  uncompress, verifySignature, verifySignaturePem, createExpression, evaluateExpression, evaluateExpressionBool,
+  uncompress, verifySignature, verifySignaturePem, sign, signPem, createExpression, evaluateExpression, evaluateExpressionBool,
   evaluateExpressionInt, evaluateExpressionString, deleteExpression,
 } from "proxy-wasm-as/assembly";
 
@@ -231,6 +231,14 @@ class AttributesStream extends HttpContext {
         String.UTF8.encode(header("x-text")));
       s("verify_pem.status", statusName(pem.status));
       s("verify_pem.valid", pem.valid ? "true" : "false");
+    } else if (scenario == "sign") {
+      const signed = sign(header("x-hash"), unhex(header("x-key")), String.UTF8.encode(header("x-text")));
+      s("sign.status", statusName(signed.status));
+      s("sign.signature", hex(signed.signature));
+      s("sign.error", signed.error);
+      const pem = signPem(header("x-hash"), header("x-pem").replaceAll("|", "\n"), String.UTF8.encode(header("x-text")));
+      s("sign_pem.status", statusName(pem.status));
+      s("sign_pem.signature", hex(pem.signature));
     } else if (scenario == "filter-state") {
       s("set_envoy_filter_state.status", statusName(setEnvoyFilterState(header("x-key"), header("x-value"),
         FilterStateLifeSpan.DownstreamRequest)));

@@ -1,7 +1,7 @@
 // The SDK's helpers for Envoy's foreign functions (assembly/foreign/*) against the emulator's
 // emulations (host/foreign-functions.ts): argument encodings, results and statuses. The probe
 // (test/filters/attributes-probe.ts) logs "name=value" lines.
-import { generateKeyPairSync, sign } from "node:crypto";
+import { generateKeyPairSync, sign, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
@@ -72,6 +72,27 @@ describe("verify_signature", () => {
   it("an unreadable key is BAD_ARGUMENT", async () => {
     const { out } = await run("signature", [["x-hash", "sha256"], ["x-key", "0102"], ["x-pem", "not a key"], ["x-sig", signature], ["x-text", "t"]]);
     expect(out).toMatchObject({ "verify.status": "BAD_ARGUMENT", "verify.valid": "false", "verify_pem.status": "BAD_ARGUMENT" });
+  });
+});
+
+describe("sign", () => {
+  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const der = privateKey.export({ format: "der", type: "pkcs8" }).toString("hex");
+  const pem = String(privateKey.export({ format: "pem", type: "pkcs8" })).trim().split("\n").join("|");
+  const check = (hexSignature: string) => verify("sha256", Buffer.from("to sign"), publicKey, Buffer.from(hexSignature, "hex"));
+
+  it("a signature the public key verifies, with a DER and a PEM private key", async () => {
+    const { out } = await run("sign", [["x-hash", "sha256"], ["x-key", der], ["x-pem", pem], ["x-text", "to sign"]]);
+    expect(out).toMatchObject({ "sign.status": "OK", "sign.error": "", "sign_pem.status": "OK" });
+    expect(check(out["sign.signature"])).toBe(true);
+    expect(check(out["sign_pem.signature"])).toBe(true);
+  });
+
+  it("an unknown hash: OK, no signature, Envoy's error; an unreadable key: BAD_ARGUMENT", async () => {
+    const md = await run("sign", [["x-hash", "md9"], ["x-key", der], ["x-pem", pem], ["x-text", "to sign"]]);
+    expect(md.out).toMatchObject({ "sign.status": "OK", "sign.signature": "null", "sign.error": "md9 is not supported." });
+    const bad = await run("sign", [["x-hash", "sha256"], ["x-key", "00"], ["x-pem", "nope"], ["x-text", "t"]]);
+    expect(bad.out).toMatchObject({ "sign.status": "BAD_ARGUMENT", "sign.signature": "null", "sign_pem.status": "BAD_ARGUMENT" });
   });
 });
 
