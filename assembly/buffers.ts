@@ -3,7 +3,7 @@
 import { proxy_get_buffer_bytes, proxy_get_buffer_status, proxy_set_buffer_bytes } from "./abi/imports";
 import { checkHostStatus } from "./runtime/host-error";
 import {
-  clearResult, RESULT_PTR, RESULT_SIZE, scratchLength, scratchPut, scratchReserve,
+  clearResult, expectTransientResult, RESULT_PTR, RESULT_SIZE, scratchLength, scratchPut, scratchReserve,
   takeResultBuffer, takeResultString,
 } from "./runtime/memory";
 import { BufferType, Status } from "./types";
@@ -16,11 +16,13 @@ export class HostBuffer {
 
   /** `length` bytes from `start` (all by default), or null when the host has no such buffer. */
   get(start: usize = 0, length: usize = TO_END): ArrayBuffer | null {
+    clearResult();
     return this.read(start, length) == Status.Ok ? takeResultBuffer() : null;
   }
 
   /** Like `get`, decoded as UTF-8 ("" when absent). */
   getText(start: usize = 0, length: usize = TO_END): string {
+    expectTransientResult();
     return this.read(start, length) == Status.Ok ? takeResultString() : "";
   }
 
@@ -54,8 +56,8 @@ export class HostBuffer {
     return <Status>checkHostStatus("set buffer bytes", proxy_set_buffer_bytes(this.type, start, length, ptr, scratchLength));
   }
 
+  /** After clearResult or expectTransientResult. */
   private read(start: usize, length: usize): Status {
-    clearResult();
     return <Status>checkHostStatus("get buffer bytes", proxy_get_buffer_bytes(this.type, start, length, RESULT_PTR, RESULT_SIZE));
   }
 }

@@ -104,7 +104,12 @@ export function onContextCreate(contextId: u32, parentId: u32): void {
     return;
   }
   const http = plugin.newHttpContext(contextId);
-  if (http !== null) contexts.set(contextId, http);
+  if (http !== null) {
+    contexts.set(contextId, http);
+    // Its request headers come next: they find it without the table.
+    lastHttpId = contextId;
+    lastHttp = http;
+  }
   else logRaw(<u32>LogLevel.Error, "plugin context " + formatU32(parentId) + " created no context for stream " + formatU32(contextId));
 }
 

@@ -8,7 +8,7 @@ import {
 } from "./abi/imports";
 import { checkHostStatus } from "./runtime/host-error";
 import {
-  clearResult, RESULT_PTR, RESULT_SIZE, scratchFirstLength, scratchLength, scratchPut, scratchPutTwo, scratchReserve,
+  clearResult, expectTransientResult, RESULT_PTR, RESULT_SIZE, scratchFirstLength, scratchLength, scratchPut, scratchPutTwo, scratchReserve, scratchSecond, unitsToEncode,
   takeResultBuffer, takeResultString,
 } from "./runtime/memory";
 import { decodePairs, encodePairs, HeaderPair } from "./runtime/pairs";
@@ -20,19 +20,19 @@ export class HeaderMap {
 
   /** The value of `name`, or null when the map has no such header (an empty value is ""). */
   get(name: string): string | null {
-    const status = this.lookup(name);
+    const status = this.lookup(name, true);
     return status == Status.Ok ? takeResultString() : null;
   }
 
   /** Like `get`, as raw bytes: no UTF-8 decoding. */
   getBytes(name: string): ArrayBuffer | null {
-    const status = this.lookup(name);
+    const status = this.lookup(name, false);
     return status == Status.Ok ? takeResultBuffer() : null;
   }
 
   /** Whether the map holds `name`. */
   has(name: string): bool {
-    return this.lookup(name) == Status.Ok;
+    return this.lookup(name, true) == Status.Ok;
   }
 
   /** Every pair, in order, duplicates kept. Empty when the map is absent or unreadable. */
@@ -59,14 +59,14 @@ export class HeaderMap {
   add(name: string, value: string): Status {
     const namePtr = scratchPutTwo(name, value);
     return <Status>checkHostStatus("add header",
-      proxy_add_header_map_value(this.type, namePtr, scratchFirstLength, namePtr + scratchFirstLength, scratchLength));
+      proxy_add_header_map_value(this.type, namePtr, scratchFirstLength, scratchSecond, scratchLength));
   }
 
   /** Sets `name` to this one value, adding it when absent. */
   replace(name: string, value: string): Status {
     const namePtr = scratchPutTwo(name, value);
     return <Status>checkHostStatus("replace header",
-      proxy_replace_header_map_value(this.type, namePtr, scratchFirstLength, namePtr + scratchFirstLength, scratchLength));
+      proxy_replace_header_map_value(this.type, namePtr, scratchFirstLength, scratchSecond, scratchLength));
   }
 
   /**
@@ -86,7 +86,7 @@ export class HeaderMap {
 
   /** Removes every value of `name`; OK also when it was absent. */
   remove(name: string): Status {
-    scratchReserve(<usize>name.length);
+    scratchReserve(unitsToEncode(name));
     const namePtr = scratchPut(name);
     return <Status>checkHostStatus("remove header", proxy_remove_header_map_value(this.type, namePtr, scratchLength));
   }
@@ -97,10 +97,12 @@ export class HeaderMap {
     return <Status>checkHostStatus("set header map pairs", proxy_set_header_map_pairs(this.type, changetype<usize>(data), data.byteLength));
   }
 
-  private lookup(name: string): Status {
-    scratchReserve(<usize>name.length);
+  /** `toString`: the value is only decoded, so the host may write it to the static block. */
+  private lookup(name: string, toString: bool): Status {
+    scratchReserve(unitsToEncode(name));
     const namePtr = scratchPut(name);
-    clearResult();
+    if (toString) expectTransientResult();
+    else clearResult();
     return <Status>checkHostStatus("get header", proxy_get_header_map_value(this.type, namePtr, scratchLength, RESULT_PTR, RESULT_SIZE));
   }
 }

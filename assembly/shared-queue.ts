@@ -5,7 +5,7 @@ import {
 } from "./abi/imports";
 import { checkHostStatus } from "./runtime/host-error";
 import {
-  clearResult, RESULT_PTR, RESULT_SIZE, scratchFirstLength, scratchLength, scratchPut, scratchPutTwo, scratchReserve,
+  clearResult, RESULT_PTR, RESULT_SIZE, scratchFirstLength, scratchLength, scratchPut, scratchPutTwo, scratchReserve, scratchSecond,
   takeResultBuffer,
 } from "./runtime/memory";
 import { Status } from "./types";
@@ -29,7 +29,7 @@ export function resolveSharedQueue(vmId: string, name: string): QueueResult {
   const vmIdPtr = scratchPutTwo(vmId, name);
   store<u32>(RESULT_PTR, 0);
   const status = <Status>checkHostStatus("resolve shared queue",
-    proxy_resolve_shared_queue(vmIdPtr, scratchFirstLength, vmIdPtr + scratchFirstLength, scratchLength, RESULT_PTR));
+    proxy_resolve_shared_queue(vmIdPtr, scratchFirstLength, scratchSecond, scratchLength, RESULT_PTR));
   return new QueueResult(status, load<u32>(RESULT_PTR));
 }
 

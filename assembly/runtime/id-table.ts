@@ -1,5 +1,5 @@
 // Objects by 32-bit id (live contexts by context id, calls by token): a small open-addressing
-// hash table. AssemblyScript's Map would do, but it costs about a kilobyte in every filter; this
+// table. AssemblyScript's Map would do, but it costs about a kilobyte in every filter; this
 // needs a fraction of that. Values are plain `Object`s so this layer knows nothing of contexts.
 
 const EMPTY: u32 = 0; // marks a free slot; an entry for id 0 (a host may use it as a call token) lives apart
@@ -7,17 +7,30 @@ const EMPTY: u32 = 0; // marks a free slot; an entry for id 0 (a host may use it
 export class IdTable {
   private ids: StaticArray<u32> = new StaticArray<u32>(16);
   private values: StaticArray<Object | null> = new StaticArray<Object | null>(16);
+  private mask: i32 = 15; // capacity - 1, kept apart: reading an array's length is a call
   private count: i32 = 0;
   private zero: Object | null = null;
 
   get size(): i32 { return this.count + (this.zero === null ? 0 : 1); }
 
-  /** The slot of `id`, or of the empty slot where it would go. */
+  // Slots are read and written through raw addresses: at the SDK's size-first optimization
+  // level, `unchecked(array[i])` stays a function call, and this runs on every callback.
+  @inline private idAt(i: i32): u32 { return load<u32>(changetype<usize>(this.ids) + (<usize>i << 2)); }
+  @inline private valueAt(i: i32): usize { return load<usize>(changetype<usize>(this.values) + (<usize>i << 2)); }
+  @inline private put(i: i32, id: u32, value: usize): void {
+    store<u32>(changetype<usize>(this.ids) + (<usize>i << 2), id);
+    store<usize>(changetype<usize>(this.values) + (<usize>i << 2), value);
+  }
+
+  /**
+   * The slot of `id`, or of the empty slot where it would go. Hosts number contexts and calls
+   * sequentially, so the id itself spreads them over the slots.
+   */
   private slot(id: u32): i32 {
-    const mask = this.ids.length - 1;
-    let i = <i32>(id * 0x9e3779b1) & mask; // Fibonacci hashing spreads sequential ids
+    const mask = this.mask;
+    let i = <i32>id & mask;
     while (true) {
-      const at = unchecked(this.ids[i]);
+      const at = this.idAt(i);
       if (at == id || at == EMPTY) return i;
       i = (i + 1) & mask;
     }
@@ -25,7 +38,7 @@ export class IdTable {
 
   get(id: u32): Object | null {
     if (id == EMPTY) return this.zero;
-    return unchecked(this.values[this.slot(id)]);
+    return changetype<Object | null>(this.valueAt(this.slot(id)));
   }
 
   set(id: u32, value: Object): void {
@@ -33,11 +46,10 @@ export class IdTable {
       this.zero = value;
       return;
     }
-    if ((this.count + 1) * 2 > this.ids.length) this.grow();
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const i = this.slot(id);
-    if (unchecked(this.ids[i]) == EMPTY) this.count++;
-    unchecked((this.ids[i] = id));
-    unchecked((this.values[i] = value));
+    if (this.idAt(i) == EMPTY) this.count++;
+    this.put(i, id, changetype<usize>(value));
   }
 
   /** Removes `id`; false when it was not there. */
@@ -47,24 +59,24 @@ export class IdTable {
       this.zero = null;
       return had;
     }
-    const mask = this.ids.length - 1;
+    const mask = this.mask;
     let i = this.slot(id);
-    if (unchecked(this.ids[i]) == EMPTY) return false;
+    if (this.idAt(i) == EMPTY) return false;
     this.count--;
     // Backward-shift deletion: move later members of the probe run up, so lookups never
     // stop early at a hole.
     let next = (i + 1) & mask;
-    while (unchecked(this.ids[next]) != EMPTY) {
-      const home = <i32>(unchecked(this.ids[next]) * 0x9e3779b1) & mask;
+    while (true) {
+      const nextId = this.idAt(next);
+      if (nextId == EMPTY) break;
+      const home = <i32>nextId & mask;
       if (((next - home) & mask) >= ((next - i) & mask)) {
-        unchecked((this.ids[i] = this.ids[next]));
-        unchecked((this.values[i] = this.values[next]));
+        this.put(i, nextId, this.valueAt(next));
         i = next;
       }
       next = (next + 1) & mask;
     }
-    unchecked((this.ids[i] = EMPTY));
-    unchecked((this.values[i] = null));
+    this.put(i, EMPTY, 0);
     return true;
   }
 
@@ -73,7 +85,7 @@ export class IdTable {
     if (this.zero === value) this.zero = null;
     for (let i = 0; i < this.ids.length; ) {
       // A deletion shifts later entries into slot i: look at it again before moving on.
-      if (unchecked(this.values[i]) === value) this.delete(unchecked(this.ids[i]));
+      if (this.valueAt(i) == changetype<usize>(value)) this.delete(this.idAt(i));
       else i++;
     }
   }
@@ -84,6 +96,7 @@ export class IdTable {
     const capacity = oldIds.length << 1;
     this.ids = new StaticArray<u32>(capacity);
     this.values = new StaticArray<Object | null>(capacity);
+    this.mask = capacity - 1;
     this.count = 0;
     for (let i = 0; i < oldIds.length; i++) {
       const id = unchecked(oldIds[i]);

@@ -1,14 +1,26 @@
 // Memory shared with the host: the allocator the host calls, the cells it writes results into,
 // and a scratch area that carries string arguments to host calls without allocating.
+import { isLiteral, literalLength, literalUtf8 } from "./literals";
+import { decodeUtf8, encodeUtf8 } from "./utf8";
 
 /**
  * The host allocates through this whenever it hands data back (a `return_*` pointer). We give
  * it a managed ArrayBuffer, so the bytes become an ArrayBuffer with no copy; an untaken one is
- * simply garbage. Exported by `proxy.ts` as both `proxy_on_memory_allocate` and `malloc`.
+ * simply garbage. A result that is decoded at once (`expectTransientResult`) lands in a static
+ * block instead, when it fits: nothing to allocate, nothing to collect.
+ * Exported by `proxy.ts` as both `proxy_on_memory_allocate` and `malloc`.
  */
 export function allocateForHost(size: usize): usize {
+  if (transientResult && size <= TRANSIENT_CAPACITY) {
+    transientResult = false; // a host call returns one buffer; anything else is managed
+    return TRANSIENT_BLOCK;
+  }
   return __new(size, idof<ArrayBuffer>());
 }
+
+const TRANSIENT_CAPACITY: usize = 1024;
+@lazy const TRANSIENT_BLOCK: usize = memory.data(<i32>TRANSIENT_CAPACITY, 16);
+let transientResult = false;
 
 // Two result cells in static memory: a pointer (or id, or value) and a size.
 export const RESULT_PTR: usize = memory.data(16, 8);
@@ -29,14 +41,25 @@ export function takeResultBuffer(): ArrayBuffer {
 
 /** Takes the bytes the host just returned, decoded as UTF-8. */
 export function takeResultString(): string {
+  transientResult = false;
   const ptr = load<usize>(RESULT_PTR);
   const size = load<u32>(RESULT_SIZE);
   if (ptr == 0 || size == 0) return "";
-  return String.UTF8.decodeUnsafe(ptr, size);
+  return decodeUtf8(ptr, size);
 }
 
 /** Clears the result cells, so a host that returns OK without writing them reads as empty. */
 @inline export function clearResult(): void {
+  transientResult = false;
+  store<u64>(RESULT_PTR, 0);
+}
+
+/**
+ * `clearResult` for a call whose result is only read through `takeResultString`: the host's
+ * bytes may go to the static block (see allocateForHost). Never before `takeResultBuffer`.
+ */
+@inline export function expectTransientResult(): void {
+  transientResult = true;
   store<u64>(RESULT_PTR, 0);
 }
 
@@ -46,6 +69,11 @@ let scratchCapacity: usize = 0;
 let scratchUsed: usize = 0;
 /** Byte length of the last string put into the scratch area. */
 export let scratchLength: usize = 0;
+
+/** Code units of `text` that need scratch room: none for a literal (see literals.ts). */
+@inline export function unitsToEncode(text: string): usize {
+  return isLiteral(text) ? 0 : <usize>text.length;
+}
 
 /** Makes room for `codeUnits` UTF-16 code units (3 UTF-8 bytes each at worst) and resets. */
 export function scratchReserve(codeUnits: usize): void {
@@ -60,10 +88,19 @@ export function scratchReserve(codeUnits: usize): void {
   scratchUsed = 0;
 }
 
-/** Encodes `text` into the reserved scratch area; returns its pointer, length in scratchLength. */
+/**
+ * `text` as UTF-8 for a host call: a literal's bytes come from the literal cache, any other
+ * string is encoded into the reserved scratch area. Returns the pointer; the length is in
+ * scratchLength.
+ */
 export function scratchPut(text: string): usize {
+  if (isLiteral(text)) {
+    const bytes = literalUtf8(text);
+    scratchLength = literalLength;
+    return bytes;
+  }
   const ptr = scratchStart + scratchUsed;
-  const written = String.UTF8.encodeUnsafe(changetype<usize>(text), text.length, ptr);
+  const written = encodeUtf8(text, ptr);
   scratchUsed += written;
   scratchLength = written;
   return ptr;
@@ -73,16 +110,19 @@ export function scratchPut(text: string): usize {
 export let scratchFirstLength: usize = 0;
 
 /**
- * Reserves room for and encodes two strings, `first` at the returned pointer (its length in
- * scratchFirstLength) and `second` right after it (its length in scratchLength).
+ * Reserves room for and encodes two strings: `first` at the returned pointer (its length in
+ * scratchFirstLength) and `second` at scratchSecond (its length in scratchLength).
  */
 export function scratchPutTwo(first: string, second: string): usize {
-  scratchReserve(<usize>(first.length + second.length));
+  scratchReserve(unitsToEncode(first) + unitsToEncode(second));
   const ptr = scratchPut(first);
   scratchFirstLength = scratchLength;
-  scratchPut(second);
+  scratchSecond = scratchPut(second);
   return ptr;
 }
+
+/** Pointer of the second string put by the last `scratchPutTwo`. */
+export let scratchSecond: usize = 0;
 
 /** Pointer and length of a byte buffer argument (null reads as empty). */
 @inline export function bufferPtr(data: ArrayBuffer | null): usize {
