@@ -293,15 +293,14 @@ function httpStreamValue(k: string, f: HttpStreamFacts): AttributeValue | undefi
     const v = headerValue(rq, name);
     return v === undefined ? undefined : str(v);
   };
-  if (k.startsWith("request\0headers\0")) return header(k.slice(16));
-  if (k.startsWith("response\0headers\0")) {
-    const v = headerValue(rs, k.slice(17));
+  // Envoy looks a name up lower-cased (LowerCaseString), as header maps store it.
+  const sub = (map: readonly Pair[] | null, name: string) => {
+    const v = headerValue(map, name.replace(/[A-Z]/g, (c) => c.toLowerCase()));
     return v === undefined ? undefined : str(v);
-  }
-  if (k.startsWith("response\0trailers\0")) {
-    const v = headerValue(rt, k.slice(18));
-    return v === undefined ? undefined : str(v);
-  }
+  };
+  if (k.startsWith("request\0headers\0")) return sub(rq, k.slice(16));
+  if (k.startsWith("response\0headers\0")) return sub(rs, k.slice(17));
+  if (k.startsWith("response\0trailers\0")) return sub(rt, k.slice(18));
   const path = headerValue(rq, ":path");
   switch (k) {
     case key("request.path"):

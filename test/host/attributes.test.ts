@@ -54,6 +54,8 @@ describe("attribute encodings", () => {
     expect(s.lookupProperty(key("connection.mtls"))).toEqual(Uint8Array.of(0));
     expect(i64(s.lookupProperty(key("source.port")))).toBe(52000n);
     expect(decodePairs(s.lookupProperty(key("request.headers"))!)).toEqual([[":path", "/x?q"], ["a", "1,2"]]);
+    // A name is looked up lower-cased, as Envoy's LowerCaseString does.
+    expect(text(s.lookupProperty("request\0headers\0A"))).toBe("1,2");
     // A map with no entries is still a map (Envoy serializes the empty header map of a stream without a response).
     expect(s.lookupProperty(key("response.headers"))).toEqual(Uint8Array.of(0, 0, 0, 0));
   });
