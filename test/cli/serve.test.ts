@@ -201,7 +201,8 @@ describe("serve: the SDK probe (local responses, trailers, traps, metrics)", () 
     for (let i = 0; i < 3; i++) expect((await request(`${s.url}/after`)).status).toBe(200);
     expect(s.output()).toMatch(/the filter trapped: proxy_on_request_headers.*probe abort/);
     expect(s.output()).toContain("loaded a fresh VM");
-    expect(s.output()).not.toMatch(/\n\s+at /); // no stack trace
+    expect(s.output()).not.toMatch(/\n\s+at .*(\.js|\.mjs|file:|node:)/); // no JavaScript stack trace
+    expect(s.output()).toMatch(/probe abort.*\n\s+at .*\n\s+at test\/filters\/sdk-probe\.ts:\d+:\d+\n/); // the filter's line, from the source map
     expect(u.seen.map((x) => x.url)).toEqual(["/", "/after", "/after", "/after"]);
   });
 
