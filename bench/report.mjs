@@ -10,7 +10,7 @@ const table = (head, rows, align) => [row(head), row(align ?? head.map((_, i) =>
 const spread = (t) => `±${pct(t.spread / 2)}`;
 
 export function renderReport(r) {
-  const { env, contenders, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings } = r;
+  const { env, contenders, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings, instructionTables } = r;
   const label = Object.fromEntries(contenders.map((c) => [c.id, c.label]));
   const ids = contenders.map((c) => c.id);
   const out = [];
@@ -21,6 +21,16 @@ export function renderReport(r) {
   out.push(`Machine: ${env.cpu}, ${env.cores} cores, ${fmt(env.memoryGiB, 1)} GiB memory, ${env.platform}; load average ${env.load.map((l) => l.toFixed(1)).join(" at the start, ")} at the end (anything above 0 is other work competing with the benchmark). Node ${env.node}; AssemblyScript ${env.asc} (ours, G-Core), ${env.ascSolo} (solo).`);
   out.push("");
   out.push(`Source: commit ${env.revision.commit}${env.revision.dirty.length ? `, with uncommitted changes to ${env.revision.dirty.join(", ")} (work in progress in the tree when the run started)` : ", no uncommitted change to the SDK or the emulator"}.`);
+  out.push("");
+  out.push("## Executed instructions");
+  out.push("");
+  out.push("Wasm instructions each filter executes per stream, by callback: a counting copy of every module (bench/instruction-counter.mjs, Wasmtime fuel's rules) runs the workload in the emulator, so the figures are exact and do not depend on the machine or its load. Host functions cost nothing here: every filter pays the same host. Averages over the counted streams, after warm-up streams that pay one-time costs.");
+  for (const t of instructionTables) {
+    out.push("");
+    out.push(`**${t.title}** (${t.streams.toLocaleString("en-US")} streams after ${t.warmUp.toLocaleString("en-US")})`);
+    out.push("");
+    out.push(t.table);
+  }
   out.push("");
   out.push("## Targets");
   out.push("");

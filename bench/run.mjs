@@ -54,6 +54,15 @@ for (const w of WORKLOADS) {
   timings[w.id] = interleave(entries, timing);
 }
 
+log("executed instructions");
+const { COUNTED_WORKLOADS, countWorkload, formatCountTable } = await import("./instruction-counts.mjs");
+const instructionTables = [];
+for (const w of COUNTED_WORKLOADS) {
+  const rows = [];
+  for (const c of CONTENDERS) rows.push({ label: c.label, counts: await countWorkload(c.wasm(w.filter), c.rootId, w) });
+  instructionTables.push({ title: w.title, streams: w.streams, warmUp: w.warmUp, table: formatCountTable(rows) });
+}
+
 log("emulator calibration");
 const calibration = await calibrate(timing);
 log("cold start");
@@ -86,7 +95,7 @@ const env = {
 };
 const contenders = CONTENDERS.map((c) => ({ id: c.id, label: c.label, description: c.describe() }));
 const targets = evaluateTargets({ timings, coldStart, sizes, memory });
-writeFileSync(outFile, renderReport({ env, contenders, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings, exampleFailures }) + "\n");
+writeFileSync(outFile, renderReport({ env, contenders, instructionTables, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings, exampleFailures }) + "\n");
 log(`wrote ${outFile}`);
 for (const t of targets) log(`${t.pass ? "pass" : "FAIL"}: ${t.what}: ${t.measured}${t.miss ? ` (${t.miss})` : ""}`);
 if (memory.grew) {
