@@ -3,6 +3,7 @@
 // continueStream in source/extensions/common/wasm/context.cc): stream operations are accepted
 // and do nothing, maps are not there, stream buffers read as empty and cannot be written.
 import { Status, StreamType } from "./abi.js";
+import { mayWriteProperty } from "./declared-properties.js";
 import type { Pair } from "./pairs.js";
 import { PropertyStore } from "./properties.js";
 import type { Plugin } from "./plugin.js";
@@ -84,6 +85,8 @@ export abstract class Context {
 
   /** proxy_set_property: Envoy keeps filter-set values in the stream's filter state. */
   setPropertyFromFilter(key: string, value: Uint8Array): number {
+    // A property declared read-only (declare_property on the root context) takes one value.
+    if (!mayWriteProperty(this.plugin, key, this.properties.lookup(key) !== undefined)) return Status.BAD_ARGUMENT;
     this.properties.set(key.split("\0"), value);
     return Status.OK;
   }

@@ -7,7 +7,8 @@
 //                             Envoy has (ENVOY_FILTER_STATE_KEYS), else NOT_FOUND; read back as
 //                             the property ["filter_state", key]
 //   clear_route_cache         no arguments, OK (the emulator has no route cache; it counts calls)
-//   declare_property          DeclarePropertyArguments; a name declared twice → BAD_ARGUMENT
+//   declare_property          DeclarePropertyArguments; a name declared twice → BAD_ARGUMENT; a
+//                             read-only property takes one value (host/declared-properties.ts)
 //   expr_create / expr_evaluate / expr_delete   CEL (the subset in host/cel.ts), u32 tokens
 import { createPrivateKey, createPublicKey, type KeyObject, sign as signData, verify } from "node:crypto";
 import { deflateSync, inflateSync } from "node:zlib";
@@ -15,6 +16,7 @@ import { Status } from "./abi.js";
 import { type AttributeKind, decodeAttribute, encodeAttribute } from "./attribute-value.js";
 import { ATTRIBUTE_KINDS } from "./attributes.js";
 import { type CelValue, CelError, evaluateCel, parseCel } from "./cel.js";
+import { declareProperty as recordDeclaration } from "./declared-properties.js";
 import { decodePairs, encodePairs, type Pair } from "./pairs.js";
 import type { PropertyStore } from "./properties.js";
 import { lastField, MessageWriter, parseMessage } from "./protobuf.js";
@@ -143,29 +145,17 @@ function clearRouteCache(_args: Uint8Array, info: ForeignCallInfo): Uint8Array |
   return new Uint8Array(0);
 }
 
-/** Declarations per root context, as Envoy keeps them (state_prototypes_). */
-const declared = new WeakMap<object, Map<string, { readonly: boolean; type: number; span: number }>>();
-
 function declareProperty(args: Uint8Array, info: ForeignCallInfo): Uint8Array | ForeignStatus {
   const fields = parseMessage(args);
   if (fields === null) return fail(Status.BAD_ARGUMENT);
   const ctx = info.context;
   if (!ctx) return fail(Status.NOT_FOUND);
-  const name = text(lastField(fields, 1)?.bytes);
-  let table = declared.get(ctx);
-  if (!table) declared.set(ctx, (table = new Map()));
-  if (table.has(name)) return fail(Status.BAD_ARGUMENT);
-  table.set(name, {
+  const fresh = recordDeclaration(ctx, text(lastField(fields, 1)?.bytes), {
     readonly: (lastField(fields, 2)?.varint ?? 0n) !== 0n,
     type: Number(lastField(fields, 3)?.varint ?? 0n),
     span: Number(lastField(fields, 5)?.varint ?? 0n),
   });
-  return new Uint8Array(0);
-}
-
-/** The declarations a context made with declare_property (for tests). */
-export function declaredProperties(ctx: object): ReadonlyMap<string, { readonly: boolean; type: number; span: number }> {
-  return declared.get(ctx) ?? new Map();
+  return fresh ? new Uint8Array(0) : fail(Status.BAD_ARGUMENT);
 }
 
 // ---- CEL ------------------------------------------------------------------------------------

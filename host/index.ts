@@ -16,9 +16,9 @@ export type { PropertyPath, PropertyValue } from "./properties.js";
 export { encodeProperty } from "./properties.js";
 export { ENVOY_DEFAULTS, ATTRIBUTE_KINDS } from "./attributes.js";
 export type { AttributeKind } from "./attribute-value.js";
-export {
-  ForeignStatus, ENVOY_FILTER_STATE_KEYS, routeCacheClears, declaredProperties,
-} from "./foreign-functions.js";
+export { ForeignStatus, ENVOY_FILTER_STATE_KEYS, routeCacheClears } from "./foreign-functions.js";
+export { declaredProperties } from "./declared-properties.js";
+export type { PropertyDeclaration } from "./declared-properties.js";
 export type { ForeignCallInfo, ForeignCallContext } from "./foreign-functions.js";
 export type { Pair, PairsInit } from "./pairs.js";
 export { encodePairs, decodePairs } from "./pairs.js";

@@ -4,7 +4,7 @@
 export * from "proxy-wasm-as/assembly/proxy";
 import {
   Action, HeaderPair, HttpContext, PluginContext, Status, TcpContext, logInfo, registerPlugin, requestHeaders,
-  statusName, getPluginRootId, getPluginConfigurationText,
+  statusName, getPluginRootId, setPropertyString, getPropertyString, getPluginConfigurationText,
   getRequestPath, getRequestUrlPath, getRequestQuery, getRequestHost, getRequestScheme, getRequestMethod,
   getRequestReferer, getRequestUserAgent, getRequestId, getRequestProtocol, getRequestHeaders, getRequestHeader,
   getRequestTime, getRequestDuration, getRequestSize, getRequestTotalSize, getRequestHeadersBytes,
@@ -243,6 +243,10 @@ class AttributesStream extends HttpContext {
       s("set_envoy_filter_state.status", statusName(setEnvoyFilterState(header("x-key"), header("x-value"),
         FilterStateLifeSpan.DownstreamRequest)));
       s("filter_state", getFilterStateString(header("x-key")));
+    } else if (scenario == "declared") {
+      s("set.first", statusName(setPropertyString([header("x-name")], "one")));
+      s("set.second", statusName(setPropertyString([header("x-name")], "two")));
+      s("value", getPropertyString([header("x-name")]));
     } else if (scenario == "route-cache") {
       s("clear_route_cache.status", statusName(clearRouteCache()));
     } else if (scenario == "cel") {

@@ -115,6 +115,13 @@ describe("set_envoy_filter_state, clear_route_cache, declare_property", () => {
     expect(declaredProperties(plugin).get("probe_state")).toEqual({ readonly: true, type: 1, span: 1 });
   });
 
+  it("a property declared read-only takes its first value; an undeclared one takes every value", async () => {
+    const declaredOnce = await run("declared", [["x-name", "probe_state"]]);
+    expect(declaredOnce.out).toMatchObject({ "set.first": "OK", "set.second": "BAD_ARGUMENT", "value": "one" });
+    const free = await run("declared", [["x-name", "other_state"]]);
+    expect(free.out).toMatchObject({ "set.first": "OK", "set.second": "OK", "value": "two" });
+  });
+
   it("clear_route_cache answers OK and is counted on the stream", async () => {
     const { out, stream } = await run("route-cache");
     expect(out["clear_route_cache.status"]).toBe("OK");
