@@ -2,6 +2,7 @@
 // `wasm-function[N]:0xOFFSET` (OFFSET counts bytes from the start of the module); asc's source
 // map (v3, written beside the .wasm as FILE.wasm.map) maps those byte offsets to file:line:column.
 // Only consulted when a filter traps; without a map the error stays as it was.
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { sections } from "./wasm-binary.js";
@@ -203,12 +204,22 @@ export function rememberModule(vm: object, source: Uint8Array | ArrayBuffer | st
   modules.set(vm, { source, loaded });
 }
 
+/** Where the map of a module with these bytes was found (null: nowhere), by the bytes' hash: one search per module. */
+const searched = new Map<string, string | null>();
+
+function mapPathFor(source: LoadedModule["source"], original: Uint8Array): string | null {
+  if (typeof source === "string" && existsSync(`${source}.map`)) return `${source}.map`;
+  const key = createHash("sha256").update(original).digest("hex");
+  if (!searched.has(key)) searched.set(key, findMapFor(original, process.cwd()));
+  return searched.get(key)!;
+}
+
 function mappedModule(m: LoadedModule): Mapped | null {
   if (m.mapped !== undefined) return m.mapped;
   m.mapped = null;
   try {
     const original = typeof m.source === "string" ? new Uint8Array(readFileSync(m.source)) : new Uint8Array(m.source);
-    const path = typeof m.source === "string" && existsSync(`${m.source}.map`) ? `${m.source}.map` : findMapFor(original, process.cwd());
+    const path = mapPathFor(m.source, original);
     if (!path) return null;
     const a = functionBodies(original);
     const b = functionBodies(m.loaded);
