@@ -70,9 +70,16 @@ export interface HttpStreamFacts {
   contextId: number;
   startNs: bigint;
   nowNs: bigint;
+  /**
+   * The maps as Envoy's context points at them now: a map from its arrival until its callback
+   * returned CONTINUE (or the stream was continued), the access log's in proxy_on_log; null
+   * otherwise. Header-derived attributes (request.path, response.headers[...]) read these.
+   */
   requestHeaders: readonly Pair[] | null;
   responseHeaders: readonly Pair[] | null;
   responseTrailers: readonly Pair[] | null;
+  /** The response's :status, kept in the stream info once the response headers passed. */
+  responseStatus: string | undefined;
   /** Request body bytes received from the client so far. */
   requestBodyBytes: number;
   /** Response body bytes sent to the client so far. */
@@ -365,7 +372,7 @@ function httpStreamValue(k: string, f: HttpStreamFacts): AttributeValue | undefi
 
 function responseCode(f: HttpStreamFacts): number | undefined {
   if (f.localResponse) return f.localResponse.status;
-  const status = f.upstreamResponded ? headerValue(f.responseHeaders, ":status") : undefined;
+  const status = f.upstreamResponded ? f.responseStatus : undefined;
   return status !== undefined && /^\d+$/.test(status) ? Number(status) : undefined;
 }
 

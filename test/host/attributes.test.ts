@@ -8,10 +8,12 @@ import { evaluateCel, parseCel, type CelValue } from "../../host/cel.js";
 import { MessageWriter, parseMessage } from "../../host/protobuf.js";
 import { wat } from "./wat.js";
 
-const EMPTY_MODULE = wat("");
+// Pauses in the request headers, so the request map stays where Envoy's context points at it
+// (after CONTINUE, Envoy forgets the map and request.path is gone until proxy_on_log).
+const PAUSING = wat(`(func (export "proxy_on_request_headers") (param i32) (param i32) (param i32) (result i32) (i32.const 1))`);
 
 async function stream(host = new Host()) {
-  const vm = await host.loadVm(EMPTY_MODULE);
+  const vm = await host.loadVm(PAUSING);
   const plugin = vm.startPlugin({ name: "p", rootId: "r" });
   return { host, plugin, stream: plugin.newHttpStream() };
 }

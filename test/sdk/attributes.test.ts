@@ -79,6 +79,8 @@ describe("HTTP attributes with the emulator's Envoy defaults", () => {
     stream.complete();
     const r = sections(host).named("response headers");
     expect(r).toMatchObject({
+      // The request map went on with CONTINUE: Envoy has no request headers to read here.
+      "request.path": "null", "request.method": "null", "request.headers": "{}", "request.size": "5",
       "response.code": "404", "response.code_details": "via_upstream", "response.flags": "0",
       // No grpc-status anywhere: inferred from the HTTP status (404 → UNIMPLEMENTED), as Envoy does.
       "response.grpc_status": "12", "response.headers[content-type]": "text/plain",
@@ -87,6 +89,8 @@ describe("HTTP attributes with the emulator's Envoy defaults", () => {
     });
     const log = sections(host).named("log");
     expect(log).toMatchObject({
+      // proxy_on_log reads the access log's maps: the request headers are back.
+      "request.path": "/a/b?x=1#f", "response.headers[content-type]": "text/plain",
       "request.duration": String(15_000_000), "request.size": "5", "request.total_size": String(5 + byteSize(REQUEST)),
       "response.size": "4", "response.total_size": String(4 + byteSize(response)), "response.code": "404",
     });
