@@ -42,8 +42,10 @@ Options:
 
 Like Envoy: a request the filter pauses is held until the filter resumes it; an upstream
 that cannot be reached gets 503 (through the filter's response callbacks); a filter that
-traps fails its requests with 503 and a fresh VM serves the next ones. gRPC calls fail
-(UNAVAILABLE): serve does not make them.
+traps fails its requests with 503 and a fresh VM serves the next ones (the trap is shown
+with its TypeScript lines when the build left FILTER.wasm.map beside the .wasm); hop-by-hop
+headers (connection, keep-alive, proxy-connection, transfer-encoding, upgrade) are removed
+from requests and responses. gRPC calls fail (UNAVAILABLE): serve does not make them.
 
 Exit status: 0 stopped by SIGINT/SIGTERM, 1 could not start (filter failed to load or
 configure, address in use), 2 bad usage or input (missing or non-wasm file, bad --config).

@@ -50,8 +50,8 @@ function tcpExchange(url: string, text: string): Promise<string> {
 }
 
 const waitFor = async (what: () => boolean, label: string) => {
-  // Bounded: the events these wait for follow a socket close on this machine's loopback.
-  for (let i = 0; i < 200 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
+  // Bounded far above need: what these wait for follows a socket close on the loopback.
+  for (let i = 0; i < 1000 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!what()) throw new Error(`timed out waiting for ${label}`);
 };
 
