@@ -1,6 +1,8 @@
-// Request attributes (Envoy's `request.*`): what the proxy knows of the downstream request. On an
-// HTTP stream they exist from the request-headers callback on; on a TCP connection only time
-// and sizes exist. Strings are null when absent; integers and times are -1 when absent.
+// Request attributes (Envoy's `request.*`): what the proxy knows of the downstream request.
+// Those taken from the request headers (path, host, method, headers, ...) exist while Envoy's
+// context points at the header map: in onRequestHeaders until it returns Continue (or the
+// stream is continued), and in onLog. Time and sizes exist throughout, on TCP connections too.
+// Strings are null when absent; integers and times are -1 when absent.
 import { HeaderPair } from "../runtime/pairs";
 import { getPropertyInt, getPropertyMap, getPropertyString } from "../properties";
 

@@ -1,6 +1,7 @@
-// Response attributes (Envoy's `response.*`): known once the response headers passed (code,
-// headers), or at the end of the stream (sizes, trailers, in proxy_on_log). Strings are null
-// when absent; integers are -1 when absent.
+// Response attributes (Envoy's `response.*`): the code and its details once the response
+// started; the headers and trailers while Envoy's context points at them (their callback until
+// Continue, and onLog); sizes throughout (final in onLog). Strings are null when absent;
+// integers are -1 when absent.
 import { HeaderPair } from "../runtime/pairs";
 import { getPropertyInt, getPropertyMap, getPropertyString } from "../properties";
 
