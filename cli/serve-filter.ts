@@ -5,6 +5,7 @@
 // the filter's HTTP calls sent to the URLs given for their clusters.
 import http from "node:http";
 import { Host, type Plugin, type Vm, WasmTrapError } from "../host/index.js";
+import { useSourceMapBeside } from "../host/source-map.js";
 import type { Io } from "./io.js";
 import type { ServeOptions } from "./serve-args.js";
 import { HOP_BY_HOP, WIRE_ONLY } from "./serve-hop-by-hop.js";
@@ -58,6 +59,7 @@ export class FilterRuntime {
   /** Loads a VM and starts its plugins; FilterStartError with the reason when it cannot. */
   private async load(wasm = this.wasm): Promise<void> {
     let vm: Vm;
+    useSourceMapBeside(wasm, this.opts.file); // a trap then names the TypeScript line, from any working folder
     try {
       vm = await this.host.loadVm(wasm, { vmId: this.opts.vmId, vmConfiguration: this.opts.vmConfiguration });
     } catch (e) {

@@ -207,11 +207,21 @@ export function rememberModule(vm: object, source: Uint8Array | ArrayBuffer | st
 /** Where the map of a module with these bytes was found (null: nowhere), by the bytes' hash: one search per module. */
 const searched = new Map<string, string | null>();
 
+const keyOf = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
 function mapPathFor(source: LoadedModule["source"], original: Uint8Array): string | null {
   if (typeof source === "string" && existsSync(`${source}.map`)) return `${source}.map`;
-  const key = createHash("sha256").update(original).digest("hex");
+  const key = keyOf(original);
   if (!searched.has(key)) searched.set(key, findMapFor(original, process.cwd()));
   return searched.get(key)!;
+}
+
+/**
+ * For a caller that loads a module's bytes but knows its file (serve): the map beside that
+ * file is the one for these bytes, wherever the working folder is.
+ */
+export function useSourceMapBeside(bytes: Uint8Array, wasmPath: string): void {
+  if (existsSync(`${wasmPath}.map`)) searched.set(keyOf(bytes), `${wasmPath}.map`);
 }
 
 function mappedModule(m: LoadedModule): Mapped | null {

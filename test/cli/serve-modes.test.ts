@@ -1,7 +1,7 @@
 // `serve` beyond one HTTP filter: a TCP proxy through a network filter (a real socket on
 // 127.0.0.1), several plugins on one VM, the three forms of a configuration, Envoy's
 // hop-by-hop header removal, and a trap that names the TypeScript line.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -190,5 +190,19 @@ describe("serve: a trap names the TypeScript line", () => {
     expect(r.status).toBe(503);
     expect(s.output()).toMatch(/\[serve\] the filter trapped: proxy_on_request_headers\(.*\): unreachable\n\s+at test\/filters\/trap-probe\.ts:\d+:\d+\n/);
     expect((await request(`${s.url}/`)).status).toBe(200);
+  });
+
+  it("uses the map beside the served file, whatever the working folder", async () => {
+    // Bytes no file under the working folder has (one more custom section, at the end: the
+    // code's offsets, and so the map, stay valid), with their map beside them elsewhere.
+    const dir = mkdtempSync(join(tmpdir(), "pwas-serve-map-"));
+    const bytes = readFileSync(`${repo}test/build/trap-probe.wasm`);
+    writeFileSync(join(dir, "filter.wasm"), Buffer.concat([bytes, Buffer.from([0, 5, 4, ...Buffer.from("note")])]));
+    copyFileSync(`${repo}test/build/trap-probe.wasm.map`, join(dir, "filter.wasm.map"));
+    const u = await upstream();
+    cleanup.push(u.close);
+    const s = await serve([join(dir, "filter.wasm"), "--upstream", u.url]);
+    expect((await request(`${s.url}/`, { headers: { "x-trap": "oob" } })).status).toBe(503);
+    expect(s.output()).toMatch(/memory access out of bounds\n\s+at test\/filters\/trap-probe\.ts:\d+:\d+\n/);
   });
 });
