@@ -1,8 +1,9 @@
 // Istio's attributes: the proxy's own workload (node metadata Istio's agent writes) and the
 // peers Istio's metadata exchange found, stored as filter state "downstream_peer" and
 // "upstream_peer" with fields "workload", "namespace", "cluster", "service", "revision", "app",
-// "version", "type", "name". Null when absent (outside a mesh, or before the exchange). Istio
-// before 1.22 kept peers as FlatBuffers under "wasm.downstream_peer"; those are not decoded here.
+// "version", "type", "name". Null when absent (outside a mesh, or before the exchange). Older Istio
+// (its Wasm-based metadata exchange) kept peers as FlatBuffers under "wasm.downstream_peer";
+// those are not decoded here.
 import { HeaderPair } from "../runtime/pairs";
 import { getPropertyString } from "../properties";
 import { getNodeMetadataMap, getNodeMetadataValue } from "./xds";
