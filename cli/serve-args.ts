@@ -115,7 +115,7 @@ function checkJson(text: string, source: string, what: string): void {
 
 /**
  * A plugin configuration as given on the command line: @FILE reads a file, { or [ starts
- * inline JSON, anything else is plain text (Istio's pluginConfig may be a plain string too).
+ * inline JSON, anything else is plain text (Envoy's configuration may be a StringValue such as "canary").
  */
 export async function readConfig(value: string | undefined, what = "--config"): Promise<string> {
   if (value === undefined) return "";
