@@ -5,12 +5,13 @@
 //   attributes    request.path  request.headers['x-id']  source.port  xds.route_metadata...
 //   operators     ! - * / % + - < <= > >= == != in && || ?:
 //   functions     size(x) x.size() s.startsWith(p) s.endsWith(p) s.contains(p) s.matches(re)
-//                 int(x) uint(x) double(x) string(x) has(a.b)
+//                 int(x) uint(x) double(x) string(x) has(a.b) duration("1.5s") timestamp("2024-01-01T00:00:00Z")
+//   time          timestamp ± duration, duration ± duration, timestamp - timestamp, comparisons
 // Semantics follow CEL: integer overflow and division by zero are errors, && and || absorb an
 // error when the other side decides, a missing attribute is an error ("no such attribute"),
 // numbers of different kinds compare by value. Not covered: macros other than has() (all,
-// exists, map, filter), map literals, bytes/timestamp/duration literals and functions, message
-// construction. `matches` uses JavaScript regular expressions, which differ from RE2 at the edges.
+// exists, map, filter), map literals, bytes literals, the timestamp accessors (getHours(), ...),
+// message construction. `matches` uses JavaScript regular expressions, which differ from RE2 at the edges.
 import type { AttributeValue } from "./attribute-value.js";
 import type { Pair } from "./pairs.js";
 
@@ -277,7 +278,41 @@ function compare(a: CelValue, b: CelValue): number {
   throw new CelError(`no matching overload for comparing ${a.kind} and ${b.kind}`);
 }
 
+/** CEL's duration("1h2m3.5s"): a sequence of decimal numbers with units h, m, s, ms, us, ns. */
+function parseDuration(text: string): bigint {
+  const units: Record<string, bigint> = { h: 3_600_000_000_000n, m: 60_000_000_000n, s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n, ns: 1n };
+  const m = /^(-?)((?:\d+(?:\.\d+)?(?:h|ms|m|s|us|ns))+)$/.exec(text);
+  if (!m) throw new CelError(`invalid duration '${text}'`);
+  let total = 0n;
+  for (const [, num, unit] of m[2].matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|ns)/g)) {
+    const [whole, frac = ""] = num.split(".");
+    const scale = units[unit];
+    total += BigInt(whole) * scale + (frac ? (BigInt(frac) * scale) / 10n ** BigInt(frac.length) : 0n);
+  }
+  return m[1] ? -total : total;
+}
+
+/** CEL's timestamp("2024-01-01T00:00:00Z"): RFC 3339, to nanoseconds since the epoch. */
+function parseTimestamp(text: string): bigint {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  const ms = m ? Date.parse(`${m[1]}${m[3]}`) : NaN;
+  if (!m || Number.isNaN(ms)) throw new CelError(`invalid timestamp '${text}'`);
+  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? "").padEnd(9, "0"));
+}
+
 function arith(op: string, a: CelValue, b: CelValue): CelValue {
+  // Time: timestamp ± duration, duration ± duration, timestamp - timestamp.
+  if ((op === "+" || op === "-") && (a.kind === "timestamp" || a.kind === "duration") &&
+      (b.kind === "timestamp" || b.kind === "duration")) {
+    const x = bigOf(a), y = bigOf(b);
+    if (a.kind === "timestamp" && b.kind === "timestamp") {
+      if (op === "+") throw new CelError("no matching overload for timestamp + timestamp");
+      return { kind: "duration", value: x - y };
+    }
+    if (a.kind === "duration" && b.kind === "timestamp" && op === "-") throw new CelError("no matching overload for duration - timestamp");
+    const kind = a.kind === "timestamp" || b.kind === "timestamp" ? "timestamp" : "duration";
+    return { kind, value: op === "+" ? x + y : x - y };
+  }
   if (op === "+" && a.kind === "string" && b.kind === "string") return { kind: "string", value: a.value + b.value };
   if (op === "+" && a.kind === "celList" && b.kind === "celList") return { kind: "celList", items: [...a.items, ...b.items] };
   if ((a.kind === "int" || a.kind === "uint") && a.kind === b.kind) {
@@ -438,6 +473,10 @@ export function evaluateCel(node: Node, resolve: AttributeResolver): CelValue {
         return size(v);
       }
       if (["int", "uint", "double", "string"].includes(fn) && target === null && args.length === 1) return convert(fn, args[0]);
+      if ((fn === "duration" || fn === "timestamp") && target === null && args.length === 1 && args[0].kind === "string") {
+        const text = args[0].value;
+        return fn === "duration" ? { kind: "duration", value: parseDuration(text) } : { kind: "timestamp", value: parseTimestamp(text) };
+      }
       if (["startsWith", "endsWith", "contains", "matches"].includes(fn) && target && args.length === 1) {
         const [a] = args;
         if (target.kind !== "string" || a.kind !== "string") throw new CelError(`no matching overload for ${fn}`);

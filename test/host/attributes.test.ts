@@ -144,6 +144,17 @@ describe("the CEL subset", () => {
       (v: unknown) => v === Status.BAD_ARGUMENT || v === Status.INTERNAL_FAILURE || v === 200_000n);
   });
 
+  it("durations and timestamps: literals, arithmetic, comparisons against attributes", () => {
+    const resolve = (p: string[]) =>
+      p.join(".") === "request.time" ? ({ kind: "timestamp", value: 1_704_067_200_000_000_000n } as CelValue) : undefined;
+    expect(ev("duration('1h2m3.5s')")).toEqual({ kind: "duration", value: 3_723_500_000_000n });
+    expect(ev("request.time == timestamp('2024-01-01T00:00:00Z')", resolve)).toEqual({ kind: "bool", value: true });
+    expect(ev("request.time + duration('1.5s') - timestamp('2024-01-01T00:00:01Z')", resolve)).toEqual({ kind: "duration", value: 500_000_000n });
+    expect(ev("duration('100ms') < duration('1s')")).toEqual({ kind: "bool", value: true });
+    expect(() => ev("duration('soon')")).toThrow(/invalid duration/);
+    expect(() => ev("request.time + request.time", resolve)).toThrow(/no matching overload/);
+  });
+
   it("has(), in, ternaries, conversions and string functions", () => {
     const resolve = (p: string[]) => (p.join(".") === "request.path" ? ({ kind: "string", value: "/api/v1" } as CelValue) : undefined);
     expect(ev("has(request.path) && !has(request.query)", resolve)).toEqual({ kind: "bool", value: true });
