@@ -103,6 +103,8 @@ export interface TcpConnectionFacts {
   bytesSent: number;
   /** proxy_on_new_connection returned, so the TCP proxy has picked its upstream. */
   upstreamChosen: boolean;
+  /** Filter state envoy.tcp_proxy.cluster as it was when the TCP proxy picked its cluster. */
+  tcpProxyCluster: Uint8Array | undefined;
   complete: boolean;
 }
 
@@ -418,7 +420,10 @@ export function tcpAttribute(k: string, f: TcpConnectionFacts, inherited: Inheri
       k === key("xds.cluster_metadata")) {
     if (k === key("upstream.request_attempt_count")) return inherited(k) ?? out(uint(0));
     if (!f.upstreamChosen) return inherited(k);
-    if (k === key("xds.cluster_name")) return inherited(k) ?? out(str(ENVOY_DEFAULTS.clusterName));
+    // Envoy's TCP proxy routes to the cluster named in filter state envoy.tcp_proxy.cluster.
+    if (k === key("xds.cluster_name")) {
+      return inherited(k) ?? f.tcpProxyCluster ?? out(str(ENVOY_DEFAULTS.clusterName));
+    }
     if (k === key("xds.cluster_metadata")) return inherited(k) ?? out(bytes(EMPTY_MESSAGE));
     return upstreamAttribute(k, inherited);
   }

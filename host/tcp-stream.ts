@@ -40,6 +40,7 @@ export class TcpStream extends Context {
   /** When the connection began (request.time). */
   readonly startNs: bigint = this.vm.host.now;
   private inNewConnection = false;
+  private tcpProxyCluster: Uint8Array | undefined;
 
   constructor(plugin: Plugin) {
     super(plugin.vm, plugin.vm.allocContextId());
@@ -72,6 +73,8 @@ export class TcpStream extends Context {
       return this.vm.host.drive(() => (this.vm.call("proxy_on_new_connection", this, this.id) ?? 0) as Action);
     } finally {
       this.inNewConnection = false;
+      // Envoy's TCP proxy picks its cluster now, from filter state the filter may just have set.
+      this.tcpProxyCluster = this.properties.lookup("filter_state\0envoy.tcp_proxy.cluster");
     }
   }
 
@@ -241,6 +244,7 @@ export class TcpStream extends Context {
       bytesReceived: size(this.down) + (this.down.live ? this.down.buf.data.length : 0),
       bytesSent: size(this.up),
       upstreamChosen: this.connected && !this.inNewConnection,
+      tcpProxyCluster: this.tcpProxyCluster,
       complete: this.completed,
     }, (k) => this.parentProperty(k));
   }

@@ -283,9 +283,13 @@ class AttributesStream extends HttpContext {
 }
 
 class AttributesConnection extends TcpContext {
+  constructor(id: u32, private cluster: string) { super(id); }
+
   onNewConnection(): Action {
     logInfo("-- new connection");
     logAll();
+    // Configuration "tcp:NAME": route the connection to cluster NAME, as Envoy's TCP proxy reads it.
+    if (this.cluster.length > 0) s("set_envoy_filter_state.cluster", statusName(setEnvoyFilterState("envoy.tcp_proxy.cluster", this.cluster)));
     return Action.Continue;
   }
 
@@ -303,9 +307,12 @@ class AttributesConnection extends TcpContext {
 
 class AttributesPlugin extends PluginContext {
   tcp: bool = false;
+  cluster: string = "";
 
   onPluginStart(configurationSize: usize): bool {
-    this.tcp = getPluginConfigurationText() == "tcp";
+    const configuration = getPluginConfigurationText();
+    this.tcp = configuration.startsWith("tcp");
+    if (configuration.startsWith("tcp:")) this.cluster = configuration.substring(4);
     logInfo("-- plugin start");
     logAll();
     s("declare_property.first", statusName(declareProperty("probe_state", DeclaredPropertyType.String, true,
@@ -317,7 +324,7 @@ class AttributesPlugin extends PluginContext {
 
   // Configuration "tcp": the plugin serves TCP connections instead of HTTP streams.
   newTcpContext(contextId: u32): TcpContext | null {
-    return this.tcp ? new AttributesConnection(contextId) : null;
+    return this.tcp ? new AttributesConnection(contextId, this.cluster) : null;
   }
 
   newHttpContext(contextId: u32): HttpContext { return new AttributesStream(contextId); }

@@ -122,6 +122,27 @@ describe("set_envoy_filter_state, clear_route_cache, declare_property", () => {
     expect(free.out).toMatchObject({ "set.first": "OK", "set.second": "OK", "value": "two" });
   });
 
+  it("envoy.tcp_proxy.cluster set in onNewConnection picks the TCP proxy's cluster; set later, it does not", async () => {
+    const host = new Host();
+    const vm = await host.loadVm(PROBE);
+    const conn = vm.startPlugin({ configuration: "tcp:canary" }).newTcpStream();
+    conn.newConnection();
+    expect(lines(host)["set_envoy_filter_state.cluster"]).toBe("OK");
+    host.clearLogs();
+    conn.downstreamData("x");
+    expect(lines(host)["xds.cluster_name"]).toBe("canary");
+
+    // After the TCP proxy picked (the probe sets nothing in onNewConnection here), a new value changes nothing.
+    const late = vm.startPlugin({ configuration: "tcp" }).newTcpStream();
+    late.newConnection();
+    const fn = host.foreignFunctions.get("set_envoy_filter_state")!;
+    const args = Uint8Array.from([0x0a, 23, ...Buffer.from("envoy.tcp_proxy.cluster"), 0x12, 5, ...Buffer.from("other")]);
+    expect(fn(args, { vmId: "", contextId: late.id, context: late })).toEqual(new Uint8Array(0));
+    host.clearLogs();
+    late.downstreamData("x");
+    expect(lines(host)["xds.cluster_name"]).toBe("backend");
+  });
+
   it("clear_route_cache answers OK and is counted on the stream", async () => {
     const { out, stream } = await run("route-cache");
     expect(out["clear_route_cache.status"]).toBe("OK");
