@@ -9,7 +9,7 @@ import { PluginContext } from "./context/plugin";
 import { TcpContext } from "./context/tcp";
 import { VMContext } from "./context/vm";
 import { liveContexts as contexts } from "./runtime/live-contexts";
-import { collectIfDue, collectIfGrown } from "./runtime/collector";
+import { collectIfDue } from "./runtime/collector";
 import { setCurrentContext } from "./runtime/current-context";
 import { logRaw } from "./runtime/log-raw";
 import { callerOf, forgetCall, forgetCallsOf, messageEndsCall } from "./runtime/pending-calls";
@@ -177,7 +177,7 @@ export function onRequestHeaders(contextId: u32, numHeaders: u32, endOfStream: b
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
   const action = http.onRequestHeaders(numHeaders, endOfStream);
-  collectIfGrown();
+  collectIfDue();
   return action;
 }
 
@@ -185,7 +185,7 @@ export function onRequestBody(contextId: u32, bodySize: usize, endOfStream: bool
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
   const action = http.onRequestBody(bodySize, endOfStream);
-  collectIfGrown();
+  collectIfDue();
   return action;
 }
 
@@ -193,7 +193,7 @@ export function onRequestTrailers(contextId: u32, numTrailers: u32): Action {
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
   const action = http.onRequestTrailers(numTrailers);
-  collectIfGrown();
+  collectIfDue();
   return action;
 }
 
@@ -201,7 +201,7 @@ export function onResponseHeaders(contextId: u32, numHeaders: u32, endOfStream: 
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
   const action = http.onResponseHeaders(numHeaders, endOfStream);
-  collectIfGrown();
+  collectIfDue();
   return action;
 }
 
@@ -209,7 +209,7 @@ export function onResponseBody(contextId: u32, bodySize: usize, endOfStream: boo
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
   const action = http.onResponseBody(bodySize, endOfStream);
-  collectIfGrown();
+  collectIfDue();
   return action;
 }
 
@@ -217,7 +217,7 @@ export function onResponseTrailers(contextId: u32, numTrailers: u32): Action {
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
   const action = http.onResponseTrailers(numTrailers);
-  collectIfGrown();
+  collectIfDue();
   return action;
 }
 
@@ -227,7 +227,7 @@ export function onNewConnection(contextId: u32): Action {
   const tcp = findTcp(contextId);
   if (tcp === null) return Action.Continue;
   const action = tcp.onNewConnection();
-  collectIfGrown();
+  collectIfDue();
   return action;
 }
 
@@ -235,7 +235,7 @@ export function onDownstreamData(contextId: u32, dataSize: usize, endOfStream: b
   const tcp = findTcp(contextId);
   if (tcp === null) return Action.Continue;
   const action = tcp.onDownstreamData(dataSize, endOfStream);
-  collectIfGrown();
+  collectIfDue();
   return action;
 }
 
@@ -248,7 +248,7 @@ export function onUpstreamData(contextId: u32, dataSize: usize, endOfStream: boo
   const tcp = findTcp(contextId);
   if (tcp === null) return Action.Continue;
   const action = tcp.onUpstreamData(dataSize, endOfStream);
-  collectIfGrown();
+  collectIfDue();
   return action;
 }
 

@@ -4,6 +4,7 @@ import * as dispatcher from "./dispatcher";
 import { allocateForHost } from "./runtime/memory";
 // Loads the abort/trace/seed replacements that asconfig.json maps with `use`.
 import "./runtime/abort";
+import "./runtime/small-blocks"; // the runtime's __alloc and __free (asconfig.json `use`)
 
 /** Advertises ABI v0.2.1 to the host; never called. */
 export function proxy_abi_version_0_2_1(): void {}

@@ -25,7 +25,7 @@ export function literalUtf8(text: string): usize {
   const header = changetype<usize>(text) - HEADER_BYTES;
   let copy = load<usize>(header);
   if (copy < __heap_base) {
-    copy = heap.alloc(4 + max<usize>(1, <usize>text.length * 3));
+    copy = heap.alloc(4 + <usize>text.length * 3);
     store<u32>(copy, <u32>encodeUtf8(text, copy + 4));
     store<usize>(header, copy);
   }

@@ -99,6 +99,14 @@ export function scratchPut(text: string): usize {
     scratchLength = literalLength;
     return bytes;
   }
+  return scratchEncode(text);
+}
+
+/**
+ * `text` encoded into the reserved scratch area (no literal cache: for log lines, which are
+ * not worth keeping a copy of). Returns the pointer; the length is in scratchLength.
+ */
+export function scratchEncode(text: string): usize {
   const ptr = scratchStart + scratchUsed;
   const written = encodeUtf8(text, ptr);
   scratchUsed += written;

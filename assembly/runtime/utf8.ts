@@ -12,24 +12,21 @@ export function encodeUtf8(text: string, out: usize): usize {
   while (src < end) {
     let c = <u32>load<u16>(src);
     src += 2;
-    if (c < 0x80) {
-      store<u8>(at++, c);
-      continue;
-    }
-    if (c < 0x800) {
-      store<u8>(at++, (c >> 6) | 0xc0);
-    } else {
+    let more: u32 = 0; // continuation bytes after the lead byte
+    if (c >= 0x80) {
+      more = c >= 0x800 ? 2 : 1;
       if ((c & 0xfc00) == 0xd800 && src < end && (<u32>load<u16>(src) & 0xfc00) == 0xdc00) {
         c = 0x10000 + ((c & 0x3ff) << 10) + (<u32>load<u16>(src) & 0x3ff);
         src += 2;
-        store<u8>(at++, (c >> 18) | 0xf0);
-        store<u8>(at++, ((c >> 12) & 63) | 0x80);
-      } else {
-        store<u8>(at++, (c >> 12) | 0xe0);
+        more = 3;
       }
-      store<u8>(at++, ((c >> 6) & 63) | 0x80);
     }
-    store<u8>(at++, (c & 63) | 0x80);
+    // Lead byte: 0xxxxxxx, 110xxxxx, 1110xxxx or 11110xxx.
+    store<u8>(at++, (c >> (more * 6)) | (more != 0 ? (0xff80 >> more) & 0xff : 0));
+    while (more != 0) {
+      more--;
+      store<u8>(at++, 0x80 | ((c >> (more * 6)) & 63));
+    }
   }
   return at - out;
 }

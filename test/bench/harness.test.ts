@@ -15,19 +15,22 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const ADD_HEADER = COUNTED_WORKLOADS.find((w: { id: string }) => w.id === "add-header");
 
 /**
- * What the add-header stream may cost per callback (measured 2026-12-03: create 559, request
- * headers 807, response headers 169, done 38, log 37, delete 938; 2,548 in all). A change that
- * adds instructions fails here with the breakdown; one that saves them lowers these figures.
+ * What the add-header stream may cost per callback. Measured 2026-12-03: create 301, request
+ * headers 728, response headers 175, done 38, log 37, delete 160; 1,439 in all, against 1,795 for
+ * the Rust SDK (0.2.x, opt-level 3, LTO: create 517, request headers 563, response headers 177,
+ * done 158, log 155, delete 225) and 33 for the hand-written floor. The issue's target is at most
+ * 1,500. A change that adds instructions fails here with the breakdown; one that saves them
+ * lowers these figures.
  */
 const BOUNDS: Record<string, number> = {
-  proxy_on_context_create: 560,
-  proxy_on_request_headers: 810,
-  proxy_on_response_headers: 170,
+  proxy_on_context_create: 301,
+  proxy_on_request_headers: 728,
+  proxy_on_response_headers: 175,
   proxy_on_done: 38,
   proxy_on_log: 37,
-  proxy_on_delete: 940,
+  proxy_on_delete: 160,
 };
-const TOTAL_BOUND = 2_550;
+const TOTAL_BOUND = 1_500;
 
 async function floorWasm(name: string): Promise<string> {
   const wabt = await wabtInit();

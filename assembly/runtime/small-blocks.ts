@@ -1,0 +1,55 @@
+// Small blocks recycled without the general allocator. Every stream allocates a few small
+// objects (its context, the strings it decodes) that the collector frees a few callbacks later;
+// AssemblyScript's allocator (TLSF) splits a free block for each and merges it back when freed,
+// several hundred instructions a round trip. Here a freed block of up to 124 bytes goes on a list
+// of its size instead, and the next allocation of that size takes it back in a few
+// instructions. A list holds at most LIST_LIMIT blocks: TLSF may hand out a block larger than
+// asked, so a list can receive more blocks than its size is asked for, and an unbounded list
+// would keep them all (memory growing for ever); past the limit a block goes back to TLSF.
+// Larger blocks go to TLSF as before.
+// Installed by the SDK's asconfig.json: `use` points the runtime's __alloc and __free here.
+import { __alloc as allocateFromTlsf, __free as freeToTlsf } from "rt/tlsf";
+
+// A TLSF block: a 4-byte header (size | 2 tag bits), then a payload of 16n - 4 bytes.
+const CLASSES: usize = 9; // payloads 12, 28, ..., 124 bytes: classes 1..8
+const LIST_LIMIT: u32 = 256;
+// Per class: the first free block (its first word links to the next) and the list's length.
+@lazy const lists: usize = memory.data(<i32>(CLASSES << 3), 4);
+
+/** The class of a payload of `size` bytes, as TLSF rounds it (at least 12 bytes: class 1). */
+@inline function classOf(size: usize): usize {
+  return (size + 19) >> 4;
+}
+
+/** Bytes allocated since the collector last ran (collector.ts decides by it). */
+export let allocatedBytes: usize = 0;
+
+export function allocateBlock(size: usize): usize {
+  allocatedBytes += size;
+  const cls = classOf(size);
+  if (cls < CLASSES) {
+    const list = lists + (cls << 3);
+    const ptr = load<usize>(list);
+    if (ptr != 0) {
+      store<usize>(list, load<usize>(ptr));
+      store<u32>(list, load<u32>(list, 4) - 1, 4);
+      return ptr;
+    }
+  }
+  return allocateFromTlsf(size);
+}
+
+export function freeBlock(ptr: usize): void {
+  const cls = ((load<usize>(ptr - 4) & ~3) + 4) >> 4;
+  if (cls < CLASSES) {
+    const list = lists + (cls << 3);
+    const n = load<u32>(list, 4);
+    if (n < LIST_LIMIT) {
+      store<usize>(ptr, load<usize>(list));
+      store<usize>(list, ptr);
+      store<u32>(list, n + 1, 4);
+      return;
+    }
+  }
+  freeToTlsf(ptr);
+}
