@@ -1,6 +1,6 @@
 // Outgoing HTTP and gRPC calls the filter dispatched and the test has not answered yet.
-import type { Pair } from "./pairs.js";
-import type { Plugin } from "./plugin.js";
+import type { BytesLike } from "./bytes.js";
+import type { Pair, PairsInit } from "./pairs.js";
 
 export interface HttpCall {
   /** Opaque, non-sequential (like a real proxy's); never assume 1, 2, 3. */
@@ -52,11 +52,33 @@ export interface GrpcStream {
   vmId: string;
 }
 
+export interface HttpCallResponse {
+  /** Added as ":status" unless headers already have one. Default 200. */
+  status?: number;
+  headers?: PairsInit;
+  body?: BytesLike;
+  trailers?: PairsInit;
+}
+
+/** The plugin (root) context a call's results go to (host/plugin.ts implements it). */
+export interface CallReceiver {
+  readonly id: number;
+  readonly rootId: string;
+  /** False when it can no longer receive callbacks: results are dropped then. */
+  readonly reachable: boolean;
+  /** null: the call failed (connection reset). */
+  deliverHttpResponse(token: number, res: { headers: Pair[]; body: Uint8Array; trailers: Pair[] } | null): void;
+  deliverGrpcInitialMetadata(token: number, md: Pair[]): void;
+  deliverGrpcMessage(token: number, message: Uint8Array): void;
+  deliverGrpcTrailingMetadata(token: number, md: Pair[]): void;
+  deliverGrpcClose(token: number, code: number, message: string): void;
+}
+
 export class CallRegistry {
   /** deadline: when Envoy times the call out (ns on the Host clock), null without a timeout. */
-  readonly http = new Map<number, { view: HttpCall; plugin: Plugin; deadline: bigint | null }>();
-  readonly grpc = new Map<number, { view: GrpcCall; plugin: Plugin }>();
-  readonly streams = new Map<number, { view: GrpcStream; plugin: Plugin }>();
+  readonly http = new Map<number, { view: HttpCall; plugin: CallReceiver; deadline: bigint | null }>();
+  readonly grpc = new Map<number, { view: GrpcCall; plugin: CallReceiver }>();
+  readonly streams = new Map<number, { view: GrpcStream; plugin: CallReceiver }>();
   private seq = 0;
 
   /** A bijective scramble of a counter: unique, non-zero, and visibly not a sequence. */

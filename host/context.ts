@@ -1,34 +1,19 @@
-// What every context (plugin/root, HTTP stream, TCP stream) answers to the host functions.
-// Defaults are Envoy's answers for a context without that kind of stream (Context::getBuffer,
-// continueStream in source/extensions/common/wasm/context.cc): stream operations are accepted
-// and do nothing, maps are not there, stream buffers read as empty and cannot be written.
+// The base of every context (plugin/root, HTTP stream, TCP stream): what it answers to the
+// host functions (abi-context.ts) unless it is a stream that has more. Defaults are Envoy's
+// answers for a context without that kind of stream (Context::getBuffer, continueStream in
+// source/extensions/common/wasm/context.cc): stream operations are accepted and do nothing,
+// maps are not there, stream buffers read as empty and cannot be written.
 import { Status, StreamType } from "./abi.js";
+import { type AbiContext, type AbiPluginContext, type BufferRef, type LocalResponse, NO_DATA } from "./abi-context.js";
 import { mayWriteProperty } from "./declared-properties.js";
 import type { Pair } from "./pairs.js";
 import { PropertyStore } from "./properties.js";
-import type { Plugin } from "./plugin.js";
-import type { Vm } from "./vm.js";
+import type { VmInstance } from "./vm-instance.js";
 
-/** A buffer the filter may read (and, when mutable, change) right now. */
-export interface BufferRef {
-  data: Uint8Array;
-  readonly mutable: boolean;
-}
+/** A plugin (root) context as the streams below plugin.ts see it: a context that is also a plugin. */
+export type RootContext = Context & AbiPluginContext;
 
-export interface LocalResponse {
-  status: number;
-  details: string;
-  body: Uint8Array;
-  bodyText: string;
-  headers: Pair[];
-  /** null when the filter passed -1 (no gRPC status). */
-  grpcStatus: number | null;
-}
-
-/** Envoy's buffer wrapper around no buffer: size 0, and writes answer BAD_ARGUMENT. */
-const NO_DATA: BufferRef = Object.freeze({ data: new Uint8Array(0), mutable: false });
-
-export abstract class Context {
+export abstract class Context implements AbiContext {
   /** What a stream buffer (body, TCP data, gRPC message) reads as when there is none now. */
   static readonly NO_DATA = NO_DATA;
 
@@ -36,12 +21,12 @@ export abstract class Context {
   readonly properties = new PropertyStore();
 
   constructor(
-    readonly vm: Vm,
+    readonly vm: VmInstance,
     readonly id: number,
   ) {}
 
   /** The plugin (root) context this context belongs to. */
-  abstract get plugin(): Plugin;
+  abstract get plugin(): RootContext;
 
   /** The HTTP header/trailer map of this stream, if the filter may read (write=false) or change it now. */
   headerMap(_type: number, _write: boolean): Pair[] | null {
@@ -68,6 +53,11 @@ export abstract class Context {
   }
 
   sendLocalResponse(_response: LocalResponse): void {}
+
+  /** Only a plugin context whose proxy_on_done postponed its deletion accepts proxy_done. */
+  done(): number {
+    return Status.NOT_FOUND;
+  }
 
   /** Properties the host derives from the stream (request.path, response.code, ...). */
   protected derivedProperty(_key: string): Uint8Array | undefined {

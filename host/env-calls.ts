@@ -1,14 +1,14 @@
 // Host functions for outgoing HTTP and gRPC calls. Calls belong to the plugin (root) context
 // of whichever context made them; the test answers them through the Host.
 import { Status } from "./abi.js";
+import type { AbiVm } from "./abi-context.js";
 import { text } from "./bytes.js";
 import { getHeader, normalizeRequestHeaders } from "./headers.js";
 import { decodePairs } from "./pairs.js";
-import type { Vm } from "./vm.js";
 
 const S = Status;
 
-export function callImports(vm: Vm) {
+export function callImports(vm: AbiVm) {
   const m = () => vm.memory;
   const host = vm.host;
   const known = (upstream: string) => !host.clusters || host.clusters.includes(upstream);

@@ -1,13 +1,13 @@
 // Host functions for logging, time, timers, shared data, queues, metrics, properties and
 // foreign functions.
 import { LOG_LEVEL_MAX, Status } from "./abi.js";
+import type { AbiVm } from "./abi-context.js";
 import { EMPTY, text, toBytes } from "./bytes.js";
 import { ForeignStatus } from "./foreign-functions.js";
-import type { Vm } from "./vm.js";
 
 const S = Status;
 
-export function stateImports(vm: Vm) {
+export function stateImports(vm: AbiVm) {
   const m = () => vm.memory;
   const host = vm.host;
 
@@ -16,7 +16,7 @@ export function stateImports(vm: Vm) {
       if (level >>> 0 > LOG_LEVEL_MAX) return S.BAD_ARGUMENT;
       const msg = m().readString(p, s);
       if (msg === null) return S.INVALID_MEMORY_ACCESS;
-      host.log(vm, level, msg);
+      vm.log(level, msg);
       return S.OK;
     },
 

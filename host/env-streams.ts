@@ -2,12 +2,10 @@
 // (BAD_ARGUMENT), then every pointer (INVALID_MEMORY_ACCESS), then asks the context whether the
 // map/buffer exists right now, with Envoy's answers when it does not.
 import { BUFFER_TYPE_MAX, MAP_TYPE_MAX, Status, STREAM_TYPE_MAX } from "./abi.js";
+import { type AbiContext, type AbiVm, type BufferRef, NO_DATA } from "./abi-context.js";
 import { EMPTY, text } from "./bytes.js";
-import { type BufferRef, Context } from "./context.js";
 import { addHeader, byteSize, getHeader, removeHeader, replaceHeader, requestHeaderName } from "./headers.js";
 import { decodePairs, encodePairs, type Pair } from "./pairs.js";
-import { Plugin } from "./plugin.js";
-import type { Vm } from "./vm.js";
 
 const S = Status;
 const enc = new TextEncoder();
@@ -17,7 +15,7 @@ function keyFor(type: number, key: string): string {
   return type === 0 ? requestHeaderName(key) : key;
 }
 
-function mapOf(c: Context, type: number, write: boolean): Pair[] | null {
+function mapOf(c: AbiContext, type: number, write: boolean): Pair[] | null {
   const p = c.plugin;
   switch (type) {
     case 4:
@@ -33,13 +31,13 @@ function mapOf(c: Context, type: number, write: boolean): Pair[] | null {
   }
 }
 
-function bufferOf(vm: Vm, c: Context, type: number): BufferRef | null {
+function bufferOf(vm: AbiVm, c: AbiContext, type: number): BufferRef | null {
   const p = c.plugin;
   switch (type) {
     case 4:
       return p.callResponse?.body ?? null;
     case 5: // Envoy wraps the (possibly absent) gRPC message: empty outside proxy_on_grpc_receive
-      return p.grpcMessage ?? Context.NO_DATA;
+      return p.grpcMessage ?? NO_DATA;
     case 6: // Envoy answers VM_CONFIGURATION at any time
       return { data: vm.vmConfiguration, mutable: false };
     case 7:
@@ -51,7 +49,7 @@ function bufferOf(vm: Vm, c: Context, type: number): BufferRef | null {
   }
 }
 
-export function streamImports(vm: Vm) {
+export function streamImports(vm: AbiVm) {
   const m = () => vm.memory;
   return {
     proxy_get_header_map_value(type: number, kp: number, ks: number, vpp: number, vsp: number): number {
@@ -203,8 +201,7 @@ export function streamImports(vm: Vm) {
     },
 
     proxy_done(): number {
-      const c = vm.ctx();
-      return c instanceof Plugin ? c.done() : S.NOT_FOUND;
+      return vm.ctx().done();
     },
   };
 

@@ -2,6 +2,8 @@
 // status instead of doing their work (a proxy under memory pressure, a host that lacks a
 // feature, a map or buffer that is not there), and HTTP/gRPC calls can be settled as failures
 // or timeouts. With no injector (the default) nothing here runs and the host behaves as Envoy.
+// The Host installs the injector's `decide` as its host-call hook (proxy-state.ts), which the
+// VM's host functions consult before running (imports.ts); the injector knows neither.
 //
 //   const host = new Host({ faults: { seed: 7, rate: 0.05 } });   // 5% of host calls fail
 //   host.injectFaults({ calls: { proxy_get_buffer_bytes: [Status.NOT_FOUND] }, rate: 1 }); // buffers missing
@@ -9,8 +11,7 @@
 import { Status } from "./abi.js";
 import { ENV_IMPORTS } from "./abi-table.js";
 import type { BytesLike } from "./bytes.js";
-import type { Host, HttpCallResponse } from "./host.js";
-import type { Vm } from "./vm.js";
+import type { CallRegistry, HttpCallResponse } from "./calls.js";
 
 export interface FaultOptions {
   /** Seed of the random draws (same seed, same calls, same faults). Default 1. */
@@ -43,6 +44,17 @@ export type CallFate = "answered" | "failed" | "timed-out" | "dropped";
 export const DEFAULT_FAULT_STATUSES: readonly number[] = [
   Status.NOT_FOUND, Status.BAD_ARGUMENT, Status.INTERNAL_FAILURE, Status.UNIMPLEMENTED,
 ];
+
+/** What settling a call needs of the Host: its pending calls and the ways to end one. */
+export interface CallSettler {
+  readonly calls: CallRegistry;
+  respondHttpCall(token: number, res?: HttpCallResponse): boolean;
+  failHttpCall(token: number): boolean;
+  timeOutHttpCall(token: number): boolean;
+  respondGrpcCall(token: number, message: BytesLike): boolean;
+  failGrpcCall(token: number, status: number, message?: string): boolean;
+  advanceTime(ms: number): void;
+}
 
 /** Most recent faults kept in `records` (the counters see them all). */
 const KEEP_RECORDS = 10_000;
@@ -119,8 +131,11 @@ export class FaultInjector {
     this.records.length = 0;
   }
 
-  /** @internal The status a host call answers instead of running, or undefined to run it. */
-  decide(call: string, vm: Vm): number | undefined {
+  /**
+   * @internal The status a host call answers instead of running, or undefined to run it.
+   * contextId: the context the call acts on (effective, else current), 0 outside any callback.
+   */
+  decide(call: string, vmId: string, contextId: number): number | undefined {
     if (!this.enabled) return undefined;
     let status: number | undefined;
     const q = this.queued.get(call);
@@ -132,10 +147,8 @@ export class FaultInjector {
     }
     this.injected++;
     this.byCall.set(call, (this.byCall.get(call) ?? 0) + 1);
-    let contextId = 0;
-    if (vm.current) contextId = vm.ctx().id;
     if (this.records.length >= KEEP_RECORDS) this.records.shift();
-    this.records.push({ call, status: status!, vmId: vm.vmId, contextId });
+    this.records.push({ call, status: status!, vmId, contextId });
     return status;
   }
 
@@ -152,7 +165,7 @@ export class FaultInjector {
    * to the call's deadline and Envoy's 504 "upstream request timeout" answer arrives). "dropped"
    * when the plugin that made the call is gone.
    */
-  settleHttpCall(host: Host, token: number, response: HttpCallResponse = {}): CallFate {
+  settleHttpCall(host: CallSettler, token: number, response: HttpCallResponse = {}): CallFate {
     const call = host.calls.http.get(token);
     if (!call) throw new Error(`no pending HTTP call with token ${token}`);
     const fate = this.fate();
@@ -171,7 +184,7 @@ export class FaultInjector {
    * Settles a pending unary gRPC call: answered with `message`, or failed (UNAVAILABLE, 14) or
    * timed out (the clock moves by its timeout, then DEADLINE_EXCEEDED, 4), by the `upstream` shares.
    */
-  settleGrpcCall(host: Host, token: number, message: BytesLike = ""): CallFate {
+  settleGrpcCall(host: CallSettler, token: number, message: BytesLike = ""): CallFate {
     const call = host.calls.grpc.get(token);
     if (!call) throw new Error(`no pending gRPC call with token ${token}`);
     const fate = this.fate();
@@ -185,19 +198,4 @@ export class FaultInjector {
     if (!host.calls.grpc.has(token)) return "dropped";
     return host.failGrpcCall(token, 4, "deadline exceeded") ? fate : "dropped";
   }
-}
-
-/**
- * @internal Wraps one `env` host function: while the host has an enabled injector, a call it
- * picks answers the fault's status without running. Never during `_initialize`.
- */
-export function faultable<F extends (...args: never[]) => unknown>(vm: Vm, name: string, fn: F): F {
-  return ((...args: never[]) => {
-    const faults = vm.host.faults;
-    if (faults !== null && !vm.initializing) {
-      const status = faults.decide(name, vm);
-      if (status !== undefined) return status;
-    }
-    return fn(...args);
-  }) as F;
 }

@@ -15,6 +15,7 @@ import { deflateSync, inflateSync } from "node:zlib";
 import { Status } from "./abi.js";
 import { type AttributeKind, decodeAttribute, encodeAttribute } from "./attribute-value.js";
 import { ATTRIBUTE_KINDS } from "./attributes.js";
+import type { BytesLike } from "./bytes.js";
 import { type CelValue, CelError, evaluateCel, parseCel } from "./cel.js";
 import { declareProperty as recordDeclaration } from "./declared-properties.js";
 import { decodePairs, encodePairs, type Pair } from "./pairs.js";
@@ -36,6 +37,8 @@ export interface ForeignCallContext {
 
 export type ForeignCallInfo = { vmId: string; contextId: number; context?: ForeignCallContext };
 export type EnvoyForeignFunction = (args: Uint8Array, info: ForeignCallInfo) => Uint8Array | ForeignStatus;
+/** A JS function the module can call with proxy_call_foreign_function. */
+export type ForeignFunction = (args: Uint8Array, info: ForeignCallInfo) => BytesLike | ForeignStatus | void | null;
 
 /**
  * Filter-state keys Envoy registers an object factory for (StreamInfo::FilterState::ObjectFactory),

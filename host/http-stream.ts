@@ -12,12 +12,12 @@
 //   reply runs through this filter's response callbacks (sendLocalReplyViaFilterChain);
 // - at the end Envoy logs first (proxy_on_log), then destroys the filter (on_done, on_delete).
 import { type Action, Status, StreamType } from "./abi.js";
+import type { BufferRef, LocalResponse } from "./abi-context.js";
 import { httpAttribute } from "./attributes.js";
 import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes.js";
-import { type BufferRef, Context, type LocalResponse } from "./context.js";
+import { Context, type RootContext } from "./context.js";
 import { addHeader, getHeader, normalizeHeaders, normalizeRequestHeaders } from "./headers.js";
 import type { Pair, PairsInit } from "./pairs.js";
-import type { Plugin } from "./plugin.js";
 import type { PropertyPath, PropertyValue } from "./properties.js";
 
 type Phase = "headers" | "body" | "trailers";
@@ -56,7 +56,7 @@ export interface HeadersOptions {
 export class HttpStream extends Context {
   private readonly req = new Side("request");
   private readonly res = new Side("response");
-  private readonly owner: Plugin;
+  private readonly owner: RootContext;
   private logPhase = false;
   /** Set when the filter called proxy_send_local_response. */
   localResponse: LocalResponse | null = null;
@@ -67,14 +67,15 @@ export class HttpStream extends Context {
   /** When the stream began (request.time). */
   readonly startNs: bigint = this.vm.host.now;
 
-  constructor(plugin: Plugin) {
+  /** @internal Plugin.newHttpStream creates streams. */
+  constructor(plugin: RootContext) {
     super(plugin.vm, plugin.vm.allocContextId());
     this.owner = plugin;
     this.vm.contexts.set(this.id, this);
     this.vm.host.drive(() => this.vm.call("proxy_on_context_create", this, this.id, plugin.id));
   }
 
-  get plugin(): Plugin {
+  get plugin(): RootContext {
     return this.owner;
   }
 

@@ -2,14 +2,15 @@
 // results, queue notifications and foreign-function calls arrive (Envoy delivers them all on
 // the root context id, whoever made the call).
 import { Status } from "./abi.js";
+import type { AbiPluginContext, BufferRef } from "./abi-context.js";
 import { pluginAttribute } from "./attributes.js";
 import { type BytesLike, text, toBytes } from "./bytes.js";
-import { type BufferRef, Context } from "./context.js";
+import { Context } from "./context.js";
 import { HttpStream } from "./http-stream.js";
 import type { Pair } from "./pairs.js";
 import type { PropertyPath, PropertyValue } from "./properties.js";
 import { TcpStream } from "./tcp-stream.js";
-import type { Vm } from "./vm.js";
+import type { VmInstance } from "./vm-instance.js";
 
 export interface PluginOptions {
   /** Envoy's root_id; Istio's WasmPlugin sets its own. Default "". */
@@ -22,7 +23,7 @@ export interface PluginOptions {
 
 type State = "active" | "pending-done" | "deleted";
 
-export class Plugin extends Context {
+export class Plugin extends Context implements AbiPluginContext {
   readonly rootId: string;
   readonly name: string;
   readonly configuration: Uint8Array;
@@ -44,7 +45,8 @@ export class Plugin extends Context {
   /** What proxy_get_status answers: (code, message) of the call being delivered. */
   status: [number, string] = [0, ""];
 
-  constructor(vm: Vm, opts: PluginOptions) {
+  /** @internal Vm.startPlugin creates plugins. */
+  constructor(vm: VmInstance, opts: PluginOptions) {
     super(vm, vm.allocContextId());
     this.rootId = opts.rootId ?? "";
     this.name = opts.name ?? this.rootId;

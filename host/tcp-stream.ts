@@ -7,10 +7,10 @@
 // delivered and the context lives on until the downstream close. Upstream data with end of
 // stream is followed by proxy_on_upstream_connection_close(UNKNOWN), as Envoy's onWrite does.
 import { type Action, PeerType, type PeerTypeName, Status, StreamType } from "./abi.js";
-import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes.js";
+import type { BufferRef } from "./abi-context.js";
 import { tcpAttribute } from "./attributes.js";
-import { type BufferRef, Context } from "./context.js";
-import type { Plugin } from "./plugin.js";
+import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes.js";
+import { Context, type RootContext } from "./context.js";
 import type { PropertyPath, PropertyValue } from "./properties.js";
 
 class Flow {
@@ -28,7 +28,7 @@ function peerNumber(p: PeerTypeName | number): number {
 }
 
 export class TcpStream extends Context {
-  private readonly owner: Plugin;
+  private readonly owner: RootContext;
   private readonly down = new Flow("proxy_on_downstream_data");
   private readonly up = new Flow("proxy_on_upstream_data");
   connected = false;
@@ -42,14 +42,15 @@ export class TcpStream extends Context {
   private inNewConnection = false;
   private tcpProxyCluster: Uint8Array | undefined;
 
-  constructor(plugin: Plugin) {
+  /** @internal Plugin.newTcpStream creates connections. */
+  constructor(plugin: RootContext) {
     super(plugin.vm, plugin.vm.allocContextId());
     this.owner = plugin;
     this.vm.contexts.set(this.id, this);
     this.vm.host.drive(() => this.vm.call("proxy_on_context_create", this, this.id, plugin.id));
   }
 
-  get plugin(): Plugin {
+  get plugin(): RootContext {
     return this.owner;
   }
 

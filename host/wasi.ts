@@ -2,12 +2,12 @@
 // logs, time is the Host's clock, no arguments, environment from the Host options.
 import { randomFillSync } from "node:crypto";
 import { WasiErrno as E } from "./abi.js";
+import type { AbiVm } from "./abi-context.js";
 import { ProcExitError } from "./errors.js";
-import type { Vm } from "./vm.js";
 
 const MAX_RANDOM = 65536;
 
-export function wasiImports(vm: Vm) {
+export function wasiImports(vm: AbiVm) {
   const m = () => vm.memory;
   const host = vm.host;
   const envStrings = () => Object.entries(host.env).map(([k, v]) => new TextEncoder().encode(`${k}=${v}\0`));
@@ -28,7 +28,7 @@ export function wasiImports(vm: Vm) {
       let s = new TextDecoder().decode(Buffer.concat(parts));
       const written = Buffer.concat(parts).length;
       if (s.endsWith("\n")) s = s.slice(0, -1);
-      if (written) host.log(vm, level, s);
+      if (written) vm.log(level, s);
       return m().writeU32(nwp, written) ? E.SUCCESS : E.FAULT;
     },
 

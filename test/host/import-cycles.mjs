@@ -1,20 +1,42 @@
-// Lists the import cycles among the .ts files of a folder (type-only imports count: a loop of
-// types is still a loop between layers). Exit code 1 when there is one.
+// Lists the .ts files of a folder (and its subfolders) that can reach themselves through
+// relative imports. Type-only imports count, as in the repository's hook: a loop of types is
+// still a loop between layers. Exit code 1 when there is one.
 //   node test/host/import-cycles.mjs host
-import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 
+/** Every `import ... from "./x"` / `export ... from "../y"` (type-only too), as the hook reads them. */
+const RELATIVE_IMPORT = /(?:import|export)[^'"]*?from\s*['"](\.[^'"]+)['"]/g;
+
+function sourceFiles(dir) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...sourceFiles(p));
+    else if (e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") && !e.name.endsWith(".test.ts")) out.push(p);
+  }
+  return out;
+}
+
+/** The file a relative specifier names (x.js is x.ts; a folder is its index.ts), or undefined. */
+function resolveImport(from, spec) {
+  const base = resolve(dirname(from), spec).replace(/\.js$/, "");
+  for (const c of [base + ".ts", join(base, "index.ts")]) if (existsSync(c) && statSync(c).isFile()) return c;
+  return undefined;
+}
+
+/** file (relative to dir) → the files of dir it imports. */
 export function importGraph(dir) {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
+  const root = resolve(dir);
+  const files = sourceFiles(root);
   const graph = new Map();
   for (const f of files) {
-    const src = readFileSync(join(dir, f), "utf8");
     const deps = new Set();
-    for (const m of src.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+["'](\.\/[^"']+)["']/gms)) {
-      const name = m[1].slice(2).replace(/\.js$/, ".ts");
-      if (files.includes(name)) deps.add(name);
+    for (const m of readFileSync(f, "utf8").matchAll(RELATIVE_IMPORT)) {
+      const target = resolveImport(f, m[1]);
+      if (target && files.includes(target)) deps.add(relative(root, target));
     }
-    graph.set(f, deps);
+    graph.set(relative(root, f), deps);
   }
   return graph;
 }
