@@ -3,7 +3,7 @@
 import { proxy_get_buffer_bytes, proxy_get_buffer_status, proxy_set_buffer_bytes } from "./abi/imports";
 import { checkHostStatus } from "./runtime/host-error";
 import {
-  clearResult, expectTransientResult, RESULT_PTR, RESULT_SIZE, scratchLength, scratchPut, scratchReserve,
+  clearResult, expectResultAt, expectTransientResult, RESULT_PTR, RESULT_SIZE, scratchLength, scratchPut, scratchReserve,
   takeResultBuffer, takeResultString,
 } from "./runtime/memory";
 import { BufferType, Status } from "./types";
@@ -24,6 +24,21 @@ export class HostBuffer {
   getText(start: usize = 0, length: usize = TO_END): string {
     expectTransientResult();
     return this.read(start, length) == Status.Ok ? takeResultString() : "";
+  }
+
+  /**
+   * Copies up to `into.byteLength` bytes from `start` into `into` and returns how many (0 at
+   * the end or when absent). The host writes straight into `into`: reading a large body chunk
+   * by chunk through one buffer allocates nothing.
+   */
+  readInto(start: usize, into: ArrayBuffer): usize {
+    expectResultAt(changetype<usize>(into), <usize>into.byteLength);
+    if (this.read(start, <usize>into.byteLength) != Status.Ok) return 0;
+    const ptr = load<usize>(RESULT_PTR);
+    const size = <usize>min<u32>(load<u32>(RESULT_SIZE), <u32>into.byteLength);
+    // A host that returned its own block (or a size-0 one): copy what it gave.
+    if (ptr != changetype<usize>(into) && ptr != 0) memory.copy(changetype<usize>(into), ptr, size);
+    return ptr == 0 ? 0 : size;
   }
 
   /** The buffer's current size in bytes (0 when absent). */

@@ -87,7 +87,7 @@ export {
 export {
   getCurrentTimeNanoseconds, getCurrentTimeMilliseconds, getMonotonicTimeNanoseconds, setTickPeriodMilliseconds,
 } from "./time";
-export { log, logTrace, logDebug, logInfo, logWarn, logError, logCritical, getLogLevel } from "./log";
+export { log, logBytes, logTrace, logDebug, logInfo, logWarn, logError, logCritical, getLogLevel } from "./log";
 export { callForeignFunction, ForeignCallResult } from "./foreign-function";
 // Envoy's foreign functions, typed
 export { clearRouteCache } from "./foreign/route-cache";

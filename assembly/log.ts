@@ -1,6 +1,7 @@
 // Logging through the proxy's own log (proxy_log). Building a message costs allocations, so
 // check `getLogLevel()` first when a message is expensive and its level usually hidden.
-import { proxy_get_log_level } from "./abi/imports";
+import { proxy_get_log_level, proxy_log } from "./abi/imports";
+import { encodeUtf8 } from "./runtime/utf8";
 import { logRaw } from "./runtime/log-raw";
 import { RESULT_PTR } from "./runtime/memory";
 import { LogLevel, Status } from "./types";
@@ -15,6 +16,22 @@ export function logInfo(message: string): void { logRaw(<u32>LogLevel.Info, mess
 export function logWarn(message: string): void { logRaw(<u32>LogLevel.Warn, message); }
 export function logError(message: string): void { logRaw(<u32>LogLevel.Error, message); }
 export function logCritical(message: string): void { logRaw(<u32>LogLevel.Critical, message); }
+
+/**
+ * Logs `prefix` followed by the bytes of `data` (UTF-8 text, logged as it is) without building
+ * a string: one temporary copy of both, freed before it returns. A 2 MiB body logged this way
+ * costs 2 MiB for a moment; through a string (decoded to UTF-16, concatenated, encoded again for
+ * the host) it costs several times that.
+ */
+export function logBytes(level: LogLevel, prefix: string, data: ArrayBuffer): Status {
+  const size = <usize>data.byteLength;
+  const line = heap.alloc(<usize>prefix.length * 3 + size);
+  const prefixBytes = encodeUtf8(prefix, line);
+  memory.copy(line + prefixBytes, changetype<usize>(data), size);
+  const status = <Status>proxy_log(<u32>level, line, prefixBytes + size);
+  heap.free(line);
+  return status;
+}
 
 /** The proxy's current log level; Trace (log everything) if the host cannot say. */
 export function getLogLevel(): LogLevel {

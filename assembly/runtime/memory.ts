@@ -6,21 +6,23 @@ import { decodeUtf8, encodeUtf8 } from "./utf8";
 /**
  * The host allocates through this whenever it hands data back (a `return_*` pointer). We give
  * it a managed ArrayBuffer, so the bytes become an ArrayBuffer with no copy; an untaken one is
- * simply garbage. A result that is decoded at once (`expectTransientResult`) lands in a static
- * block instead, when it fits: nothing to allocate, nothing to collect.
+ * simply garbage. A result the caller has room for (`expectResultAt`: a string decoded at once
+ * goes to a static block, a body chunk to the caller's reused buffer) lands there instead, when
+ * it fits: nothing to allocate, nothing to collect.
  * Exported by `proxy.ts` as both `proxy_on_memory_allocate` and `malloc`.
  */
 export function allocateForHost(size: usize): usize {
-  if (transientResult && size <= TRANSIENT_CAPACITY) {
-    transientResult = false; // a host call returns one buffer; anything else is managed
-    return TRANSIENT_BLOCK;
+  if (size - 1 < resultCapacity) { // 1 <= size <= capacity: a size-0 block is always managed
+    resultCapacity = 0; // a host call returns one buffer; anything else is managed
+    return resultTarget;
   }
   return __new(size, idof<ArrayBuffer>());
 }
 
 const TRANSIENT_CAPACITY: usize = 1024;
 @lazy const TRANSIENT_BLOCK: usize = memory.data(<i32>TRANSIENT_CAPACITY, 16);
-let transientResult = false;
+let resultTarget: usize = 0;
+let resultCapacity: usize = 0; // 0: no room offered
 
 // Two result cells in static memory: a pointer (or id, or value) and a size.
 export const RESULT_PTR: usize = memory.data(16, 8);
@@ -41,7 +43,7 @@ export function takeResultBuffer(): ArrayBuffer {
 
 /** Takes the bytes the host just returned, decoded as UTF-8. */
 export function takeResultString(): string {
-  transientResult = false;
+  resultCapacity = 0;
   const ptr = load<usize>(RESULT_PTR);
   const size = load<u32>(RESULT_SIZE);
   if (ptr == 0 || size == 0) return "";
@@ -50,7 +52,7 @@ export function takeResultString(): string {
 
 /** Clears the result cells, so a host that returns OK without writing them reads as empty. */
 @inline export function clearResult(): void {
-  transientResult = false;
+  resultCapacity = 0;
   store<u64>(RESULT_PTR, 0);
 }
 
@@ -59,7 +61,13 @@ export function takeResultString(): string {
  * bytes may go to the static block (see allocateForHost). Never before `takeResultBuffer`.
  */
 @inline export function expectTransientResult(): void {
-  transientResult = true;
+  expectResultAt(TRANSIENT_BLOCK, TRANSIENT_CAPACITY);
+}
+
+/** `clearResult` for a call whose result, when it fits in `capacity` bytes, goes to `target`. */
+@inline export function expectResultAt(target: usize, capacity: usize): void {
+  resultTarget = target;
+  resultCapacity = capacity;
   store<u64>(RESULT_PTR, 0);
 }
 
