@@ -10,11 +10,10 @@
 //     memory loop-limit source-map attribute-value cel]
 // 2. Proxy-wide state, shared by every VM of one Host: shared data and queues, metrics,
 //    properties, Envoy's attributes and foreign functions, pending calls, deferred work, and
-//    ProxyState (clock, logs and all of these); the fault injector.
+//    ProxyState (clock, logs, all of these, and the host-call hook).
 //    [shared metrics properties declared-properties attributes foreign-functions calls
-//     deferred-work proxy-state faults]
-//    calls.ts names the plugin a call's answer goes to as CallReceiver; faults.ts names the
-//    Host as CallSettler.
+//     deferred-work proxy-state]
+//    calls.ts names the plugin a call's answer goes to as CallReceiver.
 // 3. The VM: the VM and its contexts as host functions see them (AbiVm, AbiContext,
 //    AbiPluginContext), the ABI host functions over the state, linking (which consults the
 //    state's host-call hook first), and VmInstance (compile, _initialize, the context table,
@@ -24,9 +23,11 @@
 //    Envoy's defaults, the HTTP stream, the TCP connection, and the plugin (root) context that
 //    creates them.
 //    [context http-stream tcp-stream plugin]
-// 5. The facade: Vm (a VmInstance that starts plugins) and Host (ProxyState plus loading
-//    modules, the clock, answering calls, and fault injection installed as the host-call hook).
-//    [vm host index]
+// 5. The facade: Vm (a VmInstance that starts plugins), Host (ProxyState plus loading modules,
+//    the clock and answering calls) and, beside it, the fault injector, which the Host installs
+//    as the host-call hook every env host function consults first. The injector names the
+//    Host only as CallSettler, so the Host may import it.
+//    [faults vm host index]
 export { Host } from "./host.js";
 export type { HostOptions } from "./host.js";
 export type { LogEntry } from "./proxy-state.js";
