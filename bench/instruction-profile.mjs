@@ -1,0 +1,84 @@
+// Where a filter's instructions go: executed wasm instructions per callback and per function
+// (each function's own instructions, not its callees'), for a build with a name section
+// (asc --debug). The tool used to find the SDK's hot spots; not part of the report.
+//
+//   node bench/instruction-profile.mjs FILE.wasm [WORKLOAD=add-header] [ROWS=12]
+import { readFileSync } from "node:fs";
+import wabtInit from "wabt";
+import { addCounter } from "./instruction-counter.mjs";
+import { at } from "./paths.mjs";
+import { COUNTED_WORKLOADS } from "./instruction-counts.mjs";
+import { CONFIGURATION, SHARED_KEY, SHARED_VALUE } from "./workloads.mjs";
+
+const FEATURES = { mutable_globals: true, sign_extension: true, bulk_memory: true, sat_float_to_int: true, multi_value: true };
+
+/** The module with one counter per function (exported as __count_N), and the functions' names. */
+async function instrumentPerFunction(bytes) {
+  const w = await wabtInit();
+  const mod = w.readWasm(new Uint8Array(bytes), { ...FEATURES, readDebugNames: true });
+  mod.generateNames();
+  mod.applyNames();
+  const text = mod.toText({ foldExprs: false, inlineExport: false });
+  mod.destroy();
+  // The text is the module's items, one per "  (" line: instrument each function on its own.
+  const items = text.split(/\n(?=  \()/);
+  const names = [];
+  const out = items.map((item) => {
+    if (!item.startsWith("  (func ")) return item;
+    names.push(item.match(/^ {2}\(func (\$\S+)/)?.[1] ?? `function ${names.length}`);
+    const n = names.length;
+    const counted = addCounter(`${item}\n  (export "x" (func 0))`).split("\n")
+      .filter((l) => !l.includes("(export ") && !l.includes("(global $__count"))
+      .join("\n");
+    return counted.replaceAll("$__count", `$__count_${n}`);
+  });
+  const globals = names.map((_, i) => `  (global $__count_${i + 1} (mut i64) (i64.const 0))\n  (export "__count_${i + 1}" (global $__count_${i + 1}))`);
+  const firstExport = out.findIndex((item) => item.startsWith("  (export "));
+  out.splice(firstExport, 0, ...globals);
+  const parsed = w.parseWat("profile.wat", out.join("\n"), FEATURES);
+  parsed.resolveNames();
+  parsed.validate();
+  const binary = parsed.toBinary({}).buffer;
+  parsed.destroy();
+  return { binary, names };
+}
+
+const [file, workloadId = "add-header", rows = "12"] = process.argv.slice(2);
+if (!file) {
+  console.error("usage: node bench/instruction-profile.mjs FILE.wasm [WORKLOAD] [ROWS]");
+  process.exit(2);
+}
+const workload = COUNTED_WORKLOADS.find((w) => w.id === workloadId);
+const { binary, names } = await instrumentPerFunction(readFileSync(file));
+const { Host } = await import(at("dist/host/index.js"));
+const host = new Host({ record: false, logLevel: "info" });
+host.sharedData.set(SHARED_KEY, SHARED_VALUE);
+const vm = await host.loadVm(binary);
+const plugin = vm.startPlugin({ rootId: "add_header", configuration: CONFIGURATION });
+for (let i = 0; i < workload.warmUp; i++) workload.stream(plugin);
+
+const snapshot = () => names.map((_, i) => vm.exports[`__count_${i + 1}`].value);
+const perCallback = new Map();
+const call = vm.call;
+let depth = 0;
+vm.call = function (name, ...rest) {
+  if (depth++ > 0) {
+    try { return call.call(this, name, ...rest); } finally { depth--; }
+  }
+  const before = snapshot();
+  try {
+    return call.call(this, name, ...rest);
+  } finally {
+    depth--;
+    const after = snapshot();
+    const sums = perCallback.get(name) ?? names.map(() => 0n);
+    after.forEach((v, i) => { sums[i] += v - before[i]; });
+    perCallback.set(name, sums);
+  }
+};
+for (let i = 0; i < workload.streams; i++) workload.stream(plugin);
+for (const [callback, sums] of perCallback) {
+  const list = names.map((n, i) => [n, Number(sums[i]) / workload.streams]).filter(([, c]) => c >= 0.5).sort((a, b) => b[1] - a[1]);
+  console.log(`${callback}: ${Math.round(list.reduce((t, [, c]) => t + c, 0))}`);
+  for (const [n, c] of list.slice(0, Number(rows))) console.log(`${c.toFixed(1).padStart(9)}  ${n}`);
+}
