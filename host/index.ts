@@ -40,7 +40,7 @@ export type { PluginOptions } from "./plugin.js";
 export { HttpStream } from "./http-stream.js";
 export type { HeadersOptions } from "./http-stream.js";
 export { TcpStream } from "./tcp-stream.js";
-export type { AbiContext, LocalResponse } from "./abi-context.js";
+export type { LocalResponse } from "./abi-context.js";
 export type { HttpCall, GrpcCall, GrpcStream } from "./calls.js";
 export type { MetricView } from "./metrics.js";
 export type { SharedValue, QueueView } from "./shared.js";
