@@ -4,7 +4,10 @@
 // as 8-byte little-endian, booleans as 1 byte, maps as header-map pairs.
 import { proxy_get_property, proxy_set_property } from "./abi/imports";
 import { checkHostStatus } from "./runtime/host-error";
-import { clearResult, RESULT_PTR, RESULT_SIZE, takeResultBuffer, takeResultString } from "./runtime/memory";
+import {
+  clearResult, expectTransientResult, RESULT_PTR, RESULT_SIZE, scratchEncode, scratchEncodeByte, scratchLength, scratchReserve, takeResultBuffer,
+  takeResultString,
+} from "./runtime/memory";
 import { decodePairs, HeaderPair } from "./runtime/pairs";
 import { Status } from "./types";
 
@@ -24,17 +27,33 @@ export function encodePropertyPath(path: string[]): ArrayBuffer {
 
 /** The raw bytes of a property, or null when the host has no such property. */
 export function getProperty(path: string[]): ArrayBuffer | null {
-  const encoded = encodePropertyPath(path);
-  clearResult();
-  const status = checkHostStatus("get property",
-    proxy_get_property(changetype<usize>(encoded), <usize>encoded.byteLength, RESULT_PTR, RESULT_SIZE));
-  return status == Status.Ok ? takeResultBuffer() : null;
+  return lookUp(path, false) == Status.Ok ? takeResultBuffer() : null;
 }
 
 /** A string property, or null when absent. */
 export function getPropertyString(path: string[]): string | null {
-  const value = getProperty(path);
-  return value === null ? null : String.UTF8.decode(value);
+  return lookUp(path, true) == Status.Ok ? takeResultString() : null;
+}
+
+/**
+ * proxy_get_property with the path encoded in the scratch area (no allocation); `toString`: the
+ * value is only decoded, so the host may write it to the static result block.
+ */
+function lookUp(path: string[], toString: bool): Status {
+  let units: usize = <usize>path.length; // a NUL after each segment but the last
+  for (let i = 0; i < path.length; i++) units += <usize>unchecked(path[i]).length;
+  scratchReserve(units);
+  let size: usize = 0;
+  let start: usize = 0;
+  for (let i = 0; i < path.length; i++) {
+    if (i > 0) size += scratchEncodeByte(0);
+    const at = scratchEncode(unchecked(path[i]));
+    if (i == 0) start = at;
+    size += scratchLength;
+  }
+  if (toString) expectTransientResult();
+  else clearResult();
+  return <Status>checkHostStatus("get property", proxy_get_property(start, size, RESULT_PTR, RESULT_SIZE));
 }
 
 /** An integer property (8-byte little-endian), or `fallback` when absent or not 8 bytes. */

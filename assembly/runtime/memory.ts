@@ -122,6 +122,12 @@ export function scratchEncode(text: string): usize {
   return ptr;
 }
 
+/** One byte appended to the scratch area (a separator between encoded strings); returns 1. */
+export function scratchEncodeByte(byte: u8): usize {
+  store<u8>(scratchStart + scratchUsed++, byte);
+  return 1;
+}
+
 /** Byte length of the first string put by the last `scratchPutTwo`. */
 export let scratchFirstLength: usize = 0;
 

@@ -16,7 +16,7 @@ const ADD_HEADER = COUNTED_WORKLOADS.find((w: { id: string }) => w.id === "add-h
 
 /**
  * What the add-header stream may cost per callback. Measured 2026-12-03: create 301, request
- * headers 728, response headers 175, done 38, log 37, delete 160; 1,439 in all, against 1,795 for
+ * headers 729, response headers 175, done 38, log 37, delete 160; 1,440 in all, against 1,795 for
  * the Rust SDK (0.2.x, opt-level 3, LTO: create 517, request headers 563, response headers 177,
  * done 158, log 155, delete 225) and 33 for the hand-written floor. The issue's target is at most
  * 1,500. A change that adds instructions fails here with the breakdown; one that saves them
@@ -24,7 +24,7 @@ const ADD_HEADER = COUNTED_WORKLOADS.find((w: { id: string }) => w.id === "add-h
  */
 const BOUNDS: Record<string, number> = {
   proxy_on_context_create: 301,
-  proxy_on_request_headers: 728,
+  proxy_on_request_headers: 729,
   proxy_on_response_headers: 175,
   proxy_on_done: 38,
   proxy_on_log: 37,
