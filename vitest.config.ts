@@ -8,6 +8,10 @@ export default defineConfig({
     // contend). Long soak and benchmark runs live behind `npm run soak` / `npm run bench`.
     pool: "forks",
     maxWorkers: Math.max(1, availableParallelism()),
+    // Test files of one worker share its module cache (the emulator, the CLI, the compiler are
+    // loaded once per worker, not once per file): it halves the suite's time. No test mocks a
+    // module or stubs a global, and each file that changes directory changes it back.
+    isolate: false,
     // Generous bounds so a loaded machine slows the suite down without failing it; no test
     // asserts on wall-clock time.
     testTimeout: 60_000,

@@ -42,8 +42,9 @@ describe("a release build with the SDK's asconfig.json", () => {
     const plainConfig = join(outDir, "plain-asconfig.json");
     writeFileSync(plainConfig, JSON.stringify(plain));
     // Filters whose last converge round grew the module (the SDK's changes can move this):
-    // the first that still does shows the smaller binary; each shows the quiet build.
-    const candidates = ["test/filters/sdk-probe.ts", "examples/http-auth/assembly/index.ts", "examples/properties/assembly/index.ts"];
+    // the first that still does shows the smaller binary; each shows the quiet build. The
+    // quickest to compile comes first.
+    const candidates = ["examples/properties/assembly/index.ts", "examples/http-auth/assembly/index.ts", "test/filters/sdk-probe.ts"];
     for (const [i, entry] of candidates.entries()) {
       const before = await build(plainConfig, `plain-${i}`, entry);
       const after = await build("asconfig.json", `sdk-${i}`, entry);
