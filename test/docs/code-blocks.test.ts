@@ -79,7 +79,8 @@ function runTestBlocks(): Map<string, ChildResult> {
   if (files.size > 0) {
     // `.block.ts`, not `.test.ts`: the repository's own vitest run must never pick these up.
     const config = join(outDir, "vitest.blocks.config.mjs");
-    writeFileSync(config, `export default { test: { root: ${JSON.stringify(outDir)}, include: ["**/*.block.ts"], testTimeout: 30000 } };\n`);
+    // One worker that keeps its module cache across the block files: the emulator loads once.
+    writeFileSync(config, `export default { test: { root: ${JSON.stringify(outDir)}, include: ["**/*.block.ts"], testTimeout: 30000, maxWorkers: 1, isolate: false } };\n`);
     const report = join(outDir, "blocks-report.json");
     rmSync(report, { force: true });
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"));
