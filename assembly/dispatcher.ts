@@ -9,7 +9,7 @@ import { PluginContext } from "./context/plugin";
 import { TcpContext } from "./context/tcp";
 import { VMContext } from "./context/vm";
 import { liveContexts as contexts } from "./runtime/live-contexts";
-import { collectIfDue } from "./runtime/collector";
+import { collectIfDue, collectInStreamIfDue } from "./runtime/collector";
 import { setCurrentContext } from "./runtime/current-context";
 import { logRaw } from "./runtime/log-raw";
 import { callerOf, forgetCall, forgetCallsOf, messageEndsCall } from "./runtime/pending-calls";
@@ -92,6 +92,12 @@ function findTcp(contextId: u32): TcpContext | null {
 // --- Lifecycle
 
 export function onContextCreate(contextId: u32, parentId: u32): void {
+  createContext(contextId, parentId);
+  // A new stream pays for collecting the garbage of earlier ones (see collector.ts).
+  collectIfDue();
+}
+
+function createContext(contextId: u32, parentId: u32): void {
   if (parentId == 0) {
     createPlugin(contextId);
     return;
@@ -168,7 +174,7 @@ export function onDelete(contextId: u32): void {
     forgetCallsOf(context);
   }
   setCurrentContext(null);
-  collectIfDue();
+  collectInStreamIfDue();
 }
 
 // --- HTTP streams
@@ -177,7 +183,7 @@ export function onRequestHeaders(contextId: u32, numHeaders: u32, endOfStream: b
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
   const action = http.onRequestHeaders(numHeaders, endOfStream);
-  collectIfDue();
+  collectInStreamIfDue();
   return action;
 }
 
@@ -185,7 +191,7 @@ export function onRequestBody(contextId: u32, bodySize: usize, endOfStream: bool
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
   const action = http.onRequestBody(bodySize, endOfStream);
-  collectIfDue();
+  collectInStreamIfDue();
   return action;
 }
 
@@ -193,7 +199,7 @@ export function onRequestTrailers(contextId: u32, numTrailers: u32): Action {
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
   const action = http.onRequestTrailers(numTrailers);
-  collectIfDue();
+  collectInStreamIfDue();
   return action;
 }
 
@@ -201,7 +207,7 @@ export function onResponseHeaders(contextId: u32, numHeaders: u32, endOfStream: 
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
   const action = http.onResponseHeaders(numHeaders, endOfStream);
-  collectIfDue();
+  collectInStreamIfDue();
   return action;
 }
 
@@ -209,7 +215,7 @@ export function onResponseBody(contextId: u32, bodySize: usize, endOfStream: boo
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
   const action = http.onResponseBody(bodySize, endOfStream);
-  collectIfDue();
+  collectInStreamIfDue();
   return action;
 }
 
@@ -217,7 +223,7 @@ export function onResponseTrailers(contextId: u32, numTrailers: u32): Action {
   const http = findHttp(contextId);
   if (http === null) { unknownContext(HTTP_CALLBACK, contextId); return Action.Continue; }
   const action = http.onResponseTrailers(numTrailers);
-  collectIfDue();
+  collectInStreamIfDue();
   return action;
 }
 
@@ -227,7 +233,7 @@ export function onNewConnection(contextId: u32): Action {
   const tcp = findTcp(contextId);
   if (tcp === null) return Action.Continue;
   const action = tcp.onNewConnection();
-  collectIfDue();
+  collectInStreamIfDue();
   return action;
 }
 
@@ -235,7 +241,7 @@ export function onDownstreamData(contextId: u32, dataSize: usize, endOfStream: b
   const tcp = findTcp(contextId);
   if (tcp === null) return Action.Continue;
   const action = tcp.onDownstreamData(dataSize, endOfStream);
-  collectIfDue();
+  collectInStreamIfDue();
   return action;
 }
 
@@ -248,7 +254,7 @@ export function onUpstreamData(contextId: u32, dataSize: usize, endOfStream: boo
   const tcp = findTcp(contextId);
   if (tcp === null) return Action.Continue;
   const action = tcp.onUpstreamData(dataSize, endOfStream);
-  collectIfDue();
+  collectInStreamIfDue();
   return action;
 }
 

@@ -1,20 +1,32 @@
 // When to collect garbage. The SDK builds with AssemblyScript's minimal runtime: no collector
 // runs behind the filter's back (and no shadow stack slows every call); instead the SDK
 // collects at the end of a callback, when nothing on the wasm stack can hold an object, if
-// - the filter allocated COLLECT_AFTER_BYTES since the last collection, so garbage never
-//   exceeds that much, while a stream that allocates a few small objects pays for a
-//   collection only once every few hundred streams; or
+// - the filter allocated 16 KiB since the last collection, checked when a context is created
+//   and after plugin-level callbacks: a stream that allocates a few small objects pays for a
+//   collection once every hundred streams or so, and a new stream pays for its predecessors'
+//   garbage, so the callbacks of a stream in flight stay lean;
+// - it allocated 64 KiB, checked after every stream callback: a long-lived stream (a TCP
+//   connection, a streamed body) makes garbage with no new stream to collect it; or
 // - the heap had to grow during the callback, so garbage made by streams that are still open
 //   (say, 64 concurrent streams logging 100 headers each) is reclaimed at once.
+// Growth alone is not enough: collecting only when the heap grew lets garbage fill it every
+// time, and the allocator doubles it each time.
 import { allocatedBytes } from "./small-blocks";
-
-const COLLECT_AFTER_BYTES: usize = 16 * 1024;
 
 let pagesAfterCollect: i32 = memory.size();
 
-/** End of a callback; no object may be referenced from the stack. */
+/** End of a context creation or a plugin-level callback; no object may be referenced from the stack. */
 export function collectIfDue(): void {
-  if (allocatedBytes >= COLLECT_AFTER_BYTES || memory.size() != pagesAfterCollect) {
+  collectPast(16 * 1024);
+}
+
+/** End of a stream callback; no object may be referenced from the stack. */
+export function collectInStreamIfDue(): void {
+  collectPast(64 * 1024);
+}
+
+function collectPast(bytes: usize): void {
+  if (allocatedBytes >= bytes || memory.size() != pagesAfterCollect) {
     __collect();
     allocatedBytes = 0;
     pagesAfterCollect = memory.size();

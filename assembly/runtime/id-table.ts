@@ -16,8 +16,8 @@ export class IdTable {
   // Slots are read and written through raw addresses: at the SDK's size-first optimization
   // level, `unchecked(array[i])` stays a function call, and this runs on every callback.
   @inline private idAt(i: i32): u32 { return load<u32>(changetype<usize>(this.ids) + (<usize>i << 2)); }
-  @inline private valueAt(i: i32): usize { return load<usize>(changetype<usize>(this.values) + (<usize>i << 2)); }
-  @inline private put(i: i32, id: u32, value: usize): void {
+  private valueAt(i: i32): usize { return load<usize>(changetype<usize>(this.values) + (<usize>i << 2)); }
+  private put(i: i32, id: u32, value: usize): void {
     store<u32>(changetype<usize>(this.ids) + (<usize>i << 2), id);
     store<usize>(changetype<usize>(this.values) + (<usize>i << 2), value);
   }
