@@ -109,7 +109,7 @@ describe("bin/proxy-wasm-as.js serve", () => {
     child.stderr.on("data", (d) => (err += d));
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no banner: ${out} ${err}`)), 20_000);
+        const timer = setTimeout(() => reject(new Error(`no banner: ${out} ${err}`)), 50_000); // far above need, under the test timeout
         child.stdout.on("data", () => {
           const m = /listening\s+(http:\/\/\S+)/.exec(out);
           if (m) {
