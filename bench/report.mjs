@@ -10,7 +10,7 @@ const table = (head, rows, align) => [row(head), row(align ?? head.map((_, i) =>
 const spread = (t) => `±${pct(t.spread / 2)}`;
 
 export function renderReport(r) {
-  const { env, contenders, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings, instructionTables } = r;
+  const { env, contenders, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings, instructionTables, bodyMemory } = r;
   const label = Object.fromEntries(contenders.map((c) => [c.id, c.label]));
   const ids = contenders.map((c) => c.id);
   const out = [];
@@ -30,6 +30,17 @@ export function renderReport(r) {
     out.push(`**${t.title}** (${t.streams.toLocaleString("en-US")} streams after ${t.warmUp.toLocaleString("en-US")})`);
     out.push("");
     out.push(t.table);
+  }
+  out.push("");
+  out.push("## Body memory");
+  out.push("");
+  if (bodyMemory === null) {
+    out.push("Not measured: test/build/body-lean.wasm is missing (`npm run build` builds it).");
+  } else {
+    const mib = (n) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
+    out.push(`A ${mib(bodyMemory.bytes.body)} request body upper-cased, written back and logged with a prefix (test/filters/body-lean.ts), in a fresh VM: its linear memory before and after the stream. See docs/concepts.md, "What a body costs".`);
+    out.push("");
+    out.push(table(["path", "before", "after", "after ÷ body"], Object.entries(bodyMemory).map(([path, m]) => [path, mib(m.before), mib(m.after), `${(m.after / m.body).toFixed(2)}×`]), ["---", "---:", "---:", "---:"]));
   }
   out.push("");
   out.push("## Targets");

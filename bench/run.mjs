@@ -63,6 +63,10 @@ for (const w of COUNTED_WORKLOADS) {
   instructionTables.push({ title: w.title, streams: w.streams, warmUp: w.warmUp, table: formatCountTable(rows) });
 }
 
+log("body memory");
+const { measureBodyMemory } = await import("./body-memory.mjs");
+const bodyMemory = await measureBodyMemory();
+
 log("emulator calibration");
 const calibration = await calibrate(timing);
 log("cold start");
@@ -95,7 +99,7 @@ const env = {
 };
 const contenders = CONTENDERS.map((c) => ({ id: c.id, label: c.label, description: c.describe() }));
 const targets = evaluateTargets({ timings, coldStart, sizes, memory });
-writeFileSync(outFile, renderReport({ env, contenders, instructionTables, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings, exampleFailures }) + "\n");
+writeFileSync(outFile, renderReport({ env, contenders, instructionTables, bodyMemory, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings, exampleFailures }) + "\n");
 log(`wrote ${outFile}`);
 for (const t of targets) log(`${t.pass ? "pass" : "FAIL"}: ${t.what}: ${t.measured}${t.miss ? ` (${t.miss})` : ""}`);
 if (memory.grew) {
