@@ -115,7 +115,13 @@ export interface PluginFacts {
   vmId: string;
 }
 
-const key = (dotted: string) => dotted.split(".").join("\0");
+/** "a.b" → "a\0b", remembered: the switches below compute a key per case on every lookup. */
+const keys = new Map<string, string>();
+const key = (dotted: string): string => {
+  let k = keys.get(dotted);
+  if (k === undefined) keys.set(dotted, (k = dotted.replaceAll(".", "\0")));
+  return k;
+};
 const EMPTY_MESSAGE = new Uint8Array(0);
 
 // ---- encoding -----------------------------------------------------------------------------
