@@ -13,16 +13,29 @@ import { Status } from "./types";
 
 /** The wire form of a property path: UTF-8 segments separated by NUL. */
 export function encodePropertyPath(path: string[]): ArrayBuffer {
-  let size = 0;
-  for (let i = 0; i < path.length; i++) size += String.UTF8.byteLength(unchecked(path[i])) + (i > 0 ? 1 : 0);
-  const data = new ArrayBuffer(size);
-  let at = changetype<usize>(data);
-  for (let i = 0; i < path.length; i++) {
-    if (i > 0) store<u8>(at++, 0);
-    const segment = unchecked(path[i]);
-    at += String.UTF8.encodeUnsafe(changetype<usize>(segment), segment.length, at);
-  }
+  const ptr = putPath(path);
+  const data = new ArrayBuffer(<i32>pathLength);
+  memory.copy(changetype<usize>(data), ptr, pathLength);
   return data;
+}
+
+/** Byte length of the path `putPath` encoded last. */
+@lazy let pathLength: usize = 0;
+
+/** `path` in its wire form in the scratch area (no allocation): its pointer; its length in pathLength. */
+function putPath(path: string[]): usize {
+  let units: usize = <usize>path.length; // a NUL after each segment but the last
+  for (let i = 0; i < path.length; i++) units += <usize>unchecked(path[i]).length;
+  scratchReserve(units);
+  let start: usize = 0;
+  pathLength = 0;
+  for (let i = 0; i < path.length; i++) {
+    if (i > 0) pathLength += scratchEncodeByte(0);
+    const at = scratchEncode(unchecked(path[i]));
+    if (i == 0) start = at;
+    pathLength += scratchLength;
+  }
+  return start;
 }
 
 /** The raw bytes of a property, or null when the host has no such property. */
@@ -35,25 +48,12 @@ export function getPropertyString(path: string[]): string | null {
   return lookUp(path, true) == Status.Ok ? takeResultString() : null;
 }
 
-/**
- * proxy_get_property with the path encoded in the scratch area (no allocation); `toString`: the
- * value is only decoded, so the host may write it to the static result block.
- */
+/** proxy_get_property; `toString`: the value is only decoded, so the host may write it to the static result block. */
 function lookUp(path: string[], toString: bool): Status {
-  let units: usize = <usize>path.length; // a NUL after each segment but the last
-  for (let i = 0; i < path.length; i++) units += <usize>unchecked(path[i]).length;
-  scratchReserve(units);
-  let size: usize = 0;
-  let start: usize = 0;
-  for (let i = 0; i < path.length; i++) {
-    if (i > 0) size += scratchEncodeByte(0);
-    const at = scratchEncode(unchecked(path[i]));
-    if (i == 0) start = at;
-    size += scratchLength;
-  }
+  const ptr = putPath(path);
   if (toString) expectTransientResult();
   else clearResult();
-  return <Status>checkHostStatus("get property", proxy_get_property(start, size, RESULT_PTR, RESULT_SIZE));
+  return <Status>checkHostStatus("get property", proxy_get_property(ptr, pathLength, RESULT_PTR, RESULT_SIZE));
 }
 
 /** An integer property (8-byte little-endian), or `fallback` when absent or not 8 bytes. */
@@ -77,9 +77,8 @@ export function getPropertyMap(path: string[]): HeaderPair[] | null {
 }
 
 export function setProperty(path: string[], value: ArrayBuffer): Status {
-  const encoded = encodePropertyPath(path);
-  return <Status>checkHostStatus("set property", proxy_set_property(
-    changetype<usize>(encoded), <usize>encoded.byteLength, changetype<usize>(value), <usize>value.byteLength));
+  const ptr = putPath(path);
+  return <Status>checkHostStatus("set property", proxy_set_property(ptr, pathLength, changetype<usize>(value), <usize>value.byteLength));
 }
 
 export function setPropertyString(path: string[], value: string): Status {
