@@ -61,31 +61,49 @@ export const COUNTED_WORKLOADS = [
 ];
 const TEN_HEADERS = requestHeaders(10);
 
+/** A plugin of `bytes` (an instrumented module) started in a fresh lean Host, as every workload expects. */
+export async function startPluginOf(bytes, rootId) {
+  const host = new Host({ record: false, logLevel: "info" });
+  host.sharedData.set(SHARED_KEY, SHARED_VALUE);
+  const vm = await host.loadVm(bytes);
+  const plugin = vm.startPlugin({ rootId, configuration: CONFIGURATION });
+  if (!plugin.configured) throw new Error("the plugin did not start");
+  return { vm, plugin };
+}
+
+/**
+ * Calls `charge(name, before)` after every callback the host makes into `vm`, with what
+ * `read()` returned before it. A callback the host makes while another runs (none today) is
+ * charged to the outer one, as is an allocation the host asks for.
+ */
+export function chargeCallbacks(vm, read, charge) {
+  const call = vm.call;
+  let depth = 0;
+  vm.call = function (name, ...rest) {
+    if (depth++ > 0) {
+      try { return call.call(this, name, ...rest); } finally { depth--; }
+    }
+    const before = read();
+    try {
+      return call.call(this, name, ...rest);
+    } finally {
+      depth--;
+      charge(name, before);
+    }
+  };
+}
+
 /**
  * Loads the counting copy of `wasmPath` and charges every callback's instructions to its name.
  * Returns the plugin and `take()`, which returns and resets the per-callback totals.
  */
 export async function countingPlugin(wasmPath, rootId) {
-  const bytes = await instrumentForCounting(readFileSync(wasmPath));
-  const host = new Host({ record: false, logLevel: "info" });
-  host.sharedData.set(SHARED_KEY, SHARED_VALUE);
-  const vm = await host.loadVm(bytes);
+  const { vm, plugin } = await startPluginOf(await instrumentForCounting(readFileSync(wasmPath)), rootId);
   const counter = vm.exports[COUNTER_EXPORT];
   let totals = new Map();
-  let depth = 0;
-  const call = vm.call;
-  vm.call = function (name, ...rest) {
-    if (depth++ > 0) return call.call(this, name, ...rest); // nested: charged to the outer callback
-    const before = counter.value;
-    try {
-      return call.call(this, name, ...rest);
-    } finally {
-      depth--;
-      totals.set(name, (totals.get(name) ?? 0n) + (counter.value - before));
-    }
-  };
-  const plugin = vm.startPlugin({ rootId, configuration: CONFIGURATION });
-  if (!plugin.configured) throw new Error(`${wasmPath}: the plugin did not start`);
+  chargeCallbacks(vm, () => counter.value, (name, before) => {
+    totals.set(name, (totals.get(name) ?? 0n) + (counter.value - before));
+  });
   return {
     plugin,
     take() {

@@ -6,9 +6,7 @@
 import { readFileSync } from "node:fs";
 import wabtInit from "wabt";
 import { addCounter } from "./instruction-counter.mjs";
-import { at } from "./paths.mjs";
-import { COUNTED_WORKLOADS } from "./instruction-counts.mjs";
-import { CONFIGURATION, SHARED_KEY, SHARED_VALUE } from "./workloads.mjs";
+import { chargeCallbacks, COUNTED_WORKLOADS, startPluginOf } from "./instruction-counts.mjs";
 
 const FEATURES = { mutable_globals: true, sign_extension: true, bulk_memory: true, sat_float_to_int: true, multi_value: true };
 
@@ -50,32 +48,16 @@ if (!file) {
 }
 const workload = COUNTED_WORKLOADS.find((w) => w.id === workloadId);
 const { binary, names } = await instrumentPerFunction(readFileSync(file));
-const { Host } = await import(at("dist/host/index.js"));
-const host = new Host({ record: false, logLevel: "info" });
-host.sharedData.set(SHARED_KEY, SHARED_VALUE);
-const vm = await host.loadVm(binary);
-const plugin = vm.startPlugin({ rootId: "add_header", configuration: CONFIGURATION });
+const { vm, plugin } = await startPluginOf(binary, "add_header");
 for (let i = 0; i < workload.warmUp; i++) workload.stream(plugin);
 
 const snapshot = () => names.map((_, i) => vm.exports[`__count_${i + 1}`].value);
 const perCallback = new Map();
-const call = vm.call;
-let depth = 0;
-vm.call = function (name, ...rest) {
-  if (depth++ > 0) {
-    try { return call.call(this, name, ...rest); } finally { depth--; }
-  }
-  const before = snapshot();
-  try {
-    return call.call(this, name, ...rest);
-  } finally {
-    depth--;
-    const after = snapshot();
-    const sums = perCallback.get(name) ?? names.map(() => 0n);
-    after.forEach((v, i) => { sums[i] += v - before[i]; });
-    perCallback.set(name, sums);
-  }
-};
+chargeCallbacks(vm, snapshot, (name, before) => {
+  const sums = perCallback.get(name) ?? names.map(() => 0n);
+  snapshot().forEach((v, i) => { sums[i] += v - before[i]; });
+  perCallback.set(name, sums);
+});
 for (let i = 0; i < workload.streams; i++) workload.stream(plugin);
 for (const [callback, sums] of perCallback) {
   const list = names.map((n, i) => [n, Number(sums[i]) / workload.streams]).filter(([, c]) => c >= 0.5).sort((a, b) => b[1] - a[1]);
