@@ -34,13 +34,7 @@ export function withoutCustomSection(bytes, name) {
     if (keep) parts.push(bytes.subarray(start, end));
     pos = end;
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 const SUBOPTIMAL = "Last converge was suboptimal.";

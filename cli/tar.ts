@@ -71,13 +71,7 @@ export function tar(entries: TarEntry[]): Uint8Array {
     }
   }
   parts.push(new Uint8Array(BLOCK * 2));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 /** Reads a ustar archive back (files and directories): for tests and checks. */
