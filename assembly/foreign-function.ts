@@ -1,7 +1,10 @@
 // Foreign functions: host-specific extensions called by name (e.g. Envoy's "compress").
 import { proxy_call_foreign_function } from "./abi/imports";
 import { checkHostStatus } from "./runtime/host-error";
-import { bufferPtr, bufferSize, clearResult, RESULT_PTR, RESULT_SIZE, takeResultBuffer } from "./runtime/memory";
+import {
+  bufferPtr, bufferSize, clearResult, RESULT_PTR, RESULT_SIZE, scratchLength, scratchPut, scratchReserve, takeResultBuffer,
+  unitsToEncode,
+} from "./runtime/memory";
 import { Status } from "./types";
 
 export class ForeignCallResult {
@@ -9,9 +12,11 @@ export class ForeignCallResult {
 }
 
 export function callForeignFunction(name: string, args: ArrayBuffer | null): ForeignCallResult {
-  const nameBytes = String.UTF8.encode(name);
+  scratchReserve(unitsToEncode(name));
+  const namePtr = scratchPut(name);
   clearResult();
-  const status = <Status>checkHostStatus("call foreign function " + name, proxy_call_foreign_function(
-    changetype<usize>(nameBytes), <usize>nameBytes.byteLength, bufferPtr(args), bufferSize(args), RESULT_PTR, RESULT_SIZE));
+  const status = <Status>proxy_call_foreign_function(namePtr, scratchLength, bufferPtr(args), bufferSize(args), RESULT_PTR, RESULT_SIZE);
+  // The log line names the function: built only when there may be something to log.
+  if (status != Status.Ok) checkHostStatus("call foreign function " + name, status);
   return new ForeignCallResult(status, status == Status.Ok ? takeResultBuffer() : null);
 }
