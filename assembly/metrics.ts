@@ -40,7 +40,8 @@ class Metric {
   /** The current value (0 when the host cannot say). */
   get(): u64 {
     store<u64>(RESULT_U64, 0);
-    checkHostStatus("get metric " + this.name, proxy_get_metric(this.id, RESULT_U64));
+    const status = proxy_get_metric(this.id, RESULT_U64);
+    if (status != 0) checkHostStatus("get metric " + this.name, status); // the label only when it may be logged
     return load<u64>(RESULT_U64);
   }
 }
