@@ -1,7 +1,7 @@
 // Shared by the CLI tests: a real upstream on 127.0.0.1 (ephemeral port), `serve` started
 // in-process on an ephemeral port, a plain HTTP client, and main() with collected output.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { main } from "../../cli/main.js";
 import { parseServeArgs, type ServeOptions } from "../../cli/serve-args.js";
@@ -58,13 +58,15 @@ export async function upstream(handler: Handler = echo): Promise<Upstream> {
   };
 }
 
-/** A port nothing listens on (bound, then released). */
-export async function deadPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
+/**
+ * A service that resets every connection before answering. It stays bound until closed, so no
+ * other test can take its port and answer in its place (a port bound and released could be).
+ */
+export async function resettingService(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = net.createServer((socket) => socket.resetAndDestroy());
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 export interface Served {

@@ -2,7 +2,7 @@
 // serve on an ephemeral port, plain Node clients. Each test checks that what a client gets
 // is what the filter promises, as Envoy would deliver it.
 import { afterEach, describe, expect, it } from "vitest";
-import { deadPort, echo, example, PROBE, request, serveFilter, type Served, sleep, upstream, type Upstream } from "./helpers.js";
+import { echo, resettingService, example, PROBE, request, serveFilter, type Served, sleep, upstream, type Upstream } from "./helpers.js";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -13,6 +13,13 @@ async function up(handler?: Parameters<typeof upstream>[0]): Promise<Upstream> {
   const u = await upstream(handler);
   cleanup.push(u.close);
   return u;
+}
+
+/** A service that resets every connection (a down upstream whose port no one else can take). */
+async function down(): Promise<string> {
+  const d = await resettingService();
+  cleanup.push(d.close);
+  return d.url;
 }
 
 async function serve(args: string[]): Promise<Served> {
@@ -45,7 +52,7 @@ describe("serve: http-headers", () => {
   });
 
   it("answers 503 when the upstream is down, through the filter's response callbacks (as Envoy's router does)", async () => {
-    const s = await serve([example("http-headers"), "--upstream", `http://127.0.0.1:${await deadPort()}`]);
+    const s = await serve([example("http-headers"), "--upstream", await down()]);
     const r = await request(`${s.url}/`);
     expect(r.status).toBe(503);
     expect(r.body).toContain("upstream connect error");
@@ -108,7 +115,7 @@ describe("serve: http-auth with a local auth service", () => {
     // The silent service never answers (its connection closes with the test): the call's 200 ms
     // timeout is the only way out, however slow the machine.
     const silent = await up(() => {});
-    for (const [target, outcome] of [[`http://127.0.0.1:${await deadPort()}`, "failed"], [silent.url, "timeout"]]) {
+    for (const [target, outcome] of [[await down(), "failed"], [silent.url, "timeout"]]) {
       const s = await serve([example("http-auth"), "--upstream", app.url, "--cluster", `auth=${target}`, "--config", JSON.stringify({ cluster: "auth", timeoutMs: 200 })]);
       const r = await request(`${s.url}/`);
       expect(r.status).toBe(503);

@@ -1,15 +1,20 @@
 // The package as a user gets it, offline. Packs proxy-wasm-as and create-proxy-wasm-as once,
-// installs both tarballs into an empty project with npm's cache only, then checks from there:
-// what the tarball holds, every README link inside node_modules, a filter built by hand, and the
-// path the docs show (npm create, init --add, install, build, test, serve).
-import { execFileSync, spawn } from "node:child_process";
+// installs both tarballs into an empty project, then checks from there: what the tarball holds,
+// every README link inside node_modules, a filter built by hand, and the path the docs show
+// (npm create, init --add, install, build, test, serve). Every install resolves the packages'
+// declared dependencies from a registry on 127.0.0.1 that serves this checkout's own
+// node_modules, into an npm cache the test starts empty: nothing comes from the network or
+// from what an earlier install left in ~/.npm.
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalRegistry, startLocalRegistry } from "./local-registry.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const work = mkdtempSync(join(tmpdir(), "pwas-package-"));
@@ -18,18 +23,29 @@ const user = join(work, "user");
 const installed = join(user, "node_modules", "proxy-wasm-as");
 let sdkTarball = "";
 let listing: string[] = [];
+let registry: LocalRegistry;
 
-function run(command: string, args: string[], cwd: string): string {
-  const env = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
-  return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+/** npm's settings for every command of the test: an empty cache of its own, the local registry. */
+function env(): NodeJS.ProcessEnv {
+  return {
+    ...process.env, NO_COLOR: "1", FORCE_COLOR: "0",
+    npm_config_cache: join(work, "npm-cache"), npm_config_registry: registry?.url ?? "http://127.0.0.1:9/",
+    npm_config_update_notifier: "false", npm_config_audit: "false", npm_config_fund: "false",
+  };
 }
 
-/** npm install with the cache only: no registry is reachable in the test environment. */
-const npmInstall = (cwd: string, ...specs: string[]) => run("npm", ["install", "--offline", "--no-audit", "--no-fund", ...specs], cwd);
+function run(command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, env: env(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** npm install against the local registry (asynchronous: the registry answers from this process). */
+async function npmInstall(cwd: string, ...specs: string[]): Promise<void> {
+  await promisify(execFile)("npm", ["install", ...specs], { cwd, env: env(), encoding: "utf8" });
+}
 
 const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
-beforeAll(() => {
+beforeAll(async () => {
   mkdirSync(packDir);
   // dist/ is what `npm test` built just before (prepack would run the same tsc again, rewriting
   // dist/ while other test files load it).
@@ -39,10 +55,25 @@ beforeAll(() => {
   sdkTarball = join(packDir, files.find((f) => f.startsWith("proxy-wasm-as-"))!);
   const createTarball = join(packDir, files.find((f) => f.startsWith("create-proxy-wasm-as-"))!);
   listing = run("tar", ["tzf", sdkTarball], work).split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
+  const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  registry = await startLocalRegistry(join(repo, "node_modules"), [
+    { manifest: manifestOf(repo), file: sdkTarball },
+    { manifest: manifestOf(join(repo, "packages", "create-proxy-wasm-as")), file: createTarball },
+  ]);
   mkdirSync(user);
   writeFileSync(join(user, "package.json"), JSON.stringify({ name: "user", private: true, type: "module" }, null, 2));
-  npmInstall(user, sdkTarball, createTarball);
+  await npmInstall(user, sdkTarball, createTarball);
 }, 240_000);
+
+afterAll(() => registry?.close());
+
+describe("the install", () => {
+  it("resolved the SDK's declared dependencies through the registry, into a cache that started empty", () => {
+    const sdk = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
+    expect(registry.requested).toEqual(expect.arrayContaining(Object.keys(sdk.dependencies)));
+    for (const dep of Object.keys(sdk.dependencies)) expect(existsSync(join(user, "node_modules", dep, "package.json")), dep).toBe(true);
+  });
+});
 
 describe("the packed file list", () => {
   it("ships the SDK, the emulator, the CLI, the examples, and every document the README links to", () => {
@@ -216,10 +247,10 @@ describe("npm create proxy-wasm-as, from the tarballs, as getting-started.md sho
     expect(() => run("npx", ["create-proxy-wasm-as", "my-filter"], user)).toThrow(/not empty/);
   }, 60_000);
 
-  it("adds a second filter, installs offline, builds both, and passes both filters' tests", () => {
+  it("adds a second filter, installs offline, builds both, and passes both filters' tests", async () => {
     const added = run("node", [join(installed, "bin", "proxy-wasm-as.js"), "init", "--add", "auth", "--template", "http-auth"], project);
     expect(added).toContain("Added the filter auth");
-    npmInstall(project);
+    await npmInstall(project);
     const build = run("npm", ["run", "build"], project);
     expect(build).toContain("build/filter.wasm: conforms to Proxy-Wasm ABI v0.2.1");
     expect(build).toContain("build/auth.wasm: conforms to Proxy-Wasm ABI v0.2.1");
