@@ -50,8 +50,9 @@ function tcpExchange(url: string, text: string): Promise<string> {
 }
 
 const waitFor = async (what: () => boolean, label: string) => {
-  // Bounded far above need: what these wait for follows a socket close on the loopback.
-  for (let i = 0; i < 1000 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
+  // Bounded far above need (at least 45 s, under the 60 s test timeout): what these wait for
+  // follows a socket close on the loopback, which a loaded machine may delay by seconds.
+  for (let i = 0; i < 4500 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!what()) throw new Error(`timed out waiting for ${label}`);
 };
 
