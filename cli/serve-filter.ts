@@ -34,6 +34,8 @@ export class FilterRuntime {
   private reloading: Promise<void> | null = null;
   private readonly dispatched = new Set<number>();
   private readonly inflight = new Set<http.ClientRequest>();
+  /** Each call on the wire, by token: how to end it once the emulator's clock timed it out. */
+  private readonly onWire = new Map<number, () => void>();
   private ticker: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -160,10 +162,18 @@ export class FilterRuntime {
     this.host.clearLogs();
   }
 
-  /** Keeps the emulator's clock on the real one; proxy_on_tick fires as periods elapse. */
+  /**
+   * Keeps the emulator's clock on the real one: proxy_on_tick fires as periods elapse, and a
+   * call whose timeout passed gets Envoy's 504 from the emulator (so a call times out one way
+   * only, whichever of serve's timer and the clock comes first); its request is then dropped.
+   */
   syncClock(): void {
     const now = BigInt(Date.now()) * 1_000_000n;
     if (now > this.host.now) this.host.advanceTime(Number(now - this.host.now) / 1e6);
+    if (this.onWire.size === 0) return;
+    const pending = new Set(this.host.httpCalls.map((c) => c.token));
+    // Out of the caller's step: ending a call lets held streams move (onActivity).
+    for (const [token, timedOut] of this.onWire) if (!pending.has(token)) setImmediate(timedOut);
   }
 
   private tick(): void {
@@ -206,6 +216,7 @@ export class FilterRuntime {
       settled = true;
       clearTimeout(timer);
       this.inflight.delete(req);
+      this.onWire.delete(token);
       this.io.out(`${stamp()} [serve] http call ${cluster} ${method} ${path} → ${what} (${Date.now() - started} ms)\n`);
       this.answer(token, fn);
     };
@@ -218,11 +229,26 @@ export class FilterRuntime {
       setHost: false,
     });
     this.inflight.add(req);
-    const timer = setTimeout(() => {
-      settle("timeout", () => this.host.failHttpCall(token));
+    // Envoy's router answers a call it could not complete: 504 once the timeout passed
+    // (Filter::onResponseTimeout), 503 when the connection failed before any response
+    // (Filter::onUpstreamReset); only a reset after the response began is a failure with no
+    // headers (AsyncRequestImpl::onReset).
+    const timeOut = () => {
+      settle("timeout", () => this.host.timeOutHttpCall(token));
       req.destroy();
-    }, timeoutMs > 0 ? timeoutMs : 1000);
-    req.on("error", (e) => settle(`failed (${(e as NodeJS.ErrnoException).code ?? e.message})`, () => this.host.failHttpCall(token)));
+    };
+    this.onWire.set(token, () => {
+      settle("timeout", () => {}); // the emulator has answered it already
+      req.destroy();
+    });
+    const timer = setTimeout(timeOut, timeoutMs > 0 ? timeoutMs : 1000);
+    req.on("error", (e) => {
+      const code = (e as NodeJS.ErrnoException).code ?? e.message;
+      const reason = code === "ECONNREFUSED" ? "connection failure" : "connection termination";
+      const body = `upstream connect error or disconnect/reset before headers. reset reason: ${reason}`;
+      const headers: [string, string][] = [[":status", "503"], ["content-length", String(body.length)], ["content-type", "text/plain"]];
+      settle(`failed (${code})`, () => this.host.respondHttpCall(token, { headers, body }));
+    });
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));

@@ -3,8 +3,9 @@ export * from "proxy-wasm-as/assembly/proxy";
 // cluster) is asked about it. The service sees the configured request headers (Authorization by
 // default) plus `x-original-method` and `x-original-uri`.
 // - auth answers 200: the request goes on upstream;
-// - auth answers anything else: 403;
-// - the call fails, times out, or cannot be sent: 503.
+// - auth answers 5xx, or the call fails, times out, or cannot be sent: 503 (Envoy reports a
+//   timeout as its own 504 answer and an unreachable service as a 503, so both are 5xx here);
+// - auth answers anything else: 403.
 //
 // Configuration (JSON): {"cluster": "auth", "path": "/check", "authority": "auth",
 //   "timeoutMs": 1000, "forwardHeaders": ["authorization"]}
@@ -110,6 +111,11 @@ class AuthStream extends HttpContext {
     const status = httpCallResponseHeaders.get(":status");
     if (status == "200") {
       continueRequest();
+      return;
+    }
+    if (status !== null && status.length == 3 && status.charCodeAt(0) == 0x35 /* 5 */) {
+      logWarn("http-auth: " + this.plugin.cluster + " answered " + status);
+      sendLocalResponseText(503, "http_auth_unavailable", "authorization service unavailable\n");
       return;
     }
     sendLocalResponseText(403, "http_auth_denied", "forbidden\n");

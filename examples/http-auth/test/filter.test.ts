@@ -52,7 +52,7 @@ describe("http-auth", () => {
   });
 
   it("answers 403 for any other status from auth", async () => {
-    for (const status of [401, 403, 302, 500]) {
+    for (const status of [401, 403, 302, 404]) {
       const { host, plugin } = await start(CONFIG);
       const { stream } = request(plugin);
       host.respondHttpCall(host.httpCalls[0].token, { status, body: "no" });
@@ -62,7 +62,29 @@ describe("http-auth", () => {
     }
   });
 
-  it("answers 503 when the call fails or times out (a response with no headers)", async () => {
+  it("answers 503 when auth answers 5xx: a broken service, Envoy's 503 for an unreachable one", async () => {
+    for (const status of [500, 502, 503]) {
+      const { host, plugin } = await start(CONFIG);
+      const { stream } = request(plugin);
+      host.respondHttpCall(host.httpCalls[0].token, { status, body: "down" });
+      expect(stream.localResponse?.status, String(status)).toBe(503);
+      expect(stream.localResponse?.details).toBe("http_auth_unavailable");
+      expect(host.logsAt("warn")).toContain(`http-auth: auth answered ${status}`);
+    }
+  });
+
+  it("answers 503 when the call times out (Envoy's router answers 504 once timeoutMs passed)", async () => {
+    const { host, plugin } = await start(CONFIG);
+    const { stream } = request(plugin);
+    host.advanceTime(249);
+    expect(stream.localResponse).toBeNull();
+    host.advanceTime(1);
+    expect(host.httpCalls).toHaveLength(0);
+    expect(stream.localResponse?.status).toBe(503);
+    expect(stream.localResponse?.bodyText).toBe("authorization service unavailable\n");
+  });
+
+  it("answers 503 when the call is reset (a response with no headers)", async () => {
     const { host, plugin } = await start(CONFIG);
     const { stream } = request(plugin);
     host.failHttpCall(host.httpCalls[0].token);
