@@ -18,7 +18,7 @@ import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes
 import { Context, type RootContext } from "./context.js";
 import { addHeader, getHeader, normalizeHeaders, normalizeRequestHeaders } from "./headers.js";
 import type { Pair, PairsInit } from "./pairs.js";
-import type { PropertyPath, PropertyValue } from "./properties.js";
+import type { Found, PropertyPath, PropertyValue } from "./properties.js";
 
 type Phase = "headers" | "body" | "trailers";
 
@@ -362,7 +362,7 @@ export class HttpStream extends Context {
   }
 
   /** Envoy's attributes of this stream (host/attributes.ts); the plugin's and Host's values fill the rest. */
-  protected derivedProperty(key: string): Uint8Array | undefined {
+  protected derivedProperty(key: string): Found {
     const { req, res } = this;
     const bodyBytes = (parts: Uint8Array[]) => parts.reduce((n, p) => n + p.length, 0);
     return httpAttribute(key, {
@@ -381,7 +381,7 @@ export class HttpStream extends Context {
       localResponse: this.localResponse,
       reset: this.reset,
       complete: this.completed,
-    }, (k) => this.parentProperty(k));
+    }, (k) => this.inheritedProperty(k));
   }
 
   // ---- what the test reads --------------------------------------------------------------

@@ -8,7 +8,7 @@ import { type BytesLike, text, toBytes } from "./bytes.js";
 import { Context } from "./context.js";
 import { HttpStream } from "./http-stream.js";
 import type { Pair } from "./pairs.js";
-import type { PropertyPath, PropertyValue } from "./properties.js";
+import type { Found, PropertyPath, PropertyValue } from "./properties.js";
 import { TcpStream } from "./tcp-stream.js";
 import type { VmInstance } from "./vm-instance.js";
 
@@ -230,12 +230,12 @@ export class Plugin extends Context implements AbiPluginContext {
   }
 
   /** plugin_name, plugin_root_id, plugin_vm_id and the node (host/attributes.ts): all Envoy has without a stream. */
-  protected derivedProperty(key: string): Uint8Array | undefined {
-    return pluginAttribute(key, { name: this.name, rootId: this.rootId, vmId: this.vm.vmId }, (k) => this.parentProperty(k));
+  protected derivedProperty(key: string): Found {
+    return pluginAttribute(key, { name: this.name, rootId: this.rootId, vmId: this.vm.vmId }, (k) => this.inheritedProperty(k));
   }
 
-  protected parentProperty(key: string): Uint8Array | undefined {
-    return this.vm.host.properties.lookup(key);
+  protected parentProperty(key: string): Found {
+    return this.vm.host.properties.find(key);
   }
 
   /** Envoy has no stream info on a plugin context, so the filter cannot set properties there. */

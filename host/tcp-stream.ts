@@ -11,7 +11,7 @@ import type { BufferRef } from "./abi-context.js";
 import { tcpAttribute } from "./attributes.js";
 import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes.js";
 import { Context, type RootContext } from "./context.js";
-import type { PropertyPath, PropertyValue } from "./properties.js";
+import type { Found, PropertyPath, PropertyValue } from "./properties.js";
 
 class Flow {
   buf: BufferRef = { data: EMPTY, mutable: true };
@@ -236,7 +236,7 @@ export class TcpStream extends Context {
   }
 
   /** Envoy's attributes of this connection (host/attributes.ts); the plugin's and Host's values fill the rest. */
-  protected derivedProperty(key: string): Uint8Array | undefined {
+  protected derivedProperty(key: string): Found {
     const size = (f: Flow) => f.forwarded.reduce((n, p) => n + p.length, 0);
     return tcpAttribute(key, {
       contextId: this.id,
@@ -247,6 +247,6 @@ export class TcpStream extends Context {
       upstreamChosen: this.connected && !this.inNewConnection,
       tcpProxyCluster: this.tcpProxyCluster,
       complete: this.completed,
-    }, (k) => this.parentProperty(k));
+    }, (k) => this.inheritedProperty(k));
   }
 }

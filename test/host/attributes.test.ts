@@ -90,6 +90,46 @@ describe("attribute encodings", () => {
     s.setProperty("request.path", "/from-stream");
     expect(text(s.lookupProperty(key("request.path")))).toBe("/from-stream");
   });
+
+  it("a stream's source.address moves its source.port, as the plugin's and the Host's do (issue 23.1)", async () => {
+    const { host, plugin, stream: s } = await stream();
+    s.setProperty("source.address", "192.168.1.7:4242");
+    expect(i64(s.lookupProperty(key("source.port")))).toBe(4242n);
+    const other = plugin.newHttpStream();
+    expect(i64(other.lookupProperty(key("source.port")))).toBe(52000n);
+    const conn = plugin.newTcpStream();
+    conn.setProperty("destination.address", "[::1]:9443");
+    expect(i64(conn.lookupProperty(key("destination.port")))).toBe(9443n);
+    // A stream's own address beats the plugin's and the Host's.
+    plugin.setProperty("source.address", "10.9.9.9:1111");
+    host.setProperty("source.address", "10.8.8.8:2222");
+    expect(i64(s.lookupProperty(key("source.port")))).toBe(4242n);
+    expect(i64(other.lookupProperty(key("source.port")))).toBe(1111n);
+  });
+
+  it("undefined removes a value, built-in defaults included: the filter then sees NOT_FOUND (issue 23.2)", async () => {
+    const host = new Host();
+    host.setProperty("xds.virtual_host_name", undefined);
+    const { plugin, stream: s } = await stream(host);
+    s.requestHeaders([[":path", "/sent"]]);
+    expect(s.lookupProperty(key("xds.virtual_host_name"))).toBeUndefined();
+    plugin.setProperty("xds.route_name", undefined);
+    expect(s.lookupProperty(key("xds.route_name"))).toBeUndefined();
+    expect(text(s.lookupProperty(key("xds.cluster_name")))).toBe("backend");
+    // A stream may give back what its plugin removed, and remove what it derives itself.
+    s.setProperty("xds.route_name", "r1");
+    expect(text(s.lookupProperty(key("xds.route_name")))).toBe("r1");
+    s.setProperty("request.path", undefined);
+    expect(s.lookupProperty(key("request.path"))).toBeUndefined();
+    // Without an address there is no port either.
+    s.setProperty("source.address", undefined);
+    expect(s.lookupProperty(key("source.port"))).toBeUndefined();
+    // A removed map takes its entries along.
+    host.setProperty("node.metadata", { region: "eu" });
+    expect(text(s.lookupProperty(key("node.metadata.region")))).toBe("eu");
+    plugin.setProperty("node.metadata", undefined);
+    expect(s.lookupProperty(key("node.metadata.region"))).toBeUndefined();
+  });
 });
 
 describe("foreign functions at the byte level", () => {
