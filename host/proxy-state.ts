@@ -67,6 +67,11 @@ export class ProxyState {
   readonly foreignFunctions = new Map<string, ForeignFunction>(envoyForeignFunctions());
   /** @internal */
   readonly calls = new CallRegistry();
+  /**
+   * @internal Sees every line a filter logs, whatever the level and `record` (a plugin that is
+   * starting listens for the error lines that say why it failed).
+   */
+  logTap: ((level: number, message: string, vmId: string, contextId: number) => void) | null = null;
   /** @internal Consulted before every env host function runs (not during _initialize). */
   hostCallHook: HostCallHook | null = null;
   private readonly echoLogs: boolean;
@@ -89,6 +94,7 @@ export class ProxyState {
 
   /** @internal proxy_log / fd_write land here, at or above the host's log level. */
   log(level: number, message: string, vmId: string, contextId: number): void {
+    this.logTap?.(level, message, vmId, contextId);
     if (level < this.logLevel) return;
     if (this.echoLogs) console.log(`[${LOG_LEVELS[level]}] [vm "${vmId}" ctx ${contextId}] ${message}`);
     if (this.record) this.logs.push({ level: LOG_LEVELS[level], message, contextId, vmId });
