@@ -7,6 +7,7 @@ import { CallRegistry } from "./calls.js";
 import { DeferredWork } from "./deferred-work.js";
 import { envoyForeignFunctions, type ForeignFunction } from "./foreign-functions.js";
 import { Metrics } from "./metrics.js";
+import { checkBigInt, checkBoolean, checkInteger, checkStringRecord, checkStrings } from "./option-checks.js";
 import { type PropertyPath, PropertyStore, type PropertyValue } from "./properties.js";
 import { SharedData, SharedQueues } from "./shared.js";
 
@@ -34,6 +35,18 @@ export interface ProxyStateOptions {
 
 /** Envoy's default per_connection_buffer_limit_bytes. */
 export const DEFAULT_BUFFER_LIMIT_BYTES = 1024 * 1024;
+
+/** The clock is a u64 of nanoseconds (proxy_get_current_time_nanoseconds writes 8 bytes). */
+export const MAX_CLOCK_NS = 2n ** 64n - 1n;
+
+/** A level name or number as the host keeps it (0 trace .. 5 critical). */
+function logLevelOf(level: LogLevelName | number | undefined): number {
+  if (level === undefined) return 0;
+  if (typeof level === "number") return checkInteger("logLevel", level, 0, LOG_LEVELS.length - 1);
+  const n = LOG_LEVELS.indexOf(level);
+  if (n < 0) throw new RangeError(`logLevel must be one of ${LOG_LEVELS.join(", ")} or 0..5, got ${JSON.stringify(level)}`);
+  return n;
+}
 
 export interface LogEntry {
   level: LogLevelName;
@@ -78,15 +91,17 @@ export class ProxyState {
   private readonly deferred = new DeferredWork();
 
   constructor(opts: ProxyStateOptions = {}) {
-    this.now = opts.now ?? 1_704_067_200_000_000_000n;
+    this.now = opts.now === undefined ? 1_704_067_200_000_000_000n : checkBigInt("now", opts.now, 0n, MAX_CLOCK_NS);
     this.startNs = this.now;
-    this.logLevel = typeof opts.logLevel === "string" ? LOG_LEVELS.indexOf(opts.logLevel) : (opts.logLevel ?? 0);
-    if (this.logLevel < 0 || this.logLevel > 5) throw new Error(`unknown log level ${String(opts.logLevel)}`);
-    this.record = opts.record ?? true;
-    this.bufferLimitBytes = opts.bufferLimitBytes ?? DEFAULT_BUFFER_LIMIT_BYTES;
-    this.clusters = opts.clusters;
-    this.env = opts.env ?? {};
-    this.echoLogs = opts.echoLogs ?? false;
+    this.logLevel = logLevelOf(opts.logLevel);
+    this.record = opts.record === undefined ? true : checkBoolean("record", opts.record);
+    // Envoy's per_connection_buffer_limit_bytes is a UInt32Value; 0 (no limit there) is not emulated.
+    this.bufferLimitBytes = opts.bufferLimitBytes === undefined
+      ? DEFAULT_BUFFER_LIMIT_BYTES
+      : checkInteger("bufferLimitBytes", opts.bufferLimitBytes, 1, 0xffff_ffff);
+    this.clusters = opts.clusters === undefined ? undefined : checkStrings("clusters", opts.clusters);
+    this.env = opts.env === undefined ? {} : checkStringRecord("env", opts.env);
+    this.echoLogs = opts.echoLogs === undefined ? false : checkBoolean("echoLogs", opts.echoLogs);
     this.queues = new SharedQueues((t) => this.schedule(t));
   }
 

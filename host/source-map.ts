@@ -185,23 +185,33 @@ interface Mapped {
   map: SourceMap;
   /** Added to V8's offsets (in the bytes it compiled) to get offsets in the file asc wrote. */
   shift: number;
+  /** Each function's body in the file asc wrote. */
   bodies: Map<number, [number, number]>;
 }
 
 interface LoadedModule {
+  /** The path, or the caller's bytes (not a copy). */
   source: Uint8Array | ArrayBuffer | string;
-  loaded: Uint8Array;
+  /** Offset of the compiled module's code from the original's; null when the code itself changed. */
+  shift: number | null;
   mapped?: Mapped | null;
 }
 
 const modules = new WeakMap<object, LoadedModule>();
 
+function codeSection(bytes: Uint8Array) {
+  return sections(bytes).find((x) => x.id === 10);
+}
+
 /**
- * Remembers what a VM was loaded from (a path or the bytes) and the bytes V8 compiled (which
- * may differ: the emulator rewrites the memory limits), for a trap to be mapped later.
+ * Remembers what a VM was loaded from (a path or the bytes) and how the bytes V8 compiled sit
+ * against them (the emulator rewrites the memory limits and drops custom sections; the loop
+ * limit rewrites the code, which no map can follow), for a trap to be mapped later.
  */
-export function rememberModule(vm: object, source: Uint8Array | ArrayBuffer | string, loaded: Uint8Array): void {
-  modules.set(vm, { source, loaded });
+export function rememberModule(vm: object, source: Uint8Array | ArrayBuffer | string, original: Uint8Array, compiled: Uint8Array): void {
+  const a = codeSection(original), b = codeSection(compiled);
+  const same = a && b && a.end - a.payloadStart === b.end - b.payloadStart;
+  modules.set(vm, { source, shift: same ? a.payloadStart - b.payloadStart : null });
 }
 
 /** Where the map of a module with these bytes was found (null: nowhere), by the bytes' hash: one search per module. */
@@ -227,16 +237,14 @@ export function useSourceMapBeside(bytes: Uint8Array, wasmPath: string): void {
 function mappedModule(m: LoadedModule): Mapped | null {
   if (m.mapped !== undefined) return m.mapped;
   m.mapped = null;
+  if (m.shift === null) return null;
   try {
     const original = typeof m.source === "string" ? new Uint8Array(readFileSync(m.source)) : new Uint8Array(m.source);
     const path = mapPathFor(m.source, original);
     if (!path) return null;
-    const a = functionBodies(original);
-    const b = functionBodies(m.loaded);
-    // Offsets move with the sections before the code (the rewritten memory limits); a module
-    // whose code was rewritten (the loop limit's instrumentation) cannot be mapped.
-    if (!a || !b || a.codeSize !== b.codeSize) return null;
-    m.mapped = { map: SourceMap.parse(readFileSync(path, "utf8")), shift: a.codeStart - b.codeStart, bodies: b.bodies };
+    const bodies = functionBodies(original);
+    if (!bodies) return null;
+    m.mapped = { map: SourceMap.parse(readFileSync(path, "utf8")), shift: m.shift, bodies: bodies.bodies };
   } catch {
     m.mapped = null;
   }
@@ -265,7 +273,7 @@ export function sourceStack(vm: object, trap: unknown): SourceFrame[] {
   const out: SourceFrame[] = [];
   for (const f of frames) {
     const body = mapped.bodies.get(f.functionIndex);
-    const floor = body ? body[0] + mapped.shift : 0;
+    const floor = body ? body[0] : 0;
     const at = f.offset + mapped.shift;
     const loc = mapped.map.lookup(at, floor);
     if (!loc) continue;

@@ -1,7 +1,6 @@
 // One loaded module (a Wasm VM) below its contexts: linking, _initialize, the context table,
 // and the single entry point through which every callback runs (current/effective context,
 // trap capture). The public Vm (vm.ts) adds plugin contexts on top.
-import { readFile } from "node:fs/promises";
 import type { AbiContext, AbiVm } from "./abi-context.js";
 import { expectedSignature, signatureOf } from "./abi-table.js";
 import { type BytesLike, toBytes } from "./bytes.js";
@@ -9,9 +8,10 @@ import { WasmTrapError } from "./errors.js";
 import { buildImports } from "./imports.js";
 import { instrumentLoops, LoopBudget } from "./loop-limit.js";
 import { WasmMemory } from "./memory.js";
+import { readModule } from "./module-size.js";
 import type { ProxyState } from "./proxy-state.js";
 import { describeSourceStack, rememberModule } from "./source-map.js";
-import { capMemory } from "./wasm-binary.js";
+import { compilableModule } from "./wasm-binary.js";
 import { readWasm } from "./wasm-reader.js";
 
 export interface LoadOptions {
@@ -23,8 +23,9 @@ export interface LoadOptions {
 
 export type ModuleSource = Uint8Array | ArrayBuffer | string;
 
-/** What the Host bounds a module by: its memory, and (when set) each callback's loop iterations. */
+/** What the Host bounds a module by: its size, its memory, and (when set) each callback's loop iterations. */
 export interface VmLimits {
+  maxModuleBytes: number;
   maxPages: number;
   loopLimit?: number;
 }
@@ -82,13 +83,12 @@ export class VmInstance implements AbiVm {
 
   /** Compiles and links the module (bytes or a file path), then runs _initialize (then main) or _start. */
   protected async link(source: ModuleSource, limits: VmLimits): Promise<void> {
-    let bytes =
-      typeof source === "string" ? new Uint8Array(await readFile(source)) : source instanceof Uint8Array ? source : new Uint8Array(source);
-    checkImports(bytes);
-    bytes = capMemory(bytes, limits.maxPages);
+    const original = await readModule(source, limits.maxModuleBytes);
+    checkImports(original);
+    let bytes = compilableModule(original, limits.maxPages);
     if (limits.loopLimit !== undefined) bytes = await instrumentLoops(bytes);
     const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-    rememberModule(this, source, bytes); // for traps to name the TypeScript line (source-map.ts)
+    rememberModule(this, source, original, bytes); // for traps to name the TypeScript line (source-map.ts)
     if (limits.loopLimit !== undefined) this.loopBudget = new LoopBudget(limits.loopLimit);
     const instance = await WebAssembly.instantiate(module, buildImports(this));
     this.attach(instance);
