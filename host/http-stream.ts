@@ -16,6 +16,7 @@ import type { BufferRef, LocalResponse } from "./abi-context.js";
 import { httpAttribute } from "./attributes.js";
 import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes.js";
 import { Context, type RootContext } from "./context.js";
+import { invalidRequestDetails, invalidRequestHeader } from "./header-validation.js";
 import { addHeader, getHeader, normalizeHeaders, normalizeRequestHeaders } from "./headers.js";
 import type { Pair, PairsInit } from "./pairs.js";
 import type { Found, PropertyPath, PropertyValue } from "./properties.js";
@@ -213,6 +214,8 @@ export class HttpStream extends Context {
     const keep = resumed && side === this.res;
     if (phase === "headers") {
       if (!keep) side.headersLive = false;
+      side.pausedAt = null;
+      if (side === this.req && this.refusedUpstream()) return;
       side.headersForwarded = true;
     } else {
       if (phase === "trailers" && !keep) side.trailersLive = false;
@@ -227,6 +230,19 @@ export class HttpStream extends Context {
     side.pausedAt = null;
   }
 
+  /**
+   * Envoy's upstream codec refuses request headers with an invalid name or value (a filter
+   * put NUL, CR or LF in one): the request never leaves, and the router answers 503 through
+   * this filter's response callbacks (host/header-validation.ts).
+   */
+  private refusedUpstream(): boolean {
+    const message = invalidRequestHeader(this.req.headers ?? []);
+    if (message === null) return false;
+    const body = new TextEncoder().encode(message);
+    this.reply({ status: 503, body, bodyText: message, headers: [], grpcStatus: null, details: invalidRequestDetails(message) }, false);
+    return true;
+  }
+
   /** Applies a proxy_continue_stream (runs after the callback that asked for it). */
   private resume(side: Side): void {
     if (!side.pausedAt || side.halted || this.reset || this.completed || this.vm.failure) return;
@@ -234,6 +250,7 @@ export class HttpStream extends Context {
     const at = side.pausedAt;
     if (at !== "headers") return this.forward(side, at, true);
     this.forward(side, "headers", true);
+    if (side.halted) return; // the router refused the request headers
     // commonContinue: the buffered body, then the trailers that had arrived before it, even when
     // the body callback pauses again.
     if (side.heldBody) {

@@ -7,7 +7,7 @@
 //
 // 1. Bytes, wasm, memory and the ABI, with no proxy knowledge:
 //    [abi abi-table bytes pairs headers errors protobuf wasm-bytes wasm-reader wasm-binary
-//     memory loop-limit source-map attribute-value cel option-checks module-size]
+//     memory loop-limit source-map attribute-value cel option-checks module-size header-validation]
 // 2. Proxy-wide state, shared by every VM of one Host: shared data and queues, metrics,
 //    properties, Envoy's attributes and foreign functions, pending calls, deferred work, and
 //    ProxyState (clock, logs, all of these, and the host-call hook).
