@@ -1,10 +1,14 @@
-// Traps that name the TypeScript line: V8 reports a trap's wasm frames as
+// Traps that name the TypeScript line and function: V8 reports a trap's wasm frames as
 // `wasm-function[N]:0xOFFSET` (OFFSET counts bytes from the start of the module); asc's source
-// map (v3, written beside the .wasm as FILE.wasm.map) maps those byte offsets to file:line:column.
-// Only consulted when a filter traps; without a map the error stays as it was.
+// map (v3, written beside the .wasm as FILE.wasm.map) maps those byte offsets to file:line:column,
+// and the SDK's release transform (asc-transform/release-binary.js) adds the function names by
+// index and each function's source range, which name the frames, the inlined ones included.
+// The map is decoded by @jridgewell/trace-mapping. Only consulted when a filter traps; without a
+// map the error stays as it was.
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { decodedMappings, TraceMap } from "@jridgewell/trace-mapping";
 import { sections } from "./wasm-binary.js";
 import { ByteCursor } from "./wasm-bytes.js";
 import { readWasm } from "./wasm-reader.js";
@@ -22,69 +26,52 @@ export interface WasmFrame {
   offset: number;
 }
 
-const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const DIGIT = new Map([...BASE64].map((c, i) => [c, i]));
-
-/** Decodes one segment's base64 VLQ fields (sign in the low bit, 5 data bits per digit). */
-export function decodeVlq(segment: string): number[] {
-  const out: number[] = [];
-  let value = 0;
-  let shift = 0;
-  for (const ch of segment) {
-    const digit = DIGIT.get(ch);
-    if (digit === undefined) throw new Error(`source map: bad base64 digit "${ch}"`);
-    value += (digit & 31) * 2 ** shift;
-    if (digit & 32) {
-      shift += 5;
-      continue;
-    }
-    out.push(value & 1 ? -Math.floor(value / 2) : Math.floor(value / 2));
-    value = 0;
-    shift = 0;
-  }
-  if (shift !== 0) throw new Error("source map: a VLQ number is cut short");
-  return out;
+/** A compiled function's source range (1-based, both ends included), internal name and callers. */
+interface Scope {
+  file: string;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  name: string;
+  /** Indexes of the scopes whose functions call this one (before inlining). */
+  callers: number[];
 }
 
-interface Segment {
-  column: number;
-  /** -1: the bytes from here on have no source. */
-  source: number;
-  line: number;
-  sourceColumn: number;
-}
+const before = (l1: number, c1: number, l2: number, c2: number) => l1 < l2 || (l1 === l2 && c1 <= c2);
+const inside = (s: Scope, l: SourceLocation) =>
+  s.file === l.file && before(s.startLine, s.startColumn, l.line, l.column) && before(l.line, l.column, s.endLine, s.endColumn);
 
-/** A parsed v3 source map; for wasm the generated "column" is the byte offset (one line). */
+/** A v3 source map of a wasm module: the generated "column" is the byte offset (one line). */
 export class SourceMap {
-  private readonly segments: Segment[] = [];
+  readonly sources: readonly string[];
+  /** Segments of the one generated line: [offset] or [offset, source, line, column, name?]. */
+  private readonly segments: readonly (readonly number[])[];
+  /** Internal function names by wasm function index, when the SDK's transform wrote them. */
+  readonly functions: readonly string[] | null;
+  private readonly scopes: readonly Scope[];
 
-  constructor(readonly sources: string[], mappings: string) {
-    let column = 0, source = 0, line = 0, sourceColumn = 0;
-    for (const group of mappings.split(";")) {
-      column = 0; // the generated column restarts on every generated line
-      for (const text of group.split(",")) {
-        if (text === "") continue;
-        const f = decodeVlq(text);
-        column += f[0];
-        if (f.length >= 4) {
-          source += f[1];
-          line += f[2];
-          sourceColumn += f[3];
-          this.segments.push({ column, source, line, sourceColumn });
-        } else {
-          this.segments.push({ column, source: -1, line: 0, sourceColumn: 0 });
-        }
-      }
+  constructor(map: string | object) {
+    const raw = (typeof map === "string" ? JSON.parse(map) : map) as Record<string, unknown>;
+    if (raw.version !== 3 || !Array.isArray(raw.sources) || (typeof raw.mappings !== "string" && !Array.isArray(raw.mappings))) {
+      throw new Error("not a version 3 source map");
     }
-    this.segments.sort((a, b) => a.column - b.column);
+    const traced = new TraceMap(raw as unknown as ConstructorParameters<typeof TraceMap>[0]);
+    this.sources = traced.sources.map((s) => s ?? "");
+    this.segments = decodedMappings(traced)[0] ?? [];
+    this.functions = Array.isArray(raw.x_proxy_wasm_as_functions) ? (raw.x_proxy_wasm_as_functions as string[]) : null;
+    const scopes = Array.isArray(raw.x_proxy_wasm_as_scopes) ? (raw.x_proxy_wasm_as_scopes as unknown[][]) : [];
+    const wellFormed = scopes.every((s) => s.length === 7 && typeof s[5] === "string" && Array.isArray(s[6]) &&
+      typeof this.sources[s[0] as number] === "string");
+    this.scopes = wellFormed
+      ? scopes.map(([source, startLine, startColumn, endLine, endColumn, name, callers]) => ({
+        file: this.sources[source as number], startLine, startColumn, endLine, endColumn, name, callers,
+      }) as Scope)
+      : [];
   }
 
   static parse(json: string): SourceMap {
-    const m = JSON.parse(json) as { version?: number; sources?: string[]; mappings?: string };
-    if (m.version !== 3 || !Array.isArray(m.sources) || typeof m.mappings !== "string") {
-      throw new Error("not a version 3 source map");
-    }
-    return new SourceMap(m.sources, m.mappings);
+    return new SourceMap(json);
   }
 
   /**
@@ -92,22 +79,71 @@ export class SourceMap {
    * start of the function), for which `accept` holds. Bytes binaryen leaves unmapped (the
    * arguments and call of a compiler-made abort) take the position of the code before them.
    */
-  lookup(offset: number, floor = 0, accept: (file: string) => boolean = () => true): SourceLocation | null {
-    let lo = 0, hi = this.segments.length - 1, i = -1;
+  lookup(offset: number, floor = 0, accept: (at: SourceLocation) => boolean = () => true): SourceLocation | null {
+    return this.find(offset, floor, accept)?.at ?? null;
+  }
+
+  /** As lookup, with the byte offset of the segment found. */
+  find(offset: number, floor: number, accept: (at: SourceLocation) => boolean): { at: SourceLocation; offset: number } | null {
+    const segs = this.segments;
+    let lo = 0, hi = segs.length - 1, i = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (this.segments[mid].column <= offset) {
+      if (segs[mid][0] <= offset) {
         i = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    for (; i >= 0 && this.segments[i].column >= floor; i--) {
-      const s = this.segments[i];
-      if (s.source < 0 || s.source >= this.sources.length || !accept(this.sources[s.source])) continue;
-      return { file: this.sources[s.source], line: s.line + 1, column: s.sourceColumn + 1 };
+    for (; i >= 0 && segs[i][0] >= floor; i--) {
+      const s = segs[i];
+      if (s.length < 4 || s[1] >= this.sources.length) continue;
+      const at = { file: this.sources[s[1]], line: s[2] + 1, column: s[3] + 1 };
+      if (accept(at)) return { at, offset: s[0] };
     }
     return null;
   }
+
+  /** The scopes whose functions call `scope`'s, directly or through others (before inlining). */
+  ancestors(scope: Scope): Set<Scope> {
+    const out = new Set<Scope>();
+    const queue = [scope];
+    while (queue.length) {
+      for (const i of queue.shift()!.callers) {
+        const caller = this.scopes[i];
+        if (caller && !out.has(caller)) {
+          out.add(caller);
+          queue.push(caller);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The innermost compiled function whose source range holds `at`, or undefined. */
+  scopeAt(at: SourceLocation): Scope | undefined {
+    let best: Scope | undefined;
+    for (const s of this.scopes) {
+      if (!inside(s, at)) continue;
+      if (!best || before(best.startLine, best.startColumn, s.startLine, s.startColumn)) best = s;
+    }
+    return best;
+  }
+
+  /** Whether the map carries function scopes (a build with the SDK's transform). */
+  get hasScopes(): boolean {
+    return this.scopes.length > 0;
+  }
+}
+
+/**
+ * A function's name as a TypeScript user knows it: asc's internal name without its file's path
+ * ("test/filters/x/Probe#onRequestHeaders" → "Probe.onRequestHeaders").
+ */
+export function displayName(internal: string, file?: string): string {
+  const prefix = file?.replace(/\.ts$/, "/");
+  const name = prefix && internal.startsWith(prefix) ? internal.slice(prefix.length) : internal;
+  // The paths left are the module paths of type arguments ("Map<~lib/string/String,i32>").
+  return name.replace(/[^<>,|\s]*\//g, "").replace(/#/g, ".");
 }
 
 /** The wasm frames of an error's V8 stack, innermost first. */
@@ -252,17 +288,57 @@ function mappedModule(m: LoadedModule): Mapped | null {
 }
 
 export interface SourceFrame extends SourceLocation {
-  /** The library code that trapped was inlined here: the nearest line of the filter's own code before it. */
+  /** The TypeScript function the location is in, when the map names it. */
+  function?: string;
+  /**
+   * The optimizer inlined this function into the one of the next frame (so V8 has no frame for
+   * it). Without function scopes in the map: the filter's own line into which the library code
+   * that trapped was inlined.
+   */
   inlined: boolean;
 }
 
 const isLibrary = (file: string) => file.startsWith("~lib/");
 
+/** No chain of inlined calls is this deep; the bound keeps a map that does not add up from looping. */
+const MAX_INLINED = 32;
+
 /**
- * The trap's AssemblyScript stack, innermost first; [] when there is no source map. A frame in
- * library code (~lib/) that the optimizer inlined into the filter's own code is followed by the
- * filter's line it was inlined into.
+ * The frames of one wasm frame, innermost first: the location of the failing operation (or the
+ * call), then, for each function the optimizer inlined, the call into it: the last code before
+ * that lies in a function that calls it (the arguments' evaluation, just before the inlined body).
  */
+function framesAt(map: SourceMap, physical: string | undefined, at: number, floor: number): SourceFrame[] {
+  const out: SourceFrame[] = [];
+  const first = map.find(at, floor, () => true);
+  if (!first) return out;
+  let loc: SourceLocation = first.at, offset = first.offset;
+  if (!map.hasScopes) {
+    out.push({ ...loc, inlined: false });
+    if (isLibrary(loc.file)) {
+      const own = map.lookup(at, floor, (l) => !isLibrary(l.file));
+      if (own) out.push({ ...own, inlined: true });
+    }
+    return out;
+  }
+  for (let depth = 0; depth < MAX_INLINED; depth++) {
+    const scope = map.scopeAt(loc);
+    const inlined = scope !== undefined && physical !== undefined && scope.name !== physical;
+    const name = scope?.name ?? physical;
+    out.push({ ...loc, function: name === undefined ? undefined : displayName(name, scope?.file), inlined });
+    if (!inlined) break;
+    const callers = map.ancestors(scope);
+    const call = map.find(offset, floor, (l) => {
+      const s = map.scopeAt(l);
+      return s !== undefined && callers.has(s);
+    });
+    if (!call) break;
+    ({ at: loc, offset } = call);
+  }
+  return out;
+}
+
+/** The trap's AssemblyScript stack, innermost first; [] when there is no source map. */
 export function sourceStack(vm: object, trap: unknown): SourceFrame[] {
   const m = modules.get(vm);
   if (!m) return [];
@@ -273,15 +349,8 @@ export function sourceStack(vm: object, trap: unknown): SourceFrame[] {
   const out: SourceFrame[] = [];
   for (const f of frames) {
     const body = mapped.bodies.get(f.functionIndex);
-    const floor = body ? body[0] : 0;
-    const at = f.offset + mapped.shift;
-    const loc = mapped.map.lookup(at, floor);
-    if (!loc) continue;
-    out.push({ ...loc, inlined: false });
-    if (isLibrary(loc.file)) {
-      const own = mapped.map.lookup(at, floor, (file) => !isLibrary(file));
-      if (own) out.push({ ...own, inlined: true });
-    }
+    const physical = mapped.map.functions?.[f.functionIndex];
+    out.push(...framesAt(mapped.map, physical, f.offset + mapped.shift, body ? body[0] : 0));
   }
   return out;
 }
@@ -289,6 +358,9 @@ export function sourceStack(vm: object, trap: unknown): SourceFrame[] {
 /** The stack as lines to append to the trap's message ("" without a source map). */
 export function describeSourceStack(vm: object, trap: unknown): string {
   return sourceStack(vm, trap)
-    .map((l) => `\n    at ${l.file}:${l.line}:${l.column}${l.inlined ? " (inlined)" : ""}`)
+    .map((l) => {
+      const where = `${l.file}:${l.line}:${l.column}`;
+      return `\n    at ${l.function ? `${l.function} (${where})` : where}${l.inlined ? " (inlined)" : ""}`;
+    })
     .join("");
 }

@@ -1,11 +1,12 @@
 // Oversized modules (issue 24.10): loadVm refuses a module above maxModuleBytes before reading
 // a file whole, and what V8 compiles leaves out the custom sections a VM never reads, so a
 // module carrying a large one is held once (the file's bytes), not four times as before.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Host } from "../../host/index.js";
+import { decodedMappings, encodedMappings, TraceMap } from "@jridgewell/trace-mapping";
+import { Host, WasmTrapError } from "../../host/index.js";
 import { compilableModule, sections } from "../../host/wasm-binary.js";
 import { wat } from "../host/wat.js";
 
@@ -30,6 +31,8 @@ function customSection(name: string, size: number): Uint8Array {
 function withSectionFirst(module: Uint8Array, extra: Uint8Array): Uint8Array {
   return new Uint8Array(Buffer.concat([module.subarray(0, 8), extra, module.subarray(8)]));
 }
+
+const TRAP_PROBE = new URL("../build/trap-probe.wasm", import.meta.url);
 
 describe("loadVm's module size cap (maxModuleBytes)", () => {
   const module = wat("");
@@ -68,4 +71,26 @@ describe("what V8 compiles", () => {
     expect(compiled.length).toBeLessThan(module.length + 100);
   });
 
+
+  it("a trap in a module with a custom section before its code still names the TypeScript line", async () => {
+    // The emulator compiles the module without the section, so V8's offsets move by its size;
+    // the map (shifted here to fit the file) counts from the file as written.
+    const extra = customSection("pad", 5000);
+    const bytes = withSectionFirst(new Uint8Array(readFileSync(TRAP_PROBE)), extra);
+    const map = JSON.parse(readFileSync(new URL("../build/trap-probe.wasm.map", import.meta.url), "utf8"));
+    const shifted = decodedMappings(new TraceMap(map)).map((line) => line.map(([col, ...rest]) => [col + extra.length, ...rest]));
+    map.mappings = encodedMappings(new TraceMap({ ...map, mappings: shifted }));
+    const dir = mkdtempSync(join(tmpdir(), "pwas-shift-"));
+    writeFileSync(join(dir, "filter.wasm"), bytes);
+    writeFileSync(join(dir, "filter.wasm.map"), JSON.stringify(map));
+    const vm = await new Host().loadVm(join(dir, "filter.wasm"));
+    let error: unknown;
+    try {
+      vm.startPlugin().newHttpStream().requestHeaders([[":method", "GET"], [":path", "/"], ["x-trap", "unreachable"]]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WasmTrapError);
+    expect((error as Error).message).toMatch(/\n    at TrapProbe\.onRequestHeaders \(test\/filters\/trap-probe\.ts:\d+:\d+\) \(inlined\)/);
+  });
 });
