@@ -103,6 +103,11 @@ export class SourceMap {
     return null;
   }
 
+  /** The scopes whose functions call `scope`'s directly (before inlining). */
+  callers(scope: Scope): Set<Scope> {
+    return new Set(scope.callers.map((i) => this.scopes[i]).filter((s) => s !== undefined));
+  }
+
   /** The scopes whose functions call `scope`'s, directly or through others (before inlining). */
   ancestors(scope: Scope): Set<Scope> {
     const out = new Set<Scope>();
@@ -119,12 +124,17 @@ export class SourceMap {
     return out;
   }
 
-  /** The innermost compiled function whose source range holds `at`, or undefined. */
-  scopeAt(at: SourceLocation): Scope | undefined {
-    let best: Scope | undefined;
+  /**
+   * The innermost compiled functions whose source range holds `at`: one, or several instances
+   * of one generic function (Array<i32>#__get and Array<String>#__get share their source).
+   */
+  scopesAt(at: SourceLocation): Scope[] {
+    let best: Scope[] = [];
     for (const s of this.scopes) {
       if (!inside(s, at)) continue;
-      if (!best || before(best.startLine, best.startColumn, s.startLine, s.startColumn)) best = s;
+      const b = best[0];
+      if (!b || (b.startLine === s.startLine && b.startColumn === s.startColumn)) best.push(s);
+      else if (before(b.startLine, b.startColumn, s.startLine, s.startColumn)) best = [s];
     }
     return best;
   }
@@ -321,19 +331,29 @@ function framesAt(map: SourceMap, physical: string | undefined, at: number, floo
     }
     return out;
   }
+  let candidates = map.scopesAt(loc);
   for (let depth = 0; depth < MAX_INLINED; depth++) {
-    const scope = map.scopeAt(loc);
-    const inlined = scope !== undefined && physical !== undefined && scope.name !== physical;
+    const physicalHere = candidates.find((c) => c.name === physical);
+    const inlined = candidates.length > 0 && physical !== undefined && !physicalHere;
+    // The caller: the last code before that lies in a function calling one of the candidates,
+    // a direct caller if there is one (an ancestor further up would skip a frame).
+    let call: ReturnType<SourceMap["find"]> = null, calling: (c: Scope) => Set<Scope> = (c) => map.callers(c);
+    if (inlined) {
+      for (const relation of [(c: Scope) => map.callers(c), (c: Scope) => map.ancestors(c)]) {
+        const callers = new Set(candidates.flatMap((c) => [...relation(c)]));
+        call = map.find(offset, floor, (l) => map.scopesAt(l).some((s) => callers.has(s)));
+        calling = relation;
+        if (call) break;
+      }
+    }
+    const callerScopes = call ? map.scopesAt(call.at) : [];
+    // Of several instances of a generic function, the one the caller found calls.
+    const scope = physicalHere ?? candidates.find((c) => callerScopes.some((s) => calling(c).has(s))) ?? candidates[0];
     const name = scope?.name ?? physical;
     out.push({ ...loc, function: name === undefined ? undefined : displayName(name, scope?.file), inlined });
-    if (!inlined) break;
-    const callers = map.ancestors(scope);
-    const call = map.find(offset, floor, (l) => {
-      const s = map.scopeAt(l);
-      return s !== undefined && callers.has(s);
-    });
     if (!call) break;
     ({ at: loc, offset } = call);
+    candidates = callerScopes.filter((s) => calling(scope).has(s));
   }
   return out;
 }
