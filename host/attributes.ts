@@ -13,6 +13,7 @@ import {
 } from "./attribute-value.js";
 import type { Pair } from "./pairs.js";
 import { type Found, REMOVED } from "./properties.js";
+import { MessageWriter } from "./protobuf.js";
 
 /** The defaults used when nothing else says otherwise (docs/testing.md lists them). */
 export const ENVOY_DEFAULTS = {
@@ -174,24 +175,9 @@ function textOr(found: Found, fallback: string): string {
   return found === REMOVED ? fallback : (text(found) ?? fallback);
 }
 
-/** Minimal protobuf writer for the Node message (id = 1, cluster = 2, user_agent_name = 6). */
+/** The Node message (envoy.config.core.v3.Node: id = 1, cluster = 2, user_agent_name = 6). */
 function nodeMessage(id: string, cluster: string): Uint8Array {
-  const parts: number[] = [];
-  const field = (tag: number, s: string) => {
-    const b = new TextEncoder().encode(s);
-    if (b.length === 0) return;
-    parts.push((tag << 3) | 2);
-    let n = b.length;
-    while (n >= 0x80) {
-      parts.push((n & 0x7f) | 0x80);
-      n >>>= 7;
-    }
-    parts.push(n, ...b);
-  };
-  field(1, id);
-  field(2, cluster);
-  field(6, "envoy");
-  return Uint8Array.from(parts);
+  return new MessageWriter().bytes(1, id).bytes(2, cluster).bytes(6, "envoy").finish();
 }
 
 // ---- plugin -------------------------------------------------------------------------------
