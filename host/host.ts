@@ -5,6 +5,7 @@ import { type BytesLike, toBytes } from "./bytes.js";
 import type { GrpcCall, GrpcStream, HttpCall, HttpCallResponse } from "./calls.js";
 import { FaultInjector, type FaultOptions } from "./faults.js";
 import { normalizeHeaders } from "./headers.js";
+import { interleave, type InterleaveOptions } from "./interleave.js";
 import { type PairsInit } from "./pairs.js";
 import type { Plugin } from "./plugin.js";
 import { DEFAULT_MAX_MODULE_BYTES, MAX_MODULE_BYTES } from "./module-size.js";
@@ -95,6 +96,15 @@ export class Host extends ProxyState {
     const vm = await Vm.load(this, source, opts, { maxPages, loopLimit: this.loopLimit, maxModuleBytes: this.maxModuleBytes });
     this.vms.push(vm);
     return vm;
+  }
+
+  /**
+   * Runs tasks as workers racing each other (host/interleave.ts): task 0 runs until its VM is
+   * about to write shared data (opts.switchBefore), then the next task runs to its end first, so
+   * a compare-and-swap write in task 0 meets the other's write. Each task drives its own VM.
+   */
+  interleave<T>(tasks: readonly (() => T)[], opts?: InterleaveOptions): T[] {
+    return interleave(this, tasks, opts);
   }
 
   // ---- time ---------------------------------------------------------------------------

@@ -26,6 +26,7 @@ export function buildImports(vm: AbiVm): WebAssembly.Imports {
       }
       // cpp-host traps ("restricted_callback") on anything but logging while _initialize runs.
       if (vm.initializing && name !== "proxy_log") throw new RestrictedCallError(`env.${name}`);
+      if (!vm.initializing) vm.host.beforeHostCall?.(name, vm);
       return fn(...args);
     };
   }

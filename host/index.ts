@@ -27,7 +27,8 @@
 //    the clock and answering calls) and, beside it, the fault injector, which the Host installs
 //    as the host-call hook every env host function consults first. The injector names the
 //    Host only as CallSettler, so the Host may import it.
-//    [faults vm host index]
+//    The interleaver (two workers racing) names the Host only as Workers.
+//    [faults interleave vm host index]
 export { Host } from "./host.js";
 export type { HostOptions } from "./host.js";
 export type { LogEntry } from "./proxy-state.js";
@@ -58,5 +59,6 @@ export { WasmTrapError, RestrictedCallError } from "./errors.js";
 export { LoopLimitError } from "./loop-limit.js";
 export { FaultInjector, DEFAULT_FAULT_STATUSES } from "./faults.js";
 export type { FaultOptions, FaultRecord, CallFate } from "./faults.js";
+export type { InterleaveOptions } from "./interleave.js";
 export { Action, Status, BufferType, MapType, StreamType, PeerType, MetricType, LOG_LEVELS } from "./abi.js";
 export type { LogLevelName, PeerTypeName, MetricTypeName } from "./abi.js";

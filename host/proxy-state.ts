@@ -87,8 +87,13 @@ export class ProxyState {
   logTap: ((level: number, message: string, vmId: string, contextId: number) => void) | null = null;
   /** @internal Consulted before every env host function runs (not during _initialize). */
   hostCallHook: HostCallHook | null = null;
+  /**
+   * @internal Told of every env host function about to run (after the hook let it), with the VM
+   * that calls it: Host.interleave switches workers there.
+   */
+  beforeHostCall: ((call: string, vm: object) => void) | null = null;
   private readonly echoLogs: boolean;
-  private readonly deferred = new DeferredWork();
+  private deferred = new DeferredWork();
 
   constructor(opts: ProxyStateOptions = {}) {
     this.now = opts.now === undefined ? 1_704_067_200_000_000_000n : checkBigInt("now", opts.now, 0n, MAX_CLOCK_NS);
@@ -148,5 +153,19 @@ export class ProxyState {
   /** @internal */
   schedule(task: () => void): void {
     this.deferred.schedule(task);
+  }
+
+  /**
+   * @internal Runs fn with its own deferred work, as another worker thread would: what it
+   * schedules runs when fn's own operations end, not after the operation it interrupts.
+   */
+  asAnotherWorker<T>(fn: () => T): T {
+    const own = this.deferred;
+    this.deferred = new DeferredWork();
+    try {
+      return fn();
+    } finally {
+      this.deferred = own;
+    }
   }
 }
