@@ -36,7 +36,8 @@ class Reader {
   }
 }
 
-function uleb(n: number): number[] {
+/** An unsigned LEB128 number, as wasm writes sizes and counts. */
+export function uleb(n: number): number[] {
   const out: number[] = [];
   do {
     let byte = n % 128;

@@ -7,19 +7,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodedMappings, encodedMappings, TraceMap } from "@jridgewell/trace-mapping";
 import { Host, WasmTrapError } from "../../host/index.js";
-import { compilableModule, sections } from "../../host/wasm-binary.js";
+import { compilableModule, sections, uleb } from "../../host/wasm-binary.js";
 import { wat } from "../host/wat.js";
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return out;
-}
 
 /** A custom section named `name` with `size` bytes of payload data. */
 function customSection(name: string, size: number): Uint8Array {
