@@ -8,7 +8,7 @@
 //   it bigger, asc prints "Last converge was suboptimal." and writes the bigger one. The
 //   smallest round's binary (and its source map) is written instead, and the line dropped.
 // - The .wasm has no name section (a proxy has no use for it either), so the source map carries
-//   what a trap's stack needs to name the TypeScript functions (host/source-map.ts reads it):
+//   what a trap's stack needs to name the TypeScript functions (host/wasm/source-map.ts reads it):
 //   `x_proxy_wasm_as_functions`, the internal name of each wasm function by index (imports
 //   first, as the binary numbers them), and `x_proxy_wasm_as_scopes`, the source range of every
 //   compiled function as [source index, start line, start column, end line, end column, name,

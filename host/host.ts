@@ -1,24 +1,24 @@
 // The emulated proxy as a test drives it: the proxy-wide state every VM shares (proxy-state.ts),
 // plus loading modules, moving the clock (ticks, call timeouts), answering the filters' HTTP and
 // gRPC calls, and fault injection, which it installs as the state's host-call hook.
-import { type BytesLike, toBytes } from "./bytes.js";
-import type { GrpcCall, GrpcStream, HttpCall, HttpCallResponse } from "./calls.js";
+import { type BytesLike, toBytes } from "./wasm/bytes.js";
+import type { GrpcCall, GrpcStream, HttpCall, HttpCallResponse } from "./state/calls.js";
 import { FaultInjector, type FaultOptions } from "./faults.js";
-import { normalizeHeaders } from "./headers.js";
+import { normalizeHeaders } from "./wasm/headers.js";
 import { interleave, type InterleaveOptions } from "./interleave.js";
-import { type PairsInit } from "./pairs.js";
-import type { Plugin } from "./plugin.js";
-import { DEFAULT_MAX_MODULE_BYTES, MAX_MODULE_BYTES } from "./module-size.js";
-import { checkFinite, checkInteger, checkKnownKeys } from "./option-checks.js";
-import { MAX_CLOCK_NS, ProxyState, type ProxyStateOptions } from "./proxy-state.js";
+import { type PairsInit } from "./wasm/pairs.js";
+import type { Plugin } from "./streams/plugin.js";
+import { DEFAULT_MAX_MODULE_BYTES, MAX_MODULE_BYTES } from "./wasm/module-size.js";
+import { checkFinite, checkInteger, checkKnownKeys } from "./wasm/option-checks.js";
+import { MAX_CLOCK_NS, ProxyState, type ProxyStateOptions } from "./state/proxy-state.js";
 import { Vm } from "./vm.js";
-import type { LoadOptions, ModuleSource } from "./vm-instance.js";
+import type { LoadOptions, ModuleSource } from "./vm/vm-instance.js";
 
 export interface HostOptions extends ProxyStateOptions {
   /** Cap on each module's linear memory; memory.grow past it fails. Default 256 MiB; 64 KiB to 4 GiB. */
   memoryLimitBytes?: number;
   /**
-   * Bound on loop iterations and function calls in one callback (host/loop-limit.ts): a filter
+   * Bound on loop iterations and function calls in one callback (host/wasm/loop-limit.ts): a filter
    * that loops forever fails with LoopLimitError instead of hanging the test. Instruments the
    * module, so it is off by default.
    */

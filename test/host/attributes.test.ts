@@ -1,10 +1,10 @@
-// The emulator's attribute catalog (host/attributes.ts) serializes each attribute as Envoy's
+// The emulator's attribute catalog (host/state/attributes.ts) serializes each attribute as Envoy's
 // serializeValue does (source/extensions/common/wasm/context.cc), and its foreign functions
-// (host/foreign-functions.ts, host/cel.ts) answer with Envoy's encodings and statuses. These
+// (host/state/foreign-functions.ts, host/wasm/cel.ts) answer with Envoy's encodings and statuses. These
 // tests read the bytes a filter would get, without a filter in between.
 import { describe, expect, it } from "vitest";
 import { decodePairs, ForeignStatus, Host, Status } from "../../host/index.js";
-import { MessageWriter, parseMessage } from "../../host/protobuf.js";
+import { MessageWriter, parseMessage } from "../../host/wasm/protobuf.js";
 import { wat } from "./wat.js";
 
 // Pauses in the request headers, so the request map stays where Envoy's context points at it

@@ -90,8 +90,8 @@ try {
 
 // ---- the emulator ---------------------------------------------------------------------------
 try {
-  const { compileCel, evaluateCel } = await import("../../dist/host/cel.js");
-  score("emulator (host/cel.ts)", (expr) => neutral(evaluateCel(compileCel(expr), attributeLookup)));
+  const { compileCel, evaluateCel } = await import("../../dist/host/wasm/cel.js");
+  score("emulator (host/wasm/cel.ts)", (expr) => neutral(evaluateCel(compileCel(expr), attributeLookup)));
 } catch (e) {
   console.log(`emulator: not run (${e.message})`);
 }

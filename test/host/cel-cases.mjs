@@ -167,7 +167,7 @@ export const CASES = [
   ["1 +", ERROR],
 ];
 
-// ---- the emulator's forms (host/cel.ts), for the test and the comparison ----------------------
+// ---- the emulator's forms (host/wasm/cel.ts), for the test and the comparison ----------------------
 
 const hex = (b) => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
 

@@ -1,8 +1,8 @@
-// The emulator's CEL (host/cel.ts, over @marcbachmann/cel-js) against the sample of CEL
+// The emulator's CEL (host/wasm/cel.ts, over @marcbachmann/cel-js) against the sample of CEL
 // behaviour in cel-cases.mjs, and at the byte level through Envoy's expr_* foreign functions.
 import { describe, expect, it } from "vitest";
 import { ForeignStatus, Host, Status } from "../../host/index.js";
-import { compileCel, evaluateCel } from "../../host/cel.js";
+import { compileCel, evaluateCel } from "../../host/wasm/cel.js";
 import { attributeLookup, CASES, ERROR, neutral } from "./cel-cases.mjs";
 import { wat } from "./wat.js";
 

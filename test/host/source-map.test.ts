@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Host, WasmTrapError } from "../../host/index.js";
-import { displayName, SourceMap } from "../../host/source-map.js";
-import { sections } from "../../host/wasm-binary.js";
+import { displayName, SourceMap } from "../../host/wasm/source-map.js";
+import { sections } from "../../host/wasm/wasm-binary.js";
 
 const repo = new URL("../../", import.meta.url);
 const WASM = new URL("test/build/trap-probe.wasm", repo);

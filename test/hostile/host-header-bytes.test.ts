@@ -5,7 +5,7 @@
 // response callbacks (UpstreamCodecFilter::decodeHeaders). Response headers are not checked.
 import { describe, expect, it } from "vitest";
 import { Host } from "../../host/index.js";
-import { headerNameIsValid, headerValueIsValid, invalidRequestHeader } from "../../host/header-validation.js";
+import { headerNameIsValid, headerValueIsValid, invalidRequestHeader } from "../../host/wasm/header-validation.js";
 import { slot, wat } from "../host/wat.js";
 
 const GET: [string, string][] = [[":method", "GET"], [":path", "/"], [":authority", "example.com"]];

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodedMappings, encodedMappings, TraceMap } from "@jridgewell/trace-mapping";
 import { Host, WasmTrapError } from "../../host/index.js";
-import { compilableModule, sections, uleb } from "../../host/wasm-binary.js";
+import { compilableModule, sections, uleb } from "../../host/wasm/wasm-binary.js";
 import { wat } from "../host/wat.js";
 
 /** A custom section named `name` with `size` bytes of payload data. */

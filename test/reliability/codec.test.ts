@@ -6,8 +6,8 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodePairs, type Pair } from "../../host/index.js";
-import { invalidRequestHeader } from "../../host/header-validation.js";
-import { normalizeHeaders } from "../../host/headers.js";
+import { invalidRequestHeader } from "../../host/wasm/header-validation.js";
+import { normalizeHeaders } from "../../host/wasm/headers.js";
 import { chunks, encodeBytePairs, isUtf8, Probe, referenceDecode } from "./codec-helpers.js";
 
 const RUNS = 300;
@@ -22,7 +22,7 @@ const pair: fc.Arbitrary<Pair> = fc.tuple(text, text);
 const headerMap = fc.array(pair, { maxLength: 20 });
 /**
  * Request headers as they can reach a filter and go upstream: Envoy's codec refuses names that
- * are not tokens and values with control characters (host/header-validation.ts), so the router
+ * are not tokens and values with control characters (host/wasm/header-validation.ts), so the router
  * would answer in place of the upstream. Response maps keep every byte (Envoy checks none).
  */
 const requestMap = headerMap.filter((map) => invalidRequestHeader(map) === null);

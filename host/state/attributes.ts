@@ -2,7 +2,7 @@
 // source/extensions/filters/common/expr/context.cc computes and the Wasm context adds), derived
 // from the emulated stream or connection, with Envoy-shaped defaults for what a test cannot
 // drive (addresses, node, cluster, route). Values keep Envoy's types so they serialize as
-// Envoy's `serializeValue` does (host/attribute-value.ts).
+// Envoy's `serializeValue` does (host/wasm/attribute-value.ts).
 //
 // Precedence, per context: a value the test or filter set on the stream > what the stream
 // itself says (request.path is the :path the test sent) > a value set on the plugin or the Host
@@ -10,10 +10,10 @@
 // every stream, and `stream.setProperty(...)` for one.
 import {
   type AttributeKind, type AttributeValue, bool, bytes, duration, encodeAttribute, int, map, str, timestamp, uint,
-} from "./attribute-value.js";
-import type { Pair } from "./pairs.js";
+} from "../wasm/attribute-value.js";
+import type { Pair } from "../wasm/pairs.js";
 import { type Found, REMOVED } from "./properties.js";
-import { MessageWriter } from "./protobuf.js";
+import { MessageWriter } from "../wasm/protobuf.js";
 
 /** The defaults used when nothing else says otherwise (docs/testing.md lists them). */
 export const ENVOY_DEFAULTS = {

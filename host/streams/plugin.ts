@@ -1,16 +1,16 @@
 // The plugin (root) context: configuration, ticks, and the place where HTTP/gRPC call
 // results, queue notifications and foreign-function calls arrive (Envoy delivers them all on
 // the root context id, whoever made the call).
-import { LOG_LEVELS, Status } from "./abi.js";
-import type { AbiPluginContext, BufferRef } from "./abi-context.js";
-import { pluginAttribute } from "./attributes.js";
-import { type BytesLike, text, toBytes } from "./bytes.js";
+import { LOG_LEVELS, Status } from "../wasm/abi.js";
+import type { AbiPluginContext, BufferRef } from "../vm/abi-context.js";
+import { pluginAttribute } from "../state/attributes.js";
+import { type BytesLike, text, toBytes } from "../wasm/bytes.js";
 import { Context } from "./context.js";
 import { HttpStream } from "./http-stream.js";
-import type { Pair } from "./pairs.js";
-import type { Found, PropertyPath, PropertyValue } from "./properties.js";
+import type { Pair } from "../wasm/pairs.js";
+import type { Found, PropertyPath, PropertyValue } from "../state/properties.js";
 import { TcpStream } from "./tcp-stream.js";
-import type { VmInstance } from "./vm-instance.js";
+import type { VmInstance } from "../vm/vm-instance.js";
 
 export interface PluginOptions {
   /** Envoy's root_id; Istio's WasmPlugin sets its own. Default "". */
@@ -258,7 +258,7 @@ export class Plugin extends Context implements AbiPluginContext {
     this.properties.set(path, value);
   }
 
-  /** plugin_name, plugin_root_id, plugin_vm_id and the node (host/attributes.ts): all Envoy has without a stream. */
+  /** plugin_name, plugin_root_id, plugin_vm_id and the node (host/state/attributes.ts): all Envoy has without a stream. */
   protected derivedProperty(key: string): Found {
     return pluginAttribute(key, { name: this.name, rootId: this.rootId, vmId: this.vm.vmId }, (k) => this.inheritedProperty(k));
   }

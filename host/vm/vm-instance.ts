@@ -2,17 +2,17 @@
 // and the single entry point through which every callback runs (current/effective context,
 // trap capture). The public Vm (vm.ts) adds plugin contexts on top.
 import type { AbiContext, AbiVm } from "./abi-context.js";
-import { expectedSignature, signatureOf } from "./abi-table.js";
-import { type BytesLike, toBytes } from "./bytes.js";
-import { WasmTrapError } from "./errors.js";
+import { expectedSignature, signatureOf } from "../wasm/abi-table.js";
+import { type BytesLike, toBytes } from "../wasm/bytes.js";
+import { WasmTrapError } from "../wasm/errors.js";
 import { buildImports } from "./imports.js";
-import { instrumentLoops, LoopBudget } from "./loop-limit.js";
-import { WasmMemory } from "./memory.js";
-import { readModule } from "./module-size.js";
-import type { ProxyState } from "./proxy-state.js";
-import { describeSourceStack, rememberModule } from "./source-map.js";
-import { compilableModule } from "./wasm-binary.js";
-import { readWasm } from "./wasm-reader.js";
+import { instrumentLoops, LoopBudget } from "../wasm/loop-limit.js";
+import { WasmMemory } from "../wasm/memory.js";
+import { readModule } from "../wasm/module-size.js";
+import type { ProxyState } from "../state/proxy-state.js";
+import { describeSourceStack, rememberModule } from "../wasm/source-map.js";
+import { compilableModule } from "../wasm/wasm-binary.js";
+import { readWasm } from "../wasm/wasm-reader.js";
 
 export interface LoadOptions {
   /** Envoy's vm_id: VMs with the same id share shared data and queues. Default "". */

@@ -3,12 +3,12 @@
 // answers for a context without that kind of stream (Context::getBuffer, continueStream in
 // source/extensions/common/wasm/context.cc): stream operations are accepted and do nothing,
 // maps are not there, stream buffers read as empty and cannot be written.
-import { Status, StreamType } from "./abi.js";
-import { type AbiContext, type AbiPluginContext, type BufferRef, type LocalResponse, NO_DATA } from "./abi-context.js";
-import { mayWriteProperty } from "./declared-properties.js";
-import type { Pair } from "./pairs.js";
-import { type Found, PropertyStore, valueOf } from "./properties.js";
-import type { VmInstance } from "./vm-instance.js";
+import { Status, StreamType } from "../wasm/abi.js";
+import { type AbiContext, type AbiPluginContext, type BufferRef, type LocalResponse, NO_DATA } from "../vm/abi-context.js";
+import { mayWriteProperty } from "../state/declared-properties.js";
+import type { Pair } from "../wasm/pairs.js";
+import { type Found, PropertyStore, valueOf } from "../state/properties.js";
+import type { VmInstance } from "../vm/vm-instance.js";
 
 /** A plugin (root) context as the streams below plugin.ts see it: a context that is also a plugin. */
 export type RootContext = Context & AbiPluginContext;

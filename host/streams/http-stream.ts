@@ -11,15 +11,15 @@
 // - after proxy_send_local_response the request stops whatever the callback returns, and the
 //   reply runs through this filter's response callbacks (sendLocalReplyViaFilterChain);
 // - at the end Envoy logs first (proxy_on_log), then destroys the filter (on_done, on_delete).
-import { type Action, Status, StreamType } from "./abi.js";
-import type { BufferRef, LocalResponse } from "./abi-context.js";
-import { httpAttribute } from "./attributes.js";
-import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes.js";
+import { type Action, Status, StreamType } from "../wasm/abi.js";
+import type { BufferRef, LocalResponse } from "../vm/abi-context.js";
+import { httpAttribute } from "../state/attributes.js";
+import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "../wasm/bytes.js";
 import { Context, type RootContext } from "./context.js";
-import { invalidRequestDetails, invalidRequestHeader } from "./header-validation.js";
-import { addHeader, getHeader, normalizeHeaders, normalizeRequestHeaders } from "./headers.js";
-import type { Pair, PairsInit } from "./pairs.js";
-import type { Found, PropertyPath, PropertyValue } from "./properties.js";
+import { invalidRequestDetails, invalidRequestHeader } from "../wasm/header-validation.js";
+import { addHeader, getHeader, normalizeHeaders, normalizeRequestHeaders } from "../wasm/headers.js";
+import type { Pair, PairsInit } from "../wasm/pairs.js";
+import type { Found, PropertyPath, PropertyValue } from "../state/properties.js";
 
 type Phase = "headers" | "body" | "trailers";
 
@@ -233,7 +233,7 @@ export class HttpStream extends Context {
   /**
    * Envoy's upstream codec refuses request headers with an invalid name or value (a filter
    * put NUL, CR or LF in one): the request never leaves, and the router answers 503 through
-   * this filter's response callbacks (host/header-validation.ts).
+   * this filter's response callbacks (host/wasm/header-validation.ts).
    */
   private refusedUpstream(): boolean {
     const message = invalidRequestHeader(this.req.headers ?? []);
@@ -378,7 +378,7 @@ export class HttpStream extends Context {
     this.invoke(res, "body", res.body.data.length, 1);
   }
 
-  /** Envoy's attributes of this stream (host/attributes.ts); the plugin's and Host's values fill the rest. */
+  /** Envoy's attributes of this stream (host/state/attributes.ts); the plugin's and Host's values fill the rest. */
   protected derivedProperty(key: string): Found {
     const { req, res } = this;
     const bodyBytes = (parts: Uint8Array[]) => parts.reduce((n, p) => n + p.length, 0);

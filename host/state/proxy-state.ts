@@ -2,12 +2,12 @@
 // and queues, metrics, host-wide properties, foreign functions, pending HTTP/gRPC calls and the
 // work deferred until a VM call returns. The VM's host functions act on it; `Host` (host.ts)
 // is this state plus loading modules and answering calls.
-import { LOG_LEVELS, type LogLevelName } from "./abi.js";
+import { LOG_LEVELS, type LogLevelName } from "../wasm/abi.js";
 import { CallRegistry } from "./calls.js";
 import { DeferredWork } from "./deferred-work.js";
 import { envoyForeignFunctions, type ForeignFunction } from "./foreign-functions.js";
 import { Metrics } from "./metrics.js";
-import { checkBigInt, checkBoolean, checkInteger, checkStringRecord, checkStrings } from "./option-checks.js";
+import { checkBigInt, checkBoolean, checkInteger, checkStringRecord, checkStrings } from "../wasm/option-checks.js";
 import { type PropertyPath, PropertyStore, type PropertyValue } from "./properties.js";
 import { SharedData, SharedQueues } from "./shared.js";
 
@@ -76,7 +76,7 @@ export class ProxyState {
   readonly metrics = new Metrics();
   /** Host-wide properties (node.id, source.address, ...); plugins and streams may override. */
   readonly properties = new PropertyStore();
-  /** Envoy's foreign functions (host/foreign-functions.ts) plus any the test registers. */
+  /** Envoy's foreign functions (host/state/foreign-functions.ts) plus any the test registers. */
   readonly foreignFunctions = new Map<string, ForeignFunction>(envoyForeignFunctions());
   /** @internal */
   readonly calls = new CallRegistry();

@@ -8,19 +8,19 @@
 //                             the property ["filter_state", key]
 //   clear_route_cache         no arguments, OK (the emulator has no route cache; it counts calls)
 //   declare_property          DeclarePropertyArguments; a name declared twice → BAD_ARGUMENT; a
-//                             read-only property takes one value (host/declared-properties.ts)
-//   expr_create / expr_evaluate / expr_delete   CEL (the subset in host/cel.ts), u32 tokens
+//                             read-only property takes one value (host/state/declared-properties.ts)
+//   expr_create / expr_evaluate / expr_delete   CEL (the subset in host/wasm/cel.ts), u32 tokens
 import { createPrivateKey, createPublicKey, type KeyObject, sign as signData, verify } from "node:crypto";
 import { deflateSync, inflateSync } from "node:zlib";
-import { Status } from "./abi.js";
-import { type AttributeKind, decodeAttribute, encodeAttribute } from "./attribute-value.js";
+import { Status } from "../wasm/abi.js";
+import { type AttributeKind, decodeAttribute, encodeAttribute } from "../wasm/attribute-value.js";
 import { ATTRIBUTE_KINDS } from "./attributes.js";
-import type { BytesLike } from "./bytes.js";
-import { type AttributeLookup, type CelValue, CelError, compileCel, type CompiledCel, evaluateCel } from "./cel.js";
+import type { BytesLike } from "../wasm/bytes.js";
+import { type AttributeLookup, type CelValue, CelError, compileCel, type CompiledCel, evaluateCel } from "../wasm/cel.js";
 import { declareProperty as recordDeclaration } from "./declared-properties.js";
-import { decodePairs, encodePairs, type Pair } from "./pairs.js";
+import { decodePairs, encodePairs, type Pair } from "../wasm/pairs.js";
 import type { PropertyStore } from "./properties.js";
-import { lastField, MessageWriter, parseMessage } from "./protobuf.js";
+import { lastField, MessageWriter, parseMessage } from "../wasm/protobuf.js";
 
 /** A foreign function's answer other than OK with a result. */
 export class ForeignStatus {

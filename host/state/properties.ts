@@ -1,7 +1,7 @@
 // Property values and their wire encoding as Envoy serializes CEL values: strings raw,
 // integers 8-byte little-endian, doubles 8-byte IEEE, booleans 1 byte, maps in the header-map
 // pair format. Paths are segments joined by NUL.
-import { encodePairs } from "./pairs.js";
+import { encodePairs } from "../wasm/pairs.js";
 
 export type PropertyValue =
   | string
