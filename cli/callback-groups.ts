@@ -1,6 +1,6 @@
 // Groups the callbacks a module exports by what they make the filter do, so a reader sees at
 // a glance whether it is an HTTP filter, a TCP filter, uses timers, calls out, and so on.
-import type { AbiFunction } from "../host/abi-table.js";
+import type { AbiFunction } from "../host/wasm/abi-table.js";
 
 // Spec section → group. Integration and memory management are entry points every module
 // needs, so they are not listed as things the filter "handles".

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { checkModule, type ModuleReport } from "./conformance.js";
 import { formatReportText } from "./report-text.js";
 import type { Io } from "./io.js";
-import { WasmReadError } from "../host/wasm-reader.js";
+import { WasmReadError } from "../host/wasm/wasm-reader.js";
 
 export const CHECK_USAGE = `Usage: proxy-wasm-as check [--json] FILE.wasm [FILE.wasm ...]
 

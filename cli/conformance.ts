@@ -1,9 +1,9 @@
 // Checks a wasm module against ABI v0.2.1: what it imports must exist in a proxy with the
 // exact signature, and what it exports must include the entry points a proxy needs.
-import { loadAbiTable, type AbiFunction } from "../host/abi-table.js";
+import { loadAbiTable, type AbiFunction } from "../host/wasm/abi-table.js";
 import { groupCallbacks, type CallbackGroup } from "./callback-groups.js";
 import { adviseUnknownImport, WASI_MODULES } from "./import-advice.js";
-import { formatSignature, readWasm, type ExternKind, type FuncType, type WasmModule } from "../host/wasm-reader.js";
+import { formatSignature, readWasm, type ExternKind, type FuncType, type WasmModule } from "../host/wasm/wasm-reader.js";
 
 export type Severity = "error" | "warning";
 

@@ -1,6 +1,6 @@
 // What to tell a user about an import no proxy provides. The advice is specific where the
 // cause is known (AssemblyScript's runtime imports, console/Date bindings) and generic otherwise.
-import type { WasmImport } from "../host/wasm-reader.js";
+import type { WasmImport } from "../host/wasm/wasm-reader.js";
 
 export const WASI_MODULES = ["wasi_snapshot_preview1", "wasi_unstable"];
 

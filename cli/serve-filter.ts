@@ -5,7 +5,7 @@
 // the filter's HTTP calls sent to the URLs given for their clusters.
 import http from "node:http";
 import { Host, type Plugin, type Vm, WasmTrapError } from "../host/index.js";
-import { useSourceMapBeside } from "../host/source-map.js";
+import { useSourceMapBeside } from "../host/wasm/source-map.js";
 import type { Io } from "./io.js";
 import type { ServeOptions } from "./serve-args.js";
 import { HOP_BY_HOP, WIRE_ONLY } from "./serve-hop-by-hop.js";

@@ -8,10 +8,10 @@
 //   const host = new Host({ faults: { seed: 7, rate: 0.05 } });   // 5% of host calls fail
 //   host.injectFaults({ calls: { proxy_get_buffer_bytes: [Status.NOT_FOUND] }, rate: 1 }); // buffers missing
 //   host.faults!.failNext("proxy_http_call", Status.INTERNAL_FAILURE);                    // one chosen call
-import { Status } from "./abi.js";
-import { ENV_IMPORTS } from "./abi-table.js";
-import type { BytesLike } from "./bytes.js";
-import type { CallRegistry, HttpCallResponse } from "./calls.js";
+import { Status } from "./wasm/abi.js";
+import { ENV_IMPORTS } from "./wasm/abi-table.js";
+import type { BytesLike } from "./wasm/bytes.js";
+import type { CallRegistry, HttpCallResponse } from "./state/calls.js";
 
 export interface FaultOptions {
   /** Seed of the random draws (same seed, same calls, same faults). Default 1. */

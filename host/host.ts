@@ -1,28 +1,45 @@
 // The emulated proxy as a test drives it: the proxy-wide state every VM shares (proxy-state.ts),
 // plus loading modules, moving the clock (ticks, call timeouts), answering the filters' HTTP and
 // gRPC calls, and fault injection, which it installs as the state's host-call hook.
-import { type BytesLike, toBytes } from "./bytes.js";
-import type { GrpcCall, GrpcStream, HttpCall, HttpCallResponse } from "./calls.js";
+import { type BytesLike, toBytes } from "./wasm/bytes.js";
+import type { GrpcCall, GrpcStream, HttpCall, HttpCallResponse } from "./state/calls.js";
 import { FaultInjector, type FaultOptions } from "./faults.js";
-import { normalizeHeaders } from "./headers.js";
-import { type PairsInit } from "./pairs.js";
-import type { Plugin } from "./plugin.js";
-import { ProxyState, type ProxyStateOptions } from "./proxy-state.js";
+import { normalizeHeaders } from "./wasm/headers.js";
+import { interleave, type InterleaveOptions } from "./interleave.js";
+import { type PairsInit } from "./wasm/pairs.js";
+import type { Plugin } from "./streams/plugin.js";
+import { DEFAULT_MAX_MODULE_BYTES, MAX_MODULE_BYTES } from "./wasm/module-size.js";
+import { checkFinite, checkInteger, checkKnownKeys } from "./wasm/option-checks.js";
+import { MAX_CLOCK_NS, ProxyState, type ProxyStateOptions } from "./state/proxy-state.js";
 import { Vm } from "./vm.js";
-import type { LoadOptions, ModuleSource } from "./vm-instance.js";
+import type { LoadOptions, ModuleSource } from "./vm/vm-instance.js";
 
 export interface HostOptions extends ProxyStateOptions {
-  /** Cap on each module's linear memory; memory.grow past it fails. Default 256 MiB. */
+  /** Cap on each module's linear memory; memory.grow past it fails. Default 256 MiB; 64 KiB to 4 GiB. */
   memoryLimitBytes?: number;
   /**
-   * Bound on loop iterations and function calls in one callback (host/loop-limit.ts): a filter
+   * Bound on loop iterations and function calls in one callback (host/wasm/loop-limit.ts): a filter
    * that loops forever fails with LoopLimitError instead of hanging the test. Instruments the
    * module, so it is off by default.
    */
   loopLimit?: number;
   /** Fault injection (host/faults.ts): chosen or random host calls answer an error status. Default none. */
   faults?: FaultOptions;
+  /**
+   * Largest module loadVm accepts, in bytes; a larger one is refused before it is read whole.
+   * Default 64 MiB (module-size.ts says why).
+   */
+  maxModuleBytes?: number;
 }
+
+/** Every HostOptions name: the constructor refuses others (a misspelt option would do nothing). */
+export const HOST_OPTION_NAMES = [
+  "now", "logLevel", "record", "clusters", "env", "echoLogs", "bufferLimitBytes",
+  "memoryLimitBytes", "loopLimit", "faults", "maxModuleBytes",
+] as const satisfies readonly (keyof HostOptions)[];
+
+/** wasm32's largest memory: 65,536 pages of 64 KiB. */
+const MAX_MEMORY_BYTES = 65536 * 65536;
 
 /** What Envoy's router answers an HTTP call whose timeout passed (Filter::onResponseTimeout). */
 const TIMEOUT_RESPONSE: HttpCallResponse = {
@@ -35,12 +52,24 @@ export class Host extends ProxyState {
   readonly loopLimit: number | undefined;
   readonly vms: Vm[] = [];
   private readonly memoryLimitBytes: number;
+  /** The largest module loadVm accepts (HostOptions.maxModuleBytes). */
+  readonly maxModuleBytes: number;
   private injector: FaultInjector | null = null;
 
   constructor(opts: HostOptions = {}) {
+    if (typeof opts !== "object" || opts === null) throw new TypeError("Host options must be an object");
+    checkKnownKeys("Host", opts, HOST_OPTION_NAMES);
     super(opts);
-    this.loopLimit = opts.loopLimit;
-    this.memoryLimitBytes = opts.memoryLimitBytes ?? 256 * 1024 * 1024;
+    this.loopLimit = opts.loopLimit === undefined ? undefined : checkInteger("loopLimit", opts.loopLimit, 1, Number.MAX_SAFE_INTEGER);
+    this.memoryLimitBytes = opts.memoryLimitBytes === undefined
+      ? 256 * 1024 * 1024
+      : checkInteger("memoryLimitBytes", opts.memoryLimitBytes, 65536, MAX_MEMORY_BYTES);
+    this.maxModuleBytes = opts.maxModuleBytes === undefined
+      ? DEFAULT_MAX_MODULE_BYTES
+      : checkInteger("maxModuleBytes", opts.maxModuleBytes, 8, MAX_MODULE_BYTES);
+    if (opts.faults !== undefined && (typeof opts.faults !== "object" || opts.faults === null)) {
+      throw new TypeError("faults must be an object (FaultOptions)");
+    }
     this.faults = opts.faults ? new FaultInjector(opts.faults) : null;
   }
 
@@ -64,9 +93,18 @@ export class Host extends ProxyState {
   /** Loads a module (bytes or a file path), links it, and runs _initialize (then main) or _start. */
   async loadVm(source: ModuleSource, opts: LoadOptions = {}): Promise<Vm> {
     const maxPages = Math.max(1, Math.floor(this.memoryLimitBytes / 65536));
-    const vm = await Vm.load(this, source, opts, { maxPages, loopLimit: this.loopLimit });
+    const vm = await Vm.load(this, source, opts, { maxPages, loopLimit: this.loopLimit, maxModuleBytes: this.maxModuleBytes });
     this.vms.push(vm);
     return vm;
+  }
+
+  /**
+   * Runs tasks as workers racing each other (host/interleave.ts): task 0 runs until its VM is
+   * about to write shared data (opts.switchBefore), then the next task runs to its end first, so
+   * a compare-and-swap write in task 0 meets the other's write. Each task drives its own VM.
+   */
+  interleave<T>(tasks: readonly (() => T)[], opts?: InterleaveOptions): T[] {
+    return interleave(this, tasks, opts);
   }
 
   // ---- time ---------------------------------------------------------------------------
@@ -77,7 +115,10 @@ export class Host extends ProxyState {
    * whose timeout (timeout_ms > 0) passes unanswered.
    */
   advanceTime(ms: number): void {
-    const target = this.now + BigInt(Math.round(ms * 1e6));
+    // The clock only moves forward, and stays a u64 of nanoseconds.
+    const left = Number(MAX_CLOCK_NS - this.now) / 1e6;
+    const target = this.now + BigInt(Math.round(checkFinite("advanceTime(ms)", ms, 0, left) * 1e6));
+    if (target > MAX_CLOCK_NS) throw new RangeError(`advanceTime(ms): the clock would pass 2^64 - 1 ns`);
     for (;;) {
       let next: Plugin | undefined;
       for (const vm of this.vms) {

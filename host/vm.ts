@@ -1,8 +1,8 @@
 // One loaded module (a Wasm VM, as one Envoy worker has) as a test drives it: the VM
 // (vm-instance.ts) plus the plugin (root) contexts started in it.
-import { Plugin, type PluginOptions } from "./plugin.js";
-import type { ProxyState } from "./proxy-state.js";
-import { type LoadOptions, type ModuleSource, VmInstance, type VmLimits } from "./vm-instance.js";
+import { Plugin, type PluginOptions } from "./streams/plugin.js";
+import type { ProxyState } from "./state/proxy-state.js";
+import { type LoadOptions, type ModuleSource, VmInstance, type VmLimits } from "./vm/vm-instance.js";
 
 export class Vm extends VmInstance {
   readonly plugins: Plugin[] = [];

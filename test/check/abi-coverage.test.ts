@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadAbiTable } from "../../host/abi-table.js";
+import { loadAbiTable } from "../../host/wasm/abi-table.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 

@@ -1,7 +1,7 @@
 // The wasm reader: reads what the check needs, and turns every malformed input into a
 // WasmReadError with a clear message rather than a crash.
 import { describe, expect, it } from "vitest";
-import { formatSignature, readWasm, WasmReadError } from "../../host/wasm-reader.js";
+import { formatSignature, readWasm, WasmReadError } from "../../host/wasm/wasm-reader.js";
 import { conformantWat, wat } from "./wat.js";
 
 describe("readWasm", () => {

@@ -212,7 +212,7 @@ describe("serve: the SDK probe (local responses, trailers, traps, metrics)", () 
     expect(s.output()).toMatch(/the filter trapped: proxy_on_request_headers.*probe abort/);
     expect(s.output()).toContain("loaded a fresh VM");
     expect(s.output()).not.toMatch(/\n\s+at .*(\.js|\.mjs|file:|node:)/); // no JavaScript stack trace
-    expect(s.output()).toMatch(/probe abort.*\n\s+at .*\n\s+at test\/filters\/sdk-probe\.ts:\d+:\d+\n/); // the filter's line, from the source map
+    expect(s.output()).toMatch(/probe abort.*\n\s+at .*\n\s+at Probe\.onRequestHeaders \(test\/filters\/sdk-probe\.ts:\d+:\d+\)/); // the filter's line, from the source map
     expect(u.seen.map((x) => x.url)).toEqual(["/", "/after", "/after", "/after"]);
   });
 

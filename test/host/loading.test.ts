@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ENV_IMPORTS, WASI_IMPORTS } from "../../host/abi-table.js";
+import { ENV_IMPORTS, WASI_IMPORTS } from "../../host/wasm/abi-table.js";
 import { Host, WasmTrapError } from "../../host/index.js";
 import { logInfo, slot, wat } from "./wat.js";
 

@@ -2,13 +2,13 @@
 // keeps test/build/trap-probe.wasm.map beside the .wasm, and the emulator's error lists the
 // AssemblyScript frames as file.ts:line:column. Lines are found in the probe's source, so
 // the tests follow the file when it changes.
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Host, WasmTrapError } from "../../host/index.js";
-import { decodeVlq, SourceMap } from "../../host/source-map.js";
-import { sections } from "../../host/wasm-binary.js";
+import { displayName, SourceMap } from "../../host/wasm/source-map.js";
+import { sections } from "../../host/wasm/wasm-binary.js";
 
 const repo = new URL("../../", import.meta.url);
 const WASM = new URL("test/build/trap-probe.wasm", repo);
@@ -34,58 +34,77 @@ async function trap(how: string, source: Uint8Array | string = readFileSync(WASM
   throw new Error(`x-trap: ${how} did not trap`);
 }
 
+/** The 1-based line of `code` in the probe's source. */
+const lineOf = (code: string) => SOURCE.findIndex((l) => l.includes(code)) + 1;
+
 const frames = (e: Error) => e.message.split("\n").slice(1).map((l) => l.trim());
 
-describe("source map v3 decoding", () => {
-  it("decodes base64 VLQ fields, signs and continuations included", () => {
-    expect(decodeVlq("AAAA")).toEqual([0, 0, 0, 0]);
-    expect(decodeVlq("CADF")).toEqual([1, 0, -1, -2]);
-    expect(decodeVlq("gB")).toEqual([16]);
-    expect(decodeVlq("hB")).toEqual([-16]);
-    expect(decodeVlq("2HwB")).toEqual([123, 24]);
-    expect(() => decodeVlq("g")).toThrow(/cut short/);
-  });
-
+describe("source map v3 lookups (decoded by @jridgewell/trace-mapping)", () => {
   it("maps a byte offset to the last segment at or before it, and unmapped bytes to the code before them", () => {
     // offset 10 → a.ts:1:1, offset 20 → a.ts:3:5, offset 30 → no source, offset 40 → b.ts:1:1
-    const map = new SourceMap(["a.ts", "b.ts"], "UAAA,UAEI,U,UCFJ");
+    const map = new SourceMap({ version: 3, sources: ["a.ts", "b.ts"], names: [], mappings: "UAAA,UAEI,U,UCFJ" });
     expect(map.lookup(5)).toBeNull();
     expect(map.lookup(10)).toEqual({ file: "a.ts", line: 1, column: 1 });
     expect(map.lookup(25)).toEqual({ file: "a.ts", line: 3, column: 5 });
     expect(map.lookup(35)).toEqual({ file: "a.ts", line: 3, column: 5 });
     expect(map.lookup(35, 30)).toBeNull();
     expect(map.lookup(45)).toEqual({ file: "b.ts", line: 1, column: 1 });
-    expect(map.lookup(45, 0, (f) => f !== "b.ts")).toEqual({ file: "a.ts", line: 3, column: 5 });
+    expect(map.lookup(45, 0, (l) => l.file !== "b.ts")).toEqual({ file: "a.ts", line: 3, column: 5 });
+    expect(() => new SourceMap({ version: 2, sources: [], mappings: "" })).toThrow(/not a version 3 source map/);
+  });
+
+  it("names functions as TypeScript users know them", () => {
+    expect(displayName("test/filters/trap-probe/TrapProbe#onRequestHeaders", "test/filters/trap-probe.ts")).toBe("TrapProbe.onRequestHeaders");
+    expect(displayName("~lib/map/Map<~lib/string/String,i32>#get", "~lib/map.ts")).toBe("Map<String,i32>.get");
+    expect(displayName("assembly/index/pickLevel", "assembly/index.ts")).toBe("pickLevel");
+    expect(displayName("~lib/proxy-wasm-as/assembly/proxy/proxy_on_request_headers")).toBe("proxy_on_request_headers");
   });
 });
 
 describe("a trap names the TypeScript line", () => {
-  it("unreachable() in the filter", async () => {
+  it("unreachable() in the filter: the line, the filter's method, and the SDK's frames that called it", async () => {
     const e = await trap("unreachable");
     expect(e.message.split("\n")[0]).toMatch(/^proxy_on_request_headers\(\d+, \d+, 0\) failed in VM "" \(context \d+\): unreachable$/);
-    expect(frames(e)[0]).toBe(`at ${at("unreachable();")}`);
-    expect(frames(e).at(-1)).toMatch(/^at ~lib\/proxy-wasm-as\/assembly\/proxy\.ts:\d+:\d+$/);
+    expect(frames(e)[0]).toBe(`at TrapProbe.onRequestHeaders (${at("unreachable();")}) (inlined)`);
+    expect(frames(e).at(-1)).toMatch(/^at proxy_on_request_headers \(~lib\/proxy-wasm-as\/assembly\/proxy\.ts:\d+:\d+\)$/);
   });
 
-  it("a memory access out of bounds", async () => {
+  it("a memory access out of bounds in an inlined helper: the failing load's line, then the line that called the helper", async () => {
     const e = await trap("oob");
     expect(e.message.split("\n")[0]).toMatch(/memory access out of bounds$/);
-    expect(frames(e)[0]).toBe(`at ${at("load<u32>(0xfffffff0)")}`);
+    const [load, call] = frames(e);
+    expect(load).toBe(`at readFar (${at("load<u32>(0xfffffff0)")}) (inlined)`);
+    // The call's line (the column is where binaryen's map puts the statement that holds it).
+    expect(call).toMatch(new RegExp(`^at TrapProbe\\.onRequestHeaders \\(${FILE}:${lineOf("readFar().toString()")}:\\d+\\) \\(inlined\\)$`));
   });
 
-  it("a library abort (array index) names the library line and the filter's line it was inlined into", async () => {
+  it("a library abort (array index): the abort, the library's failing line, then the filter's line and method", async () => {
     const e = await trap("index");
     expect(e.abortMessage).toMatch(/Index out of range at ~lib\/array\.ts/);
     const f = frames(e);
-    expect(f[0]).toMatch(/^at ~lib\/proxy-wasm-as\/assembly\/runtime\/abort\.ts:\d+:\d+$/);
-    expect(f[1]).toMatch(/^at ~lib\/array\.ts:\d+:\d+$/);
-    expect(f[2]).toBe(`at ${at("list[numHeaders + 10]")} (inlined)`);
+    expect(f[0]).toMatch(/^at abortWithLog \(~lib\/proxy-wasm-as\/assembly\/runtime\/abort\.ts:\d+:\d+\)$/);
+    expect(f[1]).toMatch(/^at Array<i32>\.__get \(~lib\/array\.ts:\d+:\d+\) \(inlined\)$/);
+    expect(f[2]).toBe(`at TrapProbe.onRequestHeaders (${at("list[numHeaders + 10]")}) (inlined)`);
   });
 
   it("a Map key that is not there", async () => {
     const e = await trap("missing-key");
     expect(e.abortMessage).toMatch(/Key does not exist/);
-    expect(frames(e)).toContain(`at ${at("limits.get(how)")} (inlined)`);
+    expect(frames(e)).toContain(`at TrapProbe.onRequestHeaders (${at("limits.get(how)")}) (inlined)`);
+    expect(frames(e)).toContainEqual(expect.stringMatching(/^at Map<String,i32>\.get \(~lib\/map\.ts:\d+:\d+\) \(inlined\)$/));
+  });
+
+  it("a map without the SDK's function names (another build) still gives the lines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pwas-plain-map-"));
+    copyFileSync(WASM, join(dir, "filter.wasm"));
+    const map = JSON.parse(readFileSync(new URL("test/build/trap-probe.wasm.map", repo), "utf8"));
+    delete map.x_proxy_wasm_as_functions;
+    delete map.x_proxy_wasm_as_scopes;
+    writeFileSync(join(dir, "filter.wasm.map"), JSON.stringify(map));
+    const e = await trap("index", join(dir, "filter.wasm"));
+    const f = frames(e);
+    expect(f[1]).toMatch(/^at ~lib\/array\.ts:\d+:\d+$/);
+    expect(f[2]).toBe(`at ${at("list[numHeaders + 10]")} (inlined)`);
   });
 
   it("finds the map beside a module loaded by path, and in serve's one-line form too", async () => {
@@ -93,7 +112,7 @@ describe("a trap names the TypeScript line", () => {
     copyFileSync(WASM, join(dir, "filter.wasm"));
     copyFileSync(new URL("test/build/trap-probe.wasm.map", repo), join(dir, "filter.wasm.map"));
     const e = await trap("unreachable", join(dir, "filter.wasm"));
-    expect(frames(e)[0]).toBe(`at ${at("unreachable();")}`);
+    expect(frames(e)[0]).toBe(`at TrapProbe.onRequestHeaders (${at("unreachable();")}) (inlined)`);
   });
 
   it("without a source map the message is what it always was", async () => {

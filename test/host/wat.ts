@@ -6,7 +6,7 @@
 // ($rec slot value) stores an i32 at 0x200 + 4*slot; ($save slot) copies the 0x100/0x104 pair
 // to 0x400 + 8*slot so the test can read what a host function returned.
 import wabtInit from "wabt";
-import { ENV_IMPORTS, signatureOf } from "../../host/abi-table.js";
+import { ENV_IMPORTS, signatureOf } from "../../host/wasm/abi-table.js";
 import type { Vm } from "../../host/index.js";
 
 const wabt = await wabtInit();

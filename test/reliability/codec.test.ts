@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodePairs, type Pair } from "../../host/index.js";
-import { normalizeHeaders } from "../../host/headers.js";
+import { invalidRequestHeader } from "../../host/wasm/header-validation.js";
+import { normalizeHeaders } from "../../host/wasm/headers.js";
 import { chunks, encodeBytePairs, isUtf8, Probe, referenceDecode } from "./codec-helpers.js";
 
 const RUNS = 300;
@@ -19,6 +20,12 @@ const text = fc.oneof(
 );
 const pair: fc.Arbitrary<Pair> = fc.tuple(text, text);
 const headerMap = fc.array(pair, { maxLength: 20 });
+/**
+ * Request headers as they can reach a filter and go upstream: Envoy's codec refuses names that
+ * are not tokens and values with control characters (host/wasm/header-validation.ts), so the router
+ * would answer in place of the upstream. Response maps keep every byte (Envoy checks none).
+ */
+const requestMap = headerMap.filter((map) => invalidRequestHeader(map) === null);
 
 let probe: Probe;
 beforeAll(async () => {
@@ -34,7 +41,7 @@ describe("header maps: host → SDK → host round trips", () => {
     it(`${mode}: request and response maps come back unchanged`, async () => {
       const plugin = await probe.plugin(mode);
       fc.assert(
-        fc.property(headerMap, headerMap, (request, response) => {
+        fc.property(requestMap, headerMap, (request, response) => {
           probe.host.clearLogs();
           const s = plugin.newHttpStream();
           s.requestHeaders(request, { endOfStream: true });

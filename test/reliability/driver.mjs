@@ -552,6 +552,6 @@ export function unloggedFaults(host) {
 
 /** The `env` host functions an example imports (the ones it can see fail). */
 export async function importedHostCalls(example) {
-  const { readWasm } = await import("../../dist/host/wasm-reader.js");
+  const { readWasm } = await import("../../dist/host/wasm/wasm-reader.js");
   return readWasm(example.bytes).imports.filter((i) => i.module === "env").map((i) => i.name).sort();
 }

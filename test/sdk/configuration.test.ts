@@ -1,6 +1,7 @@
 // JSON plugin configuration: typed reads, and malformed documents that fail plugin start with a
 // log line saying what is wrong and where.
 import { describe, expect, it } from "vitest";
+import { Host } from "../../host/index.js";
 import { probeHeaders, startProbe } from "./helpers.js";
 
 describe("plugin configuration as JSON", () => {
@@ -41,4 +42,18 @@ describe("plugin configuration as JSON", () => {
       expect(host.logsAt("error")).toContain(`plugin configuration is not valid JSON: ${message} at byte ${position}`);
     });
   }
+
+  it("a stream of a plugin that failed to configure throws an error quoting the filter's own error line (issue 23.8)", async () => {
+    const { plugin } = await startProbe('{"a": 1,}');
+    expect(plugin.startFailure).toBe(
+      'its proxy_on_configure returned false; it logged: "plugin configuration is not valid JSON: expected a string key at byte 8"');
+    expect(() => plugin.newHttpStream()).toThrow(
+      /has no filter: its proxy_on_configure returned false; it logged: "plugin configuration is not valid JSON: expected a string key at byte 8"/);
+  });
+
+  it("quotes the error line even when the Host records no logs (lean mode)", async () => {
+    const { plugin, host } = await startProbe("[1, 2", new Host({ record: false }));
+    expect(host.logs).toEqual([]);
+    expect(plugin.startFailure).toMatch(/expected ',' or '\]' in array at byte 5/);
+  });
 });

@@ -1,5 +1,5 @@
 // The SDK's helpers for Envoy's foreign functions (assembly/foreign/*) against the emulator's
-// emulations (host/foreign-functions.ts): argument encodings, results and statuses. The probe
+// emulations (host/state/foreign-functions.ts): argument encodings, results and statuses. The probe
 // (test/filters/attributes-probe.ts) logs "name=value" lines.
 import { generateKeyPairSync, sign, verify } from "node:crypto";
 import { readFileSync } from "node:fs";

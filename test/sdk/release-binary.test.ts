@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { sections } from "../../host/wasm-binary.js";
+import { sections } from "../../host/wasm/wasm-binary.js";
 
 const repo = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const outDir = mkdtempSync(join(tmpdir(), "pwas-release-"));

@@ -2,7 +2,7 @@
 // source/extensions/filters/common/expr/context.cc computes and the Wasm context adds), derived
 // from the emulated stream or connection, with Envoy-shaped defaults for what a test cannot
 // drive (addresses, node, cluster, route). Values keep Envoy's types so they serialize as
-// Envoy's `serializeValue` does (host/attribute-value.ts).
+// Envoy's `serializeValue` does (host/wasm/attribute-value.ts).
 //
 // Precedence, per context: a value the test or filter set on the stream > what the stream
 // itself says (request.path is the :path the test sent) > a value set on the plugin or the Host
@@ -10,8 +10,10 @@
 // every stream, and `stream.setProperty(...)` for one.
 import {
   type AttributeKind, type AttributeValue, bool, bytes, duration, encodeAttribute, int, map, str, timestamp, uint,
-} from "./attribute-value.js";
-import type { Pair } from "./pairs.js";
+} from "../wasm/attribute-value.js";
+import type { Pair } from "../wasm/pairs.js";
+import { type Found, REMOVED } from "./properties.js";
+import { MessageWriter } from "../wasm/protobuf.js";
 
 /** The defaults used when nothing else says otherwise (docs/testing.md lists them). */
 export const ENVOY_DEFAULTS = {
@@ -62,8 +64,11 @@ export const ATTRIBUTE_KINDS: Record<string, AttributeKind> = {
   "plugin_name": "string", "plugin_root_id": "string", "plugin_vm_id": "string", "connection_id": "uint",
 };
 
-/** What a context above the stream (plugin, Host) says about a key, or undefined. */
-export type Inherited = (key: string) => Uint8Array | undefined;
+/**
+ * What the test or filter set for a key on this context or one above it (plugin, Host):
+ * a value, REMOVED (the test took it away: no default either), or undefined.
+ */
+export type Inherited = (key: string) => Found;
 
 /** The facts of an HTTP stream the attributes come from. */
 export interface HttpStreamFacts {
@@ -160,30 +165,25 @@ function text(data: Uint8Array | undefined): string | undefined {
   return data === undefined ? undefined : new TextDecoder().decode(data);
 }
 
-/** Minimal protobuf writer for the Node message (id = 1, cluster = 2, user_agent_name = 6). */
+/** An address set or removed for `k`, else the default; undefined when it was removed. */
+function addressOr(found: Found, fallback: string): string | undefined {
+  return found === REMOVED ? undefined : (text(found) ?? fallback);
+}
+
+/** The text set for `k`, else the default (a removed one falls back too: it is part of a message). */
+function textOr(found: Found, fallback: string): string {
+  return found === REMOVED ? fallback : (text(found) ?? fallback);
+}
+
+/** The Node message (envoy.config.core.v3.Node: id = 1, cluster = 2, user_agent_name = 6). */
 function nodeMessage(id: string, cluster: string): Uint8Array {
-  const parts: number[] = [];
-  const field = (tag: number, s: string) => {
-    const b = new TextEncoder().encode(s);
-    if (b.length === 0) return;
-    parts.push((tag << 3) | 2);
-    let n = b.length;
-    while (n >= 0x80) {
-      parts.push((n & 0x7f) | 0x80);
-      n >>>= 7;
-    }
-    parts.push(n, ...b);
-  };
-  field(1, id);
-  field(2, cluster);
-  field(6, "envoy");
-  return Uint8Array.from(parts);
+  return new MessageWriter().bytes(1, id).bytes(2, cluster).bytes(6, "envoy").finish();
 }
 
 // ---- plugin -------------------------------------------------------------------------------
 
 /** Attributes of a plugin context (and, through it, of every stream of the plugin). */
-export function pluginAttribute(k: string, facts: PluginFacts, inherited: Inherited): Uint8Array | undefined {
+export function pluginAttribute(k: string, facts: PluginFacts, inherited: Inherited): Found {
   switch (k) {
     case "plugin_name":
       return out(str(facts.name));
@@ -196,8 +196,8 @@ export function pluginAttribute(k: string, facts: PluginFacts, inherited: Inheri
   if (set !== undefined) return set;
   switch (k) {
     case key("xds.node"): {
-      const id = text(inherited(key("xds.node.id"))) ?? ENVOY_DEFAULTS.nodeId;
-      const cluster = text(inherited(key("xds.node.cluster"))) ?? ENVOY_DEFAULTS.nodeCluster;
+      const id = textOr(inherited(key("xds.node.id")), ENVOY_DEFAULTS.nodeId);
+      const cluster = textOr(inherited(key("xds.node.cluster")), ENVOY_DEFAULTS.nodeCluster);
       return out(bytes(nodeMessage(id, cluster)));
     }
     case key("xds.node.id"):
@@ -213,7 +213,7 @@ export function pluginAttribute(k: string, facts: PluginFacts, inherited: Inheri
 // ---- what streams and connections share -----------------------------------------------------
 
 /** Attributes of the downstream connection and the listener, for HTTP streams and TCP connections. */
-function connectionAttribute(k: string, contextId: number, inherited: Inherited): Uint8Array | undefined {
+function connectionAttribute(k: string, contextId: number, inherited: Inherited): Found {
   const set = inherited(k);
   if (set !== undefined) return set;
   switch (k) {
@@ -223,9 +223,9 @@ function connectionAttribute(k: string, contextId: number, inherited: Inherited)
       return out(str(ENVOY_DEFAULTS.destinationAddress));
     case key("source.port"):
     case key("destination.port"): {
-      const address = text(inherited(k.replace("port", "address"))) ??
-        (k.startsWith("source") ? ENVOY_DEFAULTS.sourceAddress : ENVOY_DEFAULTS.destinationAddress);
-      const port = portOf(address);
+      const address = addressOr(inherited(k.replace("port", "address")),
+        k.startsWith("source") ? ENVOY_DEFAULTS.sourceAddress : ENVOY_DEFAULTS.destinationAddress);
+      const port = address === undefined ? undefined : portOf(address);
       return port === undefined ? undefined : out(int(port));
     }
     case key("connection.id"):
@@ -249,14 +249,15 @@ function connectionAttribute(k: string, contextId: number, inherited: Inherited)
 }
 
 /** upstream.* once an upstream host is chosen. */
-function upstreamAttribute(k: string, inherited: Inherited): Uint8Array | undefined {
+function upstreamAttribute(k: string, inherited: Inherited): Found {
   const set = inherited(k);
   if (set !== undefined) return set;
   switch (k) {
     case key("upstream.address"):
       return out(str(ENVOY_DEFAULTS.upstreamAddress));
     case key("upstream.port"): {
-      const port = portOf(text(inherited(key("upstream.address"))) ?? ENVOY_DEFAULTS.upstreamAddress);
+      const address = addressOr(inherited(key("upstream.address")), ENVOY_DEFAULTS.upstreamAddress);
+      const port = address === undefined ? undefined : portOf(address);
       return port === undefined ? undefined : out(int(port));
     }
     case key("upstream.local_address"):
@@ -274,7 +275,7 @@ function upstreamAttribute(k: string, inherited: Inherited): Uint8Array | undefi
 // ---- HTTP ---------------------------------------------------------------------------------
 
 /** An attribute of an HTTP stream, or undefined (Envoy: NOT_FOUND). */
-export function httpAttribute(k: string, f: HttpStreamFacts, inherited: Inherited): Uint8Array | undefined {
+export function httpAttribute(k: string, f: HttpStreamFacts, inherited: Inherited): Found {
   const own = httpStreamValue(k, f);
   if (own !== undefined) return out(own);
   if (k.startsWith("upstream\0") || k === key("xds.upstream_host_metadata")) {
@@ -399,7 +400,7 @@ function grpcStatus(f: HttpStreamFacts): AttributeValue | undefined {
 // ---- TCP ----------------------------------------------------------------------------------
 
 /** An attribute of a TCP connection, or undefined (Envoy: NOT_FOUND). */
-export function tcpAttribute(k: string, f: TcpConnectionFacts, inherited: Inherited): Uint8Array | undefined {
+export function tcpAttribute(k: string, f: TcpConnectionFacts, inherited: Inherited): Found {
   // The request/response wrappers exist without HTTP headers: sizes and time only.
   switch (k) {
     case key("request.time"):

@@ -1,16 +1,16 @@
 // The plugin (root) context: configuration, ticks, and the place where HTTP/gRPC call
 // results, queue notifications and foreign-function calls arrive (Envoy delivers them all on
 // the root context id, whoever made the call).
-import { Status } from "./abi.js";
-import type { AbiPluginContext, BufferRef } from "./abi-context.js";
-import { pluginAttribute } from "./attributes.js";
-import { type BytesLike, text, toBytes } from "./bytes.js";
+import { LOG_LEVELS, Status } from "../wasm/abi.js";
+import type { AbiPluginContext, BufferRef } from "../vm/abi-context.js";
+import { pluginAttribute } from "../state/attributes.js";
+import { type BytesLike, text, toBytes } from "../wasm/bytes.js";
 import { Context } from "./context.js";
 import { HttpStream } from "./http-stream.js";
-import type { Pair } from "./pairs.js";
-import type { PropertyPath, PropertyValue } from "./properties.js";
+import type { Pair } from "../wasm/pairs.js";
+import type { Found, PropertyPath, PropertyValue } from "../state/properties.js";
 import { TcpStream } from "./tcp-stream.js";
-import type { VmInstance } from "./vm-instance.js";
+import type { VmInstance } from "../vm/vm-instance.js";
 
 export interface PluginOptions {
   /** Envoy's root_id; Istio's WasmPlugin sets its own. Default "". */
@@ -23,6 +23,12 @@ export interface PluginOptions {
 
 type State = "active" | "pending-done" | "deleted";
 
+/** Log level error; critical is above it. */
+const ERROR = LOG_LEVELS.indexOf("error");
+/** How many of the start's error lines a failure quotes, and how much of each. */
+const MAX_START_ERRORS = 3;
+const MAX_QUOTE = 300;
+
 export class Plugin extends Context implements AbiPluginContext {
   readonly rootId: string;
   readonly name: string;
@@ -31,6 +37,11 @@ export class Plugin extends Context implements AbiPluginContext {
   vmStarted = false;
   /** proxy_on_configure's result (false also when on_vm_start failed). */
   configured = false;
+  /**
+   * The error and critical lines the filter logged while it started (on_vm_start, on_configure):
+   * what the plugin said about why it failed, quoted by the error a stream of it throws.
+   */
+  readonly startErrors: string[] = [];
   tickPeriodMs = 0;
   nextTickAt = 0n;
   private state: State = "active";
@@ -64,8 +75,15 @@ export class Plugin extends Context implements AbiPluginContext {
   }
 
   start(): void {
-    const vm = this.vm;
-    vm.host.drive(() => {
+    const vm = this.vm, host = vm.host;
+    const tap = host.logTap;
+    host.logTap = (level, message, vmId, contextId) => {
+      tap?.(level, message, vmId, contextId);
+      if (level >= ERROR && vmId === vm.vmId && contextId === this.id && this.startErrors.length < MAX_START_ERRORS) {
+        this.startErrors.push(message.length > MAX_QUOTE ? `${message.slice(0, MAX_QUOTE)}...` : message);
+      }
+    };
+    host.drive(() => {
       this.configLive = true;
       try {
         vm.call("proxy_on_context_create", this, this.id, 0);
@@ -77,10 +95,21 @@ export class Plugin extends Context implements AbiPluginContext {
         }
       } finally {
         this.configLive = false;
+        host.logTap = tap;
       }
       // A plugin that failed to start gets no filter, but cpp-host keeps its root context (no
       // on_done/on_delete) until the VM is torn down; the VM's other plugins keep serving.
     });
+  }
+
+  /** Why the plugin has no filter: the callback that returned false and the errors it logged. */
+  get startFailure(): string | null {
+    if (this.configured) return null;
+    const callback = this.vmStarted ? "proxy_on_configure" : "proxy_on_vm_start";
+    const said = this.startErrors.length === 0
+      ? " (it logged no error)"
+      : `; it logged: ${this.startErrors.map((m) => JSON.stringify(m)).join(", ")}`;
+    return `its ${callback} returned false${said}`;
   }
 
   private assertActive(what: string): void {
@@ -94,7 +123,7 @@ export class Plugin extends Context implements AbiPluginContext {
   private assertServing(what: string): void {
     this.assertActive(what);
     if (!this.configured) {
-      throw new Error(`${what}: plugin context ${this.id} (root id "${this.rootId}") has no filter: its proxy_on_vm_start/proxy_on_configure returned false`);
+      throw new Error(`${what}: plugin context ${this.id} (root id "${this.rootId}") has no filter: ${this.startFailure}`);
     }
   }
 
@@ -229,13 +258,13 @@ export class Plugin extends Context implements AbiPluginContext {
     this.properties.set(path, value);
   }
 
-  /** plugin_name, plugin_root_id, plugin_vm_id and the node (host/attributes.ts): all Envoy has without a stream. */
-  protected derivedProperty(key: string): Uint8Array | undefined {
-    return pluginAttribute(key, { name: this.name, rootId: this.rootId, vmId: this.vm.vmId }, (k) => this.parentProperty(k));
+  /** plugin_name, plugin_root_id, plugin_vm_id and the node (host/state/attributes.ts): all Envoy has without a stream. */
+  protected derivedProperty(key: string): Found {
+    return pluginAttribute(key, { name: this.name, rootId: this.rootId, vmId: this.vm.vmId }, (k) => this.inheritedProperty(k));
   }
 
-  protected parentProperty(key: string): Uint8Array | undefined {
-    return this.vm.host.properties.lookup(key);
+  protected parentProperty(key: string): Found {
+    return this.vm.host.properties.find(key);
   }
 
   /** Envoy has no stream info on a plugin context, so the filter cannot set properties there. */

@@ -1,18 +1,18 @@
 // One loaded module (a Wasm VM) below its contexts: linking, _initialize, the context table,
 // and the single entry point through which every callback runs (current/effective context,
 // trap capture). The public Vm (vm.ts) adds plugin contexts on top.
-import { readFile } from "node:fs/promises";
 import type { AbiContext, AbiVm } from "./abi-context.js";
-import { expectedSignature, signatureOf } from "./abi-table.js";
-import { type BytesLike, toBytes } from "./bytes.js";
-import { WasmTrapError } from "./errors.js";
+import { expectedSignature, signatureOf } from "../wasm/abi-table.js";
+import { type BytesLike, toBytes } from "../wasm/bytes.js";
+import { WasmTrapError } from "../wasm/errors.js";
 import { buildImports } from "./imports.js";
-import { instrumentLoops, LoopBudget } from "./loop-limit.js";
-import { WasmMemory } from "./memory.js";
-import type { ProxyState } from "./proxy-state.js";
-import { describeSourceStack, rememberModule } from "./source-map.js";
-import { capMemory } from "./wasm-binary.js";
-import { readWasm } from "./wasm-reader.js";
+import { instrumentLoops, LoopBudget } from "../wasm/loop-limit.js";
+import { WasmMemory } from "../wasm/memory.js";
+import { readModule } from "../wasm/module-size.js";
+import type { ProxyState } from "../state/proxy-state.js";
+import { describeSourceStack, rememberModule } from "../wasm/source-map.js";
+import { compilableModule } from "../wasm/wasm-binary.js";
+import { readWasm } from "../wasm/wasm-reader.js";
 
 export interface LoadOptions {
   /** Envoy's vm_id: VMs with the same id share shared data and queues. Default "". */
@@ -23,8 +23,9 @@ export interface LoadOptions {
 
 export type ModuleSource = Uint8Array | ArrayBuffer | string;
 
-/** What the Host bounds a module by: its memory, and (when set) each callback's loop iterations. */
+/** What the Host bounds a module by: its size, its memory, and (when set) each callback's loop iterations. */
 export interface VmLimits {
+  maxModuleBytes: number;
   maxPages: number;
   loopLimit?: number;
 }
@@ -82,13 +83,12 @@ export class VmInstance implements AbiVm {
 
   /** Compiles and links the module (bytes or a file path), then runs _initialize (then main) or _start. */
   protected async link(source: ModuleSource, limits: VmLimits): Promise<void> {
-    let bytes =
-      typeof source === "string" ? new Uint8Array(await readFile(source)) : source instanceof Uint8Array ? source : new Uint8Array(source);
-    checkImports(bytes);
-    bytes = capMemory(bytes, limits.maxPages);
+    const original = await readModule(source, limits.maxModuleBytes);
+    checkImports(original);
+    let bytes = compilableModule(original, limits.maxPages);
     if (limits.loopLimit !== undefined) bytes = await instrumentLoops(bytes);
     const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-    rememberModule(this, source, bytes); // for traps to name the TypeScript line (source-map.ts)
+    rememberModule(this, source, original, bytes); // for traps to name the TypeScript line (source-map.ts)
     if (limits.loopLimit !== undefined) this.loopBudget = new LoopBudget(limits.loopLimit);
     const instance = await WebAssembly.instantiate(module, buildImports(this));
     this.attach(instance);

@@ -1,11 +1,11 @@
 // Host functions for header maps, buffers and stream control. Each validates its enum first
 // (BAD_ARGUMENT), then every pointer (INVALID_MEMORY_ACCESS), then asks the context whether the
 // map/buffer exists right now, with Envoy's answers when it does not.
-import { BUFFER_TYPE_MAX, MAP_TYPE_MAX, Status, STREAM_TYPE_MAX } from "./abi.js";
+import { BUFFER_TYPE_MAX, MAP_TYPE_MAX, Status, STREAM_TYPE_MAX } from "../wasm/abi.js";
 import { type AbiContext, type AbiVm, type BufferRef, NO_DATA } from "./abi-context.js";
-import { EMPTY, text } from "./bytes.js";
-import { addHeader, byteSize, getHeader, removeHeader, replaceHeader, requestHeaderName } from "./headers.js";
-import { decodePairs, encodePairs, type Pair } from "./pairs.js";
+import { EMPTY, text } from "../wasm/bytes.js";
+import { addHeader, byteSize, getHeader, removeHeader, replaceHeader, requestHeaderName } from "../wasm/headers.js";
+import { decodePairs, encodePairs, type Pair } from "../wasm/pairs.js";
 
 const S = Status;
 const enc = new TextEncoder();

@@ -3,12 +3,12 @@
 // answers for a context without that kind of stream (Context::getBuffer, continueStream in
 // source/extensions/common/wasm/context.cc): stream operations are accepted and do nothing,
 // maps are not there, stream buffers read as empty and cannot be written.
-import { Status, StreamType } from "./abi.js";
-import { type AbiContext, type AbiPluginContext, type BufferRef, type LocalResponse, NO_DATA } from "./abi-context.js";
-import { mayWriteProperty } from "./declared-properties.js";
-import type { Pair } from "./pairs.js";
-import { PropertyStore } from "./properties.js";
-import type { VmInstance } from "./vm-instance.js";
+import { Status, StreamType } from "../wasm/abi.js";
+import { type AbiContext, type AbiPluginContext, type BufferRef, type LocalResponse, NO_DATA } from "../vm/abi-context.js";
+import { mayWriteProperty } from "../state/declared-properties.js";
+import type { Pair } from "../wasm/pairs.js";
+import { type Found, PropertyStore, valueOf } from "../state/properties.js";
+import type { VmInstance } from "../vm/vm-instance.js";
 
 /** A plugin (root) context as the streams below plugin.ts see it: a context that is also a plugin. */
 export type RootContext = Context & AbiPluginContext;
@@ -60,17 +60,31 @@ export abstract class Context implements AbiContext {
   }
 
   /** Properties the host derives from the stream (request.path, response.code, ...). */
-  protected derivedProperty(_key: string): Uint8Array | undefined {
+  protected derivedProperty(_key: string): Found {
     return undefined;
   }
 
+  /** A property as proxy_get_property answers it; undefined is NOT_FOUND. */
   lookupProperty(key: string): Uint8Array | undefined {
-    return this.properties.lookup(key) ?? this.derivedProperty(key) ?? this.parentProperty(key);
+    return valueOf(this.findProperty(key));
+  }
+
+  /** This context's own value, else the derived one, else the parent's; REMOVED ends the search. */
+  findProperty(key: string): Found {
+    return this.properties.find(key) ?? this.derivedProperty(key) ?? this.parentProperty(key);
+  }
+
+  /**
+   * What the attributes derived here see as set: this context's own values over its parent's,
+   * so a stream's source.address moves its source.port as the plugin's and Host's do.
+   */
+  protected inheritedProperty(key: string): Found {
+    return this.properties.find(key) ?? this.parentProperty(key);
   }
 
   /** Streams fall back to their plugin, the plugin to the Host's properties. */
-  protected parentProperty(key: string): Uint8Array | undefined {
-    return this.plugin.lookupProperty(key);
+  protected parentProperty(key: string): Found {
+    return this.plugin.findProperty(key);
   }
 
   /** proxy_set_property: Envoy keeps filter-set values in the stream's filter state. */

@@ -2,12 +2,12 @@
 // v0.2.1, and the listed WASI functions under both WASI module names. Every env function
 // first asks the proxy's host-call hook (fault injection installs one) whether to run at all.
 import type { AbiVm } from "./abi-context.js";
-import { ENV_IMPORTS, WASI_MODULES } from "./abi-table.js";
+import { ENV_IMPORTS, WASI_MODULES } from "../wasm/abi-table.js";
 import { callImports } from "./env-calls.js";
 import { stateImports } from "./env-state.js";
 import { streamImports } from "./env-streams.js";
-import { RestrictedCallError } from "./errors.js";
-import { LOOP_IMPORT } from "./loop-limit.js";
+import { RestrictedCallError } from "../wasm/errors.js";
+import { LOOP_IMPORT } from "../wasm/loop-limit.js";
 import { wasiImports } from "./wasi.js";
 
 type HostFn = (...args: never[]) => unknown;
@@ -26,6 +26,7 @@ export function buildImports(vm: AbiVm): WebAssembly.Imports {
       }
       // cpp-host traps ("restricted_callback") on anything but logging while _initialize runs.
       if (vm.initializing && name !== "proxy_log") throw new RestrictedCallError(`env.${name}`);
+      if (!vm.initializing) vm.host.beforeHostCall?.(name, vm);
       return fn(...args);
     };
   }

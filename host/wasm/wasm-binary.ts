@@ -1,5 +1,6 @@
 // Rewrites the module's memory limits, so a filter that allocates without end gets a failed
-// memory.grow, not a dead Node. (Reading a module is wasm-reader.ts's job.)
+// memory.grow, not a dead Node, and leaves out what V8 need not hold. (Reading a module is
+// wasm-reader.ts's job.)
 
 interface Section {
   id: number;
@@ -35,7 +36,8 @@ class Reader {
   }
 }
 
-function uleb(n: number): number[] {
+/** An unsigned LEB128 number, as wasm writes sizes and counts. */
+export function uleb(n: number): number[] {
   const out: number[] = [];
   do {
     let byte = n % 128;
@@ -62,13 +64,36 @@ export function sections(bytes: Uint8Array): Section[] {
   return out;
 }
 
+/** The name of a custom section (id 0) whose payload starts at `payloadStart`. */
+function customName(bytes: Uint8Array, payloadStart: number): string {
+  const r = new Reader(bytes, payloadStart);
+  const length = r.u32();
+  return new TextDecoder().decode(bytes.subarray(r.o, r.o + length));
+}
+
 /**
- * Returns a copy of the module whose defined memories may grow to at most maxPages (64 KiB
- * each). A module whose initial memory is already larger is rejected.
+ * The module as the emulator compiles it, in one copy: its defined memories may grow to at most
+ * maxPages (64 KiB each), and custom sections other than "name" (which gives V8's stack traces
+ * their function names) are left out: they have no effect on what a module does, and a module
+ * carrying a large one (DWARF, an embedded asset) would otherwise be held twice more by V8.
+ * A module whose initial memory is already larger than maxPages is rejected.
  */
-export function capMemory(bytes: Uint8Array, maxPages: number): Uint8Array {
-  const sec = sections(bytes).find((s) => s.id === 5);
-  if (!sec) return bytes;
+export function compilableModule(bytes: Uint8Array, maxPages: number): Uint8Array {
+  const parts: Uint8Array[] = [bytes.subarray(0, 8)];
+  for (const sec of sections(bytes)) {
+    if (sec.id === 0 && customName(bytes, sec.payloadStart) !== "name") continue;
+    parts.push(sec.id === 5 ? cappedMemorySection(bytes, sec, maxPages) : bytes.subarray(sec.start, sec.end));
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function cappedMemorySection(bytes: Uint8Array, sec: Section, maxPages: number): Uint8Array {
   const r = new Reader(bytes, sec.payloadStart);
   const n = r.u32();
   const payload: number[] = uleb(n);
@@ -81,12 +106,5 @@ export function capMemory(bytes: Uint8Array, maxPages: number): Uint8Array {
     const cap = max === undefined ? maxPages : Math.min(max, maxPages);
     payload.push(flags | 1, ...uleb(min), ...uleb(cap));
   }
-  const body = Uint8Array.from(payload);
-  const head = [5, ...uleb(body.length)];
-  const out = new Uint8Array(sec.start + head.length + body.length + (bytes.length - sec.end));
-  out.set(bytes.subarray(0, sec.start), 0);
-  out.set(head, sec.start);
-  out.set(body, sec.start + head.length);
-  out.set(bytes.subarray(sec.end), sec.start + head.length + body.length);
-  return out;
+  return Uint8Array.from([5, ...uleb(payload.length), ...payload]);
 }

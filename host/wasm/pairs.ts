@@ -7,8 +7,10 @@ const decoder = new TextDecoder();
 export type Pair = [string, string];
 export type PairsInit = Pair[] | Record<string, string>;
 
-export function encodePairs(pairs: readonly Pair[]): Uint8Array {
-  const raw = pairs.map(([k, v]) => [encoder.encode(k), encoder.encode(v)] as const);
+/** Keys and values as text (UTF-8) or as bytes (a serialized CEL map's values). */
+export function encodePairs(pairs: readonly (readonly [string | Uint8Array, string | Uint8Array])[]): Uint8Array {
+  const bytes = (x: string | Uint8Array) => (typeof x === "string" ? encoder.encode(x) : x);
+  const raw = pairs.map(([k, v]) => [bytes(k), bytes(v)] as const);
   let size = 4 + raw.length * 8;
   for (const [k, v] of raw) size += k.length + v.length + 2;
   const out = new Uint8Array(size);

@@ -1,10 +1,10 @@
 // Host functions for outgoing HTTP and gRPC calls. Calls belong to the plugin (root) context
 // of whichever context made them; the test answers them through the Host.
-import { Status } from "./abi.js";
+import { Status } from "../wasm/abi.js";
 import type { AbiVm } from "./abi-context.js";
-import { text } from "./bytes.js";
-import { getHeader, normalizeRequestHeaders } from "./headers.js";
-import { decodePairs } from "./pairs.js";
+import { text } from "../wasm/bytes.js";
+import { getHeader, normalizeRequestHeaders } from "../wasm/headers.js";
+import { decodePairs } from "../wasm/pairs.js";
 
 const S = Status;
 

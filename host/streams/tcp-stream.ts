@@ -6,12 +6,12 @@
 // the context at once (on_done, on_log, on_delete); an upstream close that comes first is
 // delivered and the context lives on until the downstream close. Upstream data with end of
 // stream is followed by proxy_on_upstream_connection_close(UNKNOWN), as Envoy's onWrite does.
-import { type Action, PeerType, type PeerTypeName, Status, StreamType } from "./abi.js";
-import type { BufferRef } from "./abi-context.js";
-import { tcpAttribute } from "./attributes.js";
-import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes.js";
+import { type Action, PeerType, type PeerTypeName, Status, StreamType } from "../wasm/abi.js";
+import type { BufferRef } from "../vm/abi-context.js";
+import { tcpAttribute } from "../state/attributes.js";
+import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "../wasm/bytes.js";
 import { Context, type RootContext } from "./context.js";
-import type { PropertyPath, PropertyValue } from "./properties.js";
+import type { Found, PropertyPath, PropertyValue } from "../state/properties.js";
 
 class Flow {
   buf: BufferRef = { data: EMPTY, mutable: true };
@@ -235,8 +235,8 @@ export class TcpStream extends Context {
     this.properties.set(path, value);
   }
 
-  /** Envoy's attributes of this connection (host/attributes.ts); the plugin's and Host's values fill the rest. */
-  protected derivedProperty(key: string): Uint8Array | undefined {
+  /** Envoy's attributes of this connection (host/state/attributes.ts); the plugin's and Host's values fill the rest. */
+  protected derivedProperty(key: string): Found {
     const size = (f: Flow) => f.forwarded.reduce((n, p) => n + p.length, 0);
     return tcpAttribute(key, {
       contextId: this.id,
@@ -247,6 +247,6 @@ export class TcpStream extends Context {
       upstreamChosen: this.connected && !this.inNewConnection,
       tcpProxyCluster: this.tcpProxyCluster,
       complete: this.completed,
-    }, (k) => this.parentProperty(k));
+    }, (k) => this.inheritedProperty(k));
   }
 }

@@ -1,9 +1,9 @@
 // Host functions for logging, time, timers, shared data, queues, metrics, properties and
 // foreign functions.
-import { LOG_LEVEL_MAX, Status } from "./abi.js";
+import { LOG_LEVEL_MAX, Status } from "../wasm/abi.js";
 import type { AbiVm } from "./abi-context.js";
-import { EMPTY, text, toBytes } from "./bytes.js";
-import { ForeignStatus } from "./foreign-functions.js";
+import { EMPTY, text, toBytes } from "../wasm/bytes.js";
+import { ForeignStatus } from "../state/foreign-functions.js";
 
 const S = Status;
 

@@ -1,6 +1,6 @@
 // Outgoing HTTP and gRPC calls the filter dispatched and the test has not answered yet.
-import type { BytesLike } from "./bytes.js";
-import type { Pair, PairsInit } from "./pairs.js";
+import type { BytesLike } from "../wasm/bytes.js";
+import type { Pair, PairsInit } from "../wasm/pairs.js";
 
 export interface HttpCall {
   /** Opaque, non-sequential (like a real proxy's); never assume 1, 2, 3. */
@@ -60,7 +60,7 @@ export interface HttpCallResponse {
   trailers?: PairsInit;
 }
 
-/** The plugin (root) context a call's results go to (host/plugin.ts implements it). */
+/** The plugin (root) context a call's results go to (host/streams/plugin.ts implements it). */
 export interface CallReceiver {
   readonly id: number;
   readonly rootId: string;

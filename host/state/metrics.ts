@@ -1,6 +1,6 @@
 // Metrics as Envoy's wasm stats behave: counters only go up, gauges are set or moved,
 // histograms record values (and cannot be read back through the ABI).
-import { METRIC_TYPE_NAMES, type MetricTypeName, Status } from "./abi.js";
+import { METRIC_TYPE_NAMES, type MetricTypeName, Status } from "../wasm/abi.js";
 
 export interface MetricView {
   name: string;

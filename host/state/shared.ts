@@ -1,7 +1,7 @@
 // Shared key-value store and shared queues, as cpp-host keeps them: process-wide (one Host),
 // namespaced by VM id, so VMs loaded with the same vmId (Envoy's per-worker clones) share.
-import { Status } from "./abi.js";
-import { type BytesLike, text, toBytes } from "./bytes.js";
+import { Status } from "../wasm/abi.js";
+import { type BytesLike, text, toBytes } from "../wasm/bytes.js";
 
 export interface SharedValue {
   value: Uint8Array;

@@ -2,12 +2,12 @@
 // wasi.ts) are written against these interfaces; vm-instance.ts implements AbiVm, and the
 // contexts above it (context.ts, plugin.ts, http-stream.ts, tcp-stream.ts) implement
 // AbiContext and AbiPluginContext. Keeping the contract here lets every import point down.
-import type { CallReceiver } from "./calls.js";
-import type { ForeignCallContext } from "./foreign-functions.js";
-import type { LoopBudget } from "./loop-limit.js";
-import type { WasmMemory } from "./memory.js";
-import type { Pair } from "./pairs.js";
-import type { ProxyState } from "./proxy-state.js";
+import type { CallReceiver } from "../state/calls.js";
+import type { ForeignCallContext } from "../state/foreign-functions.js";
+import type { LoopBudget } from "../wasm/loop-limit.js";
+import type { WasmMemory } from "../wasm/memory.js";
+import type { Pair } from "../wasm/pairs.js";
+import type { ProxyState } from "../state/proxy-state.js";
 
 /** A buffer the filter may read (and, when mutable, change) right now. */
 export interface BufferRef {

@@ -11,14 +11,15 @@
 // - after proxy_send_local_response the request stops whatever the callback returns, and the
 //   reply runs through this filter's response callbacks (sendLocalReplyViaFilterChain);
 // - at the end Envoy logs first (proxy_on_log), then destroys the filter (on_done, on_delete).
-import { type Action, Status, StreamType } from "./abi.js";
-import type { BufferRef, LocalResponse } from "./abi-context.js";
-import { httpAttribute } from "./attributes.js";
-import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "./bytes.js";
+import { type Action, Status, StreamType } from "../wasm/abi.js";
+import type { BufferRef, LocalResponse } from "../vm/abi-context.js";
+import { httpAttribute } from "../state/attributes.js";
+import { type BytesLike, concat, concatAll, EMPTY, text, toBytes } from "../wasm/bytes.js";
 import { Context, type RootContext } from "./context.js";
-import { addHeader, getHeader, normalizeHeaders, normalizeRequestHeaders } from "./headers.js";
-import type { Pair, PairsInit } from "./pairs.js";
-import type { PropertyPath, PropertyValue } from "./properties.js";
+import { invalidRequestDetails, invalidRequestHeader } from "../wasm/header-validation.js";
+import { addHeader, getHeader, normalizeHeaders, normalizeRequestHeaders } from "../wasm/headers.js";
+import type { Pair, PairsInit } from "../wasm/pairs.js";
+import type { Found, PropertyPath, PropertyValue } from "../state/properties.js";
 
 type Phase = "headers" | "body" | "trailers";
 
@@ -213,6 +214,8 @@ export class HttpStream extends Context {
     const keep = resumed && side === this.res;
     if (phase === "headers") {
       if (!keep) side.headersLive = false;
+      side.pausedAt = null;
+      if (side === this.req && this.refusedUpstream()) return;
       side.headersForwarded = true;
     } else {
       if (phase === "trailers" && !keep) side.trailersLive = false;
@@ -227,6 +230,19 @@ export class HttpStream extends Context {
     side.pausedAt = null;
   }
 
+  /**
+   * Envoy's upstream codec refuses request headers with an invalid name or value (a filter
+   * put NUL, CR or LF in one): the request never leaves, and the router answers 503 through
+   * this filter's response callbacks (host/wasm/header-validation.ts).
+   */
+  private refusedUpstream(): boolean {
+    const message = invalidRequestHeader(this.req.headers ?? []);
+    if (message === null) return false;
+    const body = new TextEncoder().encode(message);
+    this.reply({ status: 503, body, bodyText: message, headers: [], grpcStatus: null, details: invalidRequestDetails(message) }, false);
+    return true;
+  }
+
   /** Applies a proxy_continue_stream (runs after the callback that asked for it). */
   private resume(side: Side): void {
     if (!side.pausedAt || side.halted || this.reset || this.completed || this.vm.failure) return;
@@ -234,6 +250,7 @@ export class HttpStream extends Context {
     const at = side.pausedAt;
     if (at !== "headers") return this.forward(side, at, true);
     this.forward(side, "headers", true);
+    if (side.halted) return; // the router refused the request headers
     // commonContinue: the buffered body, then the trailers that had arrived before it, even when
     // the body callback pauses again.
     if (side.heldBody) {
@@ -361,8 +378,8 @@ export class HttpStream extends Context {
     this.invoke(res, "body", res.body.data.length, 1);
   }
 
-  /** Envoy's attributes of this stream (host/attributes.ts); the plugin's and Host's values fill the rest. */
-  protected derivedProperty(key: string): Uint8Array | undefined {
+  /** Envoy's attributes of this stream (host/state/attributes.ts); the plugin's and Host's values fill the rest. */
+  protected derivedProperty(key: string): Found {
     const { req, res } = this;
     const bodyBytes = (parts: Uint8Array[]) => parts.reduce((n, p) => n + p.length, 0);
     return httpAttribute(key, {
@@ -381,7 +398,7 @@ export class HttpStream extends Context {
       localResponse: this.localResponse,
       reset: this.reset,
       complete: this.completed,
-    }, (k) => this.parentProperty(k));
+    }, (k) => this.inheritedProperty(k));
   }
 
   // ---- what the test reads --------------------------------------------------------------

@@ -2,11 +2,12 @@
 // and queues, metrics, host-wide properties, foreign functions, pending HTTP/gRPC calls and the
 // work deferred until a VM call returns. The VM's host functions act on it; `Host` (host.ts)
 // is this state plus loading modules and answering calls.
-import { LOG_LEVELS, type LogLevelName } from "./abi.js";
+import { LOG_LEVELS, type LogLevelName } from "../wasm/abi.js";
 import { CallRegistry } from "./calls.js";
 import { DeferredWork } from "./deferred-work.js";
 import { envoyForeignFunctions, type ForeignFunction } from "./foreign-functions.js";
 import { Metrics } from "./metrics.js";
+import { checkBigInt, checkBoolean, checkInteger, checkStringRecord, checkStrings } from "../wasm/option-checks.js";
 import { type PropertyPath, PropertyStore, type PropertyValue } from "./properties.js";
 import { SharedData, SharedQueues } from "./shared.js";
 
@@ -34,6 +35,18 @@ export interface ProxyStateOptions {
 
 /** Envoy's default per_connection_buffer_limit_bytes. */
 export const DEFAULT_BUFFER_LIMIT_BYTES = 1024 * 1024;
+
+/** The clock is a u64 of nanoseconds (proxy_get_current_time_nanoseconds writes 8 bytes). */
+export const MAX_CLOCK_NS = 2n ** 64n - 1n;
+
+/** A level name or number as the host keeps it (0 trace .. 5 critical). */
+function logLevelOf(level: LogLevelName | number | undefined): number {
+  if (level === undefined) return 0;
+  if (typeof level === "number") return checkInteger("logLevel", level, 0, LOG_LEVELS.length - 1);
+  const n = LOG_LEVELS.indexOf(level);
+  if (n < 0) throw new RangeError(`logLevel must be one of ${LOG_LEVELS.join(", ")} or 0..5, got ${JSON.stringify(level)}`);
+  return n;
+}
 
 export interface LogEntry {
   level: LogLevelName;
@@ -63,25 +76,37 @@ export class ProxyState {
   readonly metrics = new Metrics();
   /** Host-wide properties (node.id, source.address, ...); plugins and streams may override. */
   readonly properties = new PropertyStore();
-  /** Envoy's foreign functions (host/foreign-functions.ts) plus any the test registers. */
+  /** Envoy's foreign functions (host/state/foreign-functions.ts) plus any the test registers. */
   readonly foreignFunctions = new Map<string, ForeignFunction>(envoyForeignFunctions());
   /** @internal */
   readonly calls = new CallRegistry();
+  /**
+   * @internal Sees every line a filter logs, whatever the level and `record` (a plugin that is
+   * starting listens for the error lines that say why it failed).
+   */
+  logTap: ((level: number, message: string, vmId: string, contextId: number) => void) | null = null;
   /** @internal Consulted before every env host function runs (not during _initialize). */
   hostCallHook: HostCallHook | null = null;
+  /**
+   * @internal Told of every env host function about to run (after the hook let it), with the VM
+   * that calls it: Host.interleave switches workers there.
+   */
+  beforeHostCall: ((call: string, vm: object) => void) | null = null;
   private readonly echoLogs: boolean;
-  private readonly deferred = new DeferredWork();
+  private deferred = new DeferredWork();
 
   constructor(opts: ProxyStateOptions = {}) {
-    this.now = opts.now ?? 1_704_067_200_000_000_000n;
+    this.now = opts.now === undefined ? 1_704_067_200_000_000_000n : checkBigInt("now", opts.now, 0n, MAX_CLOCK_NS);
     this.startNs = this.now;
-    this.logLevel = typeof opts.logLevel === "string" ? LOG_LEVELS.indexOf(opts.logLevel) : (opts.logLevel ?? 0);
-    if (this.logLevel < 0 || this.logLevel > 5) throw new Error(`unknown log level ${String(opts.logLevel)}`);
-    this.record = opts.record ?? true;
-    this.bufferLimitBytes = opts.bufferLimitBytes ?? DEFAULT_BUFFER_LIMIT_BYTES;
-    this.clusters = opts.clusters;
-    this.env = opts.env ?? {};
-    this.echoLogs = opts.echoLogs ?? false;
+    this.logLevel = logLevelOf(opts.logLevel);
+    this.record = opts.record === undefined ? true : checkBoolean("record", opts.record);
+    // Envoy's per_connection_buffer_limit_bytes is a UInt32Value; 0 (no limit there) is not emulated.
+    this.bufferLimitBytes = opts.bufferLimitBytes === undefined
+      ? DEFAULT_BUFFER_LIMIT_BYTES
+      : checkInteger("bufferLimitBytes", opts.bufferLimitBytes, 1, 0xffff_ffff);
+    this.clusters = opts.clusters === undefined ? undefined : checkStrings("clusters", opts.clusters);
+    this.env = opts.env === undefined ? {} : checkStringRecord("env", opts.env);
+    this.echoLogs = opts.echoLogs === undefined ? false : checkBoolean("echoLogs", opts.echoLogs);
     this.queues = new SharedQueues((t) => this.schedule(t));
   }
 
@@ -89,6 +114,7 @@ export class ProxyState {
 
   /** @internal proxy_log / fd_write land here, at or above the host's log level. */
   log(level: number, message: string, vmId: string, contextId: number): void {
+    this.logTap?.(level, message, vmId, contextId);
     if (level < this.logLevel) return;
     if (this.echoLogs) console.log(`[${LOG_LEVELS[level]}] [vm "${vmId}" ctx ${contextId}] ${message}`);
     if (this.record) this.logs.push({ level: LOG_LEVELS[level], message, contextId, vmId });
@@ -127,5 +153,19 @@ export class ProxyState {
   /** @internal */
   schedule(task: () => void): void {
     this.deferred.schedule(task);
+  }
+
+  /**
+   * @internal Runs fn with its own deferred work, as another worker thread would: what it
+   * schedules runs when fn's own operations end, not after the operation it interrupts.
+   */
+  asAnotherWorker<T>(fn: () => T): T {
+    const own = this.deferred;
+    this.deferred = new DeferredWork();
+    try {
+      return fn();
+    } finally {
+      this.deferred = own;
+    }
   }
 }

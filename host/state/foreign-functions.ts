@@ -8,19 +8,19 @@
 //                             the property ["filter_state", key]
 //   clear_route_cache         no arguments, OK (the emulator has no route cache; it counts calls)
 //   declare_property          DeclarePropertyArguments; a name declared twice → BAD_ARGUMENT; a
-//                             read-only property takes one value (host/declared-properties.ts)
-//   expr_create / expr_evaluate / expr_delete   CEL (the subset in host/cel.ts), u32 tokens
+//                             read-only property takes one value (host/state/declared-properties.ts)
+//   expr_create / expr_evaluate / expr_delete   CEL (the subset in host/wasm/cel.ts), u32 tokens
 import { createPrivateKey, createPublicKey, type KeyObject, sign as signData, verify } from "node:crypto";
 import { deflateSync, inflateSync } from "node:zlib";
-import { Status } from "./abi.js";
-import { type AttributeKind, decodeAttribute, encodeAttribute } from "./attribute-value.js";
+import { Status } from "../wasm/abi.js";
+import { type AttributeKind, decodeAttribute, encodeAttribute } from "../wasm/attribute-value.js";
 import { ATTRIBUTE_KINDS } from "./attributes.js";
-import type { BytesLike } from "./bytes.js";
-import { type CelValue, CelError, evaluateCel, parseCel } from "./cel.js";
+import type { BytesLike } from "../wasm/bytes.js";
+import { type AttributeLookup, type CelValue, CelError, compileCel, type CompiledCel, evaluateCel } from "../wasm/cel.js";
 import { declareProperty as recordDeclaration } from "./declared-properties.js";
-import { decodePairs, encodePairs, type Pair } from "./pairs.js";
+import { decodePairs, encodePairs, type Pair } from "../wasm/pairs.js";
 import type { PropertyStore } from "./properties.js";
-import { lastField, MessageWriter, parseMessage } from "./protobuf.js";
+import { lastField, MessageWriter, parseMessage } from "../wasm/protobuf.js";
 
 /** A foreign function's answer other than OK with a result. */
 export class ForeignStatus {
@@ -163,7 +163,7 @@ function declareProperty(args: Uint8Array, info: ForeignCallInfo): Uint8Array | 
 
 // ---- CEL ------------------------------------------------------------------------------------
 
-type Expressions = { next: number; exprs: Map<number, ReturnType<typeof parseCel>> };
+type Expressions = { next: number; exprs: Map<number, CompiledCel> };
 /** Compiled expressions per root context, as Envoy keeps them (foreign data "cel" on the root). */
 const expressions = new WeakMap<object, Expressions>();
 
@@ -181,10 +181,10 @@ function exprCreate(args: Uint8Array, info: ForeignCallInfo): Uint8Array | Forei
   if (!info.context) return fail(Status.NOT_FOUND);
   let ast;
   try {
-    ast = parseCel(text(args));
+    ast = compileCel(text(args));
   } catch (e) {
-    // A syntax error, or an expression too large for the host to hold (stack exhausted).
-    if (e instanceof CelError || e instanceof RangeError) return fail(Status.BAD_ARGUMENT);
+    // A syntax error, or an expression past cel-cpp's limits.
+    if (e instanceof CelError) return fail(Status.BAD_ARGUMENT);
     throw e;
   }
   const store = exprStore(info.context);
@@ -201,8 +201,19 @@ function kindOf(path: string[]): AttributeKind {
   return ATTRIBUTE_KINDS[path.join(".")] ?? "string";
 }
 
-function resolver(ctx: ForeignCallContext) {
-  return (path: string[]): CelValue | undefined => {
+/** The top-level names of Envoy's expression vocabulary (and the Wasm "node"): maps of attributes. */
+const ROOTS = new Set(["request", "response", "source", "destination", "connection", "upstream", "xds", "metadata",
+  "filter_state", "upstream_filter_state", "node"]);
+/** Attribute paths with attributes below them (xds.node: xds.node.id, ...). */
+const BRANCHES = new Set(Object.keys(ATTRIBUTE_KINDS).flatMap((k) => {
+  const parts = k.split(".");
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join("."));
+}));
+
+function resolver(ctx: ForeignCallContext): AttributeLookup {
+  return (path) => {
+    const dotted = path.join(".");
+    if ((path.length === 1 && ROOTS.has(dotted)) || BRANCHES.has(dotted)) return "branch";
     const data = ctx.lookupProperty(path.join("\0"));
     if (data === undefined) return undefined;
     const kind = kindOf(path);
@@ -211,17 +222,19 @@ function resolver(ctx: ForeignCallContext) {
   };
 }
 
-/** Envoy's serializeValue for an expression result; null and nested lists cannot be serialized. */
+/** Envoy's serializeValue for an expression result: lists and maps as pairs; null and nested lists cannot be serialized. */
 function serialize(v: CelValue): Uint8Array | ForeignStatus {
   if (v.kind === "null") return fail(Status.SERIALIZATION_FAILURE);
-  if (v.kind === "celList") {
-    const keys: Pair[] = [];
-    for (const item of v.items) {
-      const s = serialize(item);
-      if (s instanceof ForeignStatus) return s;
-      keys.push([new TextDecoder().decode(s), ""]);
+  if (v.kind === "celList" || v.kind === "celMap") {
+    const pairs: [Uint8Array, Uint8Array][] = [];
+    for (const [key, value] of v.kind === "celList" ? v.items.map((i) => [i, null] as const) : v.entries) {
+      const k = serialize(key);
+      if (k instanceof ForeignStatus) return k;
+      const x = value === null ? new Uint8Array(0) : serialize(value);
+      if (x instanceof ForeignStatus) return x;
+      pairs.push([k, x]);
     }
-    return encodePairs(keys);
+    return encodePairs(pairs);
   }
   return encodeAttribute(v);
 }
@@ -235,7 +248,7 @@ function exprEvaluate(args: Uint8Array, info: ForeignCallInfo): Uint8Array | For
   try {
     return serialize(evaluateCel(ast, resolver(info.context)));
   } catch (e) {
-    if (e instanceof CelError || e instanceof RangeError) return fail(Status.INTERNAL_FAILURE);
+    if (e instanceof CelError) return fail(Status.INTERNAL_FAILURE);
     throw e;
   }
 }

@@ -1,9 +1,9 @@
 // The WASI functions ABI v0.2.1 lists, as cpp-host implements them: stdout/stderr become
 // logs, time is the Host's clock, no arguments, environment from the Host options.
 import { randomFillSync } from "node:crypto";
-import { WasiErrno as E } from "./abi.js";
+import { WasiErrno as E } from "../wasm/abi.js";
 import type { AbiVm } from "./abi-context.js";
-import { ProcExitError } from "./errors.js";
+import { ProcExitError } from "../wasm/errors.js";
 
 const MAX_RANDOM = 65536;
 
