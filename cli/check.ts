@@ -2,6 +2,7 @@
 // Exit status: 0 conformant, 1 not conformant, 2 unreadable file or bad usage; the worst wins.
 import { readFile } from "node:fs/promises";
 import { checkModule, type ModuleReport } from "./conformance.js";
+import { whyUnreadable } from "./read-file.js";
 import { formatReportText } from "./report-text.js";
 import type { Io } from "./io.js";
 import { WasmReadError } from "../host/wasm-reader.js";
@@ -30,9 +31,7 @@ export async function checkFile(file: string): Promise<FileResult> {
   try {
     bytes = await readFile(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
-    return { file, status: "unreadable", exitCode: 2, error: `cannot read the file: ${why}` };
+    return { file, status: "unreadable", exitCode: 2, error: `cannot read the file: ${whyUnreadable(e)}` };
   }
   try {
     const report = checkModule(bytes);

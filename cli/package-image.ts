@@ -11,7 +11,7 @@ import { gzipSync } from "node:zlib";
 import { checkModule } from "./conformance.js";
 import type { Io } from "./io.js";
 import { one, parseOptions, UsageError } from "./options.js";
-import { readWasm } from "./serve-args.js";
+import { readWasmFile } from "./read-file.js";
 import { tar } from "./tar.js";
 
 export const MEDIA_TYPES = {
@@ -164,7 +164,7 @@ export async function packageImage(args: string[], io: Io): Promise<number> {
     if (!output) throw new UsageError("-o IMAGE.tar is required");
     const tagText = one(p, "tag");
     ref = tagText === undefined ? null : parseTag(tagText);
-    wasm = await readWasm(file);
+    wasm = await readWasmFile(file);
     await checkOutput(output, file);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;

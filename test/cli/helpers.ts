@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { main } from "../../cli/main.js";
-import { parseServeArgs, type ServeOptions } from "../../cli/serve-args.js";
+import { parseServeArgs, type ServeOptions } from "../../cli/serve/args.js";
 import { type ServeHandle, startServe } from "../../cli/serve.js";
 
 export const repo = fileURLToPath(new URL("../../", import.meta.url));

@@ -7,11 +7,11 @@
 // request is simply one whose forwarded state does not move until the filter resumes it.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import { type HttpStream, type Vm } from "../host/index.js";
-import type { Io } from "./io.js";
-import type { ServeOptions } from "./serve-args.js";
-import { type FilterRuntime, oneLine, stamp } from "./serve-filter.js";
-import { HOP_BY_HOP, WIRE_ONLY } from "./serve-hop-by-hop.js";
+import { type HttpStream, type Vm } from "../../host/index.js";
+import type { Io } from "../io.js";
+import type { ServeOptions } from "./args.js";
+import { type FilterRuntime, oneLine, stamp } from "./filter.js";
+import { HOP_BY_HOP, WIRE_ONLY } from "./hop-by-hop.js";
 
 type Pair = [string, string];
 

@@ -2,8 +2,9 @@
 // exit status 2 before anything listens.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { LOG_LEVELS, type LogLevelName } from "../host/index.js";
-import { one, parseHostPort, parseHttpUrl, parseOptions, UsageError } from "./options.js";
+import { LOG_LEVELS, type LogLevelName } from "../../host/index.js";
+import { readWasmFile, whyUnreadable } from "../read-file.js";
+import { one, parseHostPort, parseHttpUrl, parseOptions, UsageError } from "../options.js";
 
 export const SERVE_USAGE = `Usage: proxy-wasm-as serve FILTER.wasm --upstream http://127.0.0.1:PORT [options]
        proxy-wasm-as serve FILTER.wasm --upstream tcp://127.0.0.1:PORT [options]
@@ -88,22 +89,6 @@ const SPEC = {
   help: { short: "h" },
 };
 
-/** Reads a .wasm file: one clear UsageError when it is missing or not WebAssembly. */
-export async function readWasm(file: string): Promise<Uint8Array> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
-    throw new UsageError(`${file}: cannot read the file: ${why}`);
-  }
-  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
-    throw new UsageError(`${file}: not a WebAssembly module (no \\0asm header)`);
-  }
-  return bytes;
-}
-
 /** JSON.parse with the error rewritten as one line naming the source. */
 function checkJson(text: string, source: string, what: string): void {
   try {
@@ -134,9 +119,7 @@ export async function readConfig(value: string | undefined, what = "--config"): 
   try {
     text = await readFile(file, "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
-    throw new UsageError(`${what}: cannot read ${file}: ${why}`);
+    throw new UsageError(`${what}: cannot read ${file}: ${whyUnreadable(e)}`);
   }
   if (file.endsWith(".json") || /^\s*[{[]/.test(text)) checkJson(text, file, what);
   return text;
@@ -191,7 +174,7 @@ export async function parseServeArgs(args: string[]): Promise<ServeOptions | "he
   const logLevel = (one(p, "log-level") ?? "info") as LogLevelName;
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   const file = p.positionals[0];
-  const wasm = await readWasm(file);
+  const wasm = await readWasmFile(file);
   const plugins = await readPlugins(p.values.get("root-id") ?? [], one(p, "config"));
   return {
     file,

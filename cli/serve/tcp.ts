@@ -6,10 +6,10 @@
 // unknown); the client's connection closing is proxy_on_downstream_connection_close (remote,
 // or local when the proxy closed it). Whatever the filter lets through is written on.
 import net from "node:net";
-import type { TcpStream, Vm } from "../host/index.js";
-import type { Io } from "./io.js";
-import type { ServeOptions } from "./serve-args.js";
-import { type FilterRuntime, describeError, stamp } from "./serve-filter.js";
+import type { TcpStream, Vm } from "../../host/index.js";
+import type { Io } from "../io.js";
+import type { ServeOptions } from "./args.js";
+import { type FilterRuntime, describeError, stamp } from "./filter.js";
 
 class Connection {
   stream: TcpStream | null = null;

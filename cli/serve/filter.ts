@@ -4,11 +4,11 @@
 // the clock kept on real time (ticks fire from it), filter logs printed with their level, and
 // the filter's HTTP calls sent to the URLs given for their clusters.
 import http from "node:http";
-import { Host, type Plugin, type Vm, WasmTrapError } from "../host/index.js";
-import { useSourceMapBeside } from "../host/source-map.js";
-import type { Io } from "./io.js";
-import type { ServeOptions } from "./serve-args.js";
-import { HOP_BY_HOP, WIRE_ONLY } from "./serve-hop-by-hop.js";
+import { Host, type Plugin, type Vm, WasmTrapError } from "../../host/index.js";
+import { useSourceMapBeside } from "../../host/source-map.js";
+import type { Io } from "../io.js";
+import type { ServeOptions } from "./args.js";
+import { HOP_BY_HOP, WIRE_ONLY } from "./hop-by-hop.js";
 
 /** The filter could not be loaded or configured. */
 export class FilterStartError extends Error {}

@@ -5,10 +5,10 @@
 import { EventEmitter } from "node:events";
 import { existsSync, type FSWatcher, readdirSync, readFileSync, statSync, watch } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import type { Io } from "./io.js";
-import { UsageError } from "./options.js";
-import { readWasm } from "./serve-args.js";
-import { describeError, type FilterRuntime, stamp } from "./serve-filter.js";
+import type { Io } from "../io.js";
+import { UsageError } from "../options.js";
+import { readWasmFile } from "../read-file.js";
+import { describeError, type FilterRuntime, stamp } from "./filter.js";
 
 export interface WatchProject {
   dir: string;
@@ -176,7 +176,7 @@ export class Watcher extends EventEmitter {
         this.emit("failed", errors);
         return;
       }
-      const wasm = await readWasm(this.file);
+      const wasm = await readWasmFile(this.file);
       await this.rt.swap(wasm);
       this.io.out(`${stamp()} [serve] rebuilt (${wasm.length} bytes, ${Date.now() - started} ms): new streams use it, the listener stayed open\n`);
       this.emit("built", wasm);
