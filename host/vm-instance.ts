@@ -7,7 +7,7 @@ import { expectedSignature, signatureOf } from "./abi-table.js";
 import { type BytesLike, toBytes } from "./bytes.js";
 import { WasmTrapError } from "./errors.js";
 import { buildImports } from "./imports.js";
-import { instrumentLoops, LoopBudget } from "./loop-limit.js";
+import { instrumentLoops, LOOP_IMPORT, LoopBudget } from "./loop-limit.js";
 import { WasmMemory } from "./memory.js";
 import type { ProxyState } from "./proxy-state.js";
 import { describeSourceStack, rememberModule } from "./source-map.js";
@@ -30,9 +30,11 @@ export interface VmLimits {
 }
 
 /** Checks the module's imports against the host's: every problem is listed in one error. */
-function checkImports(bytes: Uint8Array): void {
+function checkImports(bytes: Uint8Array, loopLimit: boolean): void {
   const problems: string[] = [];
   for (const imp of readWasm(bytes).imports) {
+    // A module instrumented for the loop limit beforehand (serve): the host provides it.
+    if (loopLimit && imp.module === "env" && imp.name === LOOP_IMPORT) continue;
     const sig = expectedSignature(imp.module, imp.name);
     const what = `${imp.module}.${imp.name}`;
     if (!sig || imp.kind !== "func") {
@@ -84,7 +86,7 @@ export class VmInstance implements AbiVm {
   protected async link(source: ModuleSource, limits: VmLimits): Promise<void> {
     let bytes =
       typeof source === "string" ? new Uint8Array(await readFile(source)) : source instanceof Uint8Array ? source : new Uint8Array(source);
-    checkImports(bytes);
+    checkImports(bytes, limits.loopLimit !== undefined);
     bytes = capMemory(bytes, limits.maxPages);
     if (limits.loopLimit !== undefined) bytes = await instrumentLoops(bytes);
     const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);

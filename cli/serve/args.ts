@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { LOG_LEVELS, type LogLevelName } from "../../host/index.js";
+import { parseProperty, type PropertySetting } from "./properties.js";
 import { readWasmFile, whyUnreadable } from "../read-file.js";
 import { one, parseHostPort, parseHttpUrl, parseOptions, UsageError } from "../options.js";
 
@@ -35,6 +36,20 @@ Options:
   --vm-id ID            the VM id (Envoy's vm_id; default "")
   --vm-config TEXT      the VM configuration (default empty)
   --log-level LEVEL     trace, debug, info (default), warn, error or critical
+  --property PATH=VALUE a value for the filter's property reads (repeatable), typed as Envoy
+                        types the attribute: e.g. --property xds.route_name=r1,
+                        --property source.address=192.168.1.7:4242 (its port goes with it;
+                        by default serve takes the addresses from the real connection)
+  --buffer-limit BYTES  how much body a paused filter may buffer before serve answers 413
+                        (request) / 500 (response), as Envoy's per_connection_buffer_limit_bytes
+                        (default 1048576)
+  --upstream-timeout MS how long the upstream may take to answer once the request is sent:
+                        then 504 "upstream request timeout", as Envoy's route timeout
+                        (default 15000; 0 = none)
+  --loop-limit N        a callback that runs past N loop iterations and function calls is
+                        stopped: its request gets 503, the log names the callback, a fresh VM
+                        serves the next ones (default 100000000; 0 = no limit, a filter that
+                        loops forever then freezes serve)
   --watch               rebuild the filter when its sources change (asc with the project's
                         asconfig.json, found above FILTER.wasm) and serve the new build
                         without closing the listener; after a failed build the last good
@@ -73,7 +88,23 @@ export interface ServeOptions {
   vmConfiguration: string;
   logLevel: LogLevelName;
   watch: boolean;
+  /** --property values, in order. */
+  properties: PropertySetting[];
+  /** undefined: the Host's default (Envoy's 1 MiB). */
+  bufferLimitBytes: number | undefined;
+  /** 0: no timeout. */
+  upstreamTimeoutMs: number;
+  /** null: no limit. */
+  loopLimit: number | null;
 }
+
+/** Envoy's default route timeout (RouteAction.timeout: 15 s). */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 15_000;
+/**
+ * High enough that no real callback comes near (a 2 MiB body walked byte by byte in a few
+ * nested calls is about 10 million), low enough that a runaway is stopped within seconds.
+ */
+export const DEFAULT_LOOP_LIMIT = 100_000_000;
 
 const SPEC = {
   upstream: { value: true },
@@ -86,8 +117,20 @@ const SPEC = {
   "vm-id": { value: true },
   "vm-config": { value: true },
   "log-level": { value: true },
+  property: { value: true, multiple: true },
+  "buffer-limit": { value: true },
+  "upstream-timeout": { value: true },
+  "loop-limit": { value: true },
   help: { short: "h" },
 };
+
+/** A whole number from 0 to max (a count of bytes, milliseconds, iterations). */
+function wholeNumber<T extends number | undefined>(text: string | undefined, option: string, fallback: T, max = Number.MAX_SAFE_INTEGER): number | T {
+  if (text === undefined) return fallback;
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n <= max)) throw new UsageError(`${option} must be a whole number from 0 to ${max}, got "${text}"`);
+  return n;
+}
 
 /** JSON.parse with the error rewritten as one line naming the source. */
 function checkJson(text: string, source: string, what: string): void {
@@ -189,5 +232,9 @@ export async function parseServeArgs(args: string[]): Promise<ServeOptions | "he
     vmConfiguration: one(p, "vm-config") ?? "",
     logLevel,
     watch: p.flags.has("watch"),
+    properties: (p.values.get("property") ?? []).map(parseProperty),
+    bufferLimitBytes: wholeNumber(one(p, "buffer-limit"), "--buffer-limit", undefined, 2 ** 32 - 1),
+    upstreamTimeoutMs: wholeNumber(one(p, "upstream-timeout"), "--upstream-timeout", DEFAULT_UPSTREAM_TIMEOUT_MS, 2 ** 31 - 1),
+    loopLimit: wholeNumber(one(p, "loop-limit"), "--loop-limit", DEFAULT_LOOP_LIMIT) || null,
   };
 }

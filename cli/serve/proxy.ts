@@ -10,6 +10,7 @@ import http from "node:http";
 import { type HttpStream, type Vm } from "../../host/index.js";
 import type { Io } from "../io.js";
 import type { ServeOptions } from "./args.js";
+import { setConnectionProperties } from "./properties.js";
 import { type FilterRuntime, oneLine, stamp } from "./filter.js";
 import { HOP_BY_HOP, WIRE_ONLY } from "./hop-by-hop.js";
 
@@ -103,13 +104,9 @@ export class Proxy {
       this.rt.syncClock();
       const s = plugin.newHttpStream();
       ex.stream = s;
-      const sock = req.socket;
-      s.setProperty("source.address", `${sock.remoteAddress}:${sock.remotePort}`);
-      s.setProperty("source.port", sock.remotePort ?? 0);
-      s.setProperty("destination.address", `${sock.localAddress}:${sock.localPort}`);
-      s.setProperty("destination.port", sock.localPort ?? 0);
       s.setProperty("request.protocol", `HTTP/${req.httpVersion}`);
       s.setProperty("request.time", BigInt(Date.now()) * 1_000_000n);
+      setConnectionProperties(s, req.socket, this.opts.properties);
       ex.reqEndDelivered = !hasBody;
       s.requestHeaders(this.requestHeaders(req), { endOfStream: !hasBody });
     })) return;
