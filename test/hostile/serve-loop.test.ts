@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseServeArgs } from "../../cli/serve/args.js";
 import { repo, request, runCli, serveFilter, upstream, type Served, type Upstream } from "../cli/helpers.js";
-import { loopInInitialize, loopOnPath } from "./looping-filter.js";
+import { loopInInitialize, loopOnPath } from "./hostile-filters.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "pwas-hostile-loop-"));
 let LOOPING: string;
