@@ -29,6 +29,8 @@ const ALIASES = {
 };
 const GRPC = { ongrpccallresponse: "onGrpcReceive / onGrpcClose", ongrpcstreammessage: "onGrpcReceive" };
 
+/** table[key], never an Object.prototype member ("constructor"). */
+const own = (table, key) => (Object.hasOwn(table, key) ? table[key] : undefined);
 const a = (cls) => (cls === "HttpContext" ? `an ${cls}` : `a ${cls}`);
 
 /** Which class of the SDK `name` belongs to, when one calls it. */
@@ -44,9 +46,9 @@ function ownerOf(normalized) {
 export function misnamedCallback(base, method) {
   if (CALLBACKS[base].includes(method)) return null;
   const normalized = method.toLowerCase().replace(/_/g, "");
-  const right = ALIASES[base][normalized] ?? GRPC[normalized] ?? CALLBACKS[base].find((n) => n.toLowerCase() === normalized);
+  const right = own(ALIASES[base], normalized) ?? own(GRPC, normalized) ?? CALLBACKS[base].find((n) => n.toLowerCase() === normalized);
   if (right) return `${method} is not a callback of this SDK (another SDK's name?): ${a(base)} gets ${right}`;
-  const owner = ownerOf(normalized) ?? (HTTP[normalized] ? "HttpContext" : null);
+  const owner = ownerOf(normalized) ?? (own(HTTP, normalized) ? "HttpContext" : null);
   if (owner && owner !== base) return `${method} is ${a(owner)} callback: ${a(base)} never gets it`;
   return null;
 }

@@ -25,6 +25,8 @@ class Stream extends Base {
   onNewConnection(): Action { return Action.Continue; }
   onRequestHeaders(n: u32, eos: bool): Action { return Action.Continue; }
   onAllowed(): void {}
+  constructor(id: u32) { super(id); }
+  toString(): string { return "stream"; }
 }
 class NotAContext {
   onConfigure(): void {}
@@ -69,5 +71,6 @@ describe("the build's callback-name warning", () => {
     expect(misnamedCallback("HttpContext", "onHttpCallResponse")).toBeNull();
     expect(misnamedCallback("HttpContext", "onAllowed")).toBeNull();
     expect(misnamedCallback("PluginContext", "onPluginStart")).toBeNull();
+    for (const name of ["constructor", "toString", "hasOwnProperty", "__proto__"]) expect(misnamedCallback("HttpContext", name)).toBeNull();
   });
 });
