@@ -35,7 +35,7 @@ class Reader {
   }
 }
 
-function uleb(n: number): number[] {
+export function uleb(n: number): number[] {
   const out: number[] = [];
   do {
     let byte = n % 128;

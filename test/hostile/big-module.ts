@@ -1,17 +1,8 @@
 // Builds test modules byte by byte (wabt would take long over 200,000 imports): a module with
 // the entry points a proxy needs, `imports` function imports, and one memory of `pages`.
-const enc = new TextEncoder();
+import { uleb } from "../../host/wasm-binary.js";
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
+const enc = new TextEncoder();
 
 const name = (s: string) => [...uleb(enc.encode(s).length), ...enc.encode(s)];
 const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];

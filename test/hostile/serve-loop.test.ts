@@ -2,13 +2,12 @@
 // names the callback, a fresh VM serves the next request, the process still answers SIGTERM;
 // a module whose _initialize loops fails startup with a message. The limits are driven low
 // (--loop-limit) so each runaway is stopped after a few thousand iterations.
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseServeArgs } from "../../cli/serve/args.js";
-import { repo, request, runCli, serveFilter, upstream, type Served, type Upstream } from "../cli/helpers.js";
+import { request, runCli, serveBin, serveFilter, upstream, type Served, type Upstream } from "../cli/helpers.js";
 import { loopInInitialize, loopOnPath } from "./hostile-filters.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "pwas-hostile-loop-"));
@@ -64,28 +63,14 @@ describe("serve --loop-limit", () => {
 describe("bin/proxy-wasm-as.js serve with a runaway filter", () => {
   it("still stops on SIGTERM after a runaway request", async () => {
     const u = await upstream();
-    const child = spawn(process.execPath, ["bin/proxy-wasm-as.js", "serve", LOOPING, "--upstream", u.url, "--listen", "127.0.0.1:0", "--loop-limit", "5000"], { cwd: repo });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
+    const p = await serveBin([LOOPING, "--upstream", u.url, "--loop-limit", "5000"]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        child.on("exit", () => reject(new Error(`exited: ${out}`)));
-        child.stdout.on("data", () => {
-          const m = /listening\s+(http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]);
-        });
-      });
-      expect((await request(`${url}/loop`)).status).toBe(503);
-      const code = await new Promise<number | null>((resolve) => {
-        child.on("exit", (c) => resolve(c));
-        child.kill("SIGTERM");
-      });
-      expect(code).toBe(0);
-      expect(out).toContain("ran away in proxy_on_request_headers");
-      expect(out).toContain("proxy-wasm-as serve: stopped");
+      expect((await request(`${p.url}/loop`)).status).toBe(503);
+      expect(await p.stop()).toBe(0);
+      expect(p.err()).toContain("ran away in proxy_on_request_headers");
+      expect(p.out()).toContain("proxy-wasm-as serve: stopped");
     } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
+      p.kill();
       await u.close();
     }
   });
