@@ -7,6 +7,9 @@
 // - "converge" re-optimizes until a round stops shrinking the module; when the last round made
 //   it bigger, asc prints "Last converge was suboptimal." and writes the bigger one. The
 //   smallest round's binary (and its source map) is written instead, and the line dropped.
+//   The SDK's asconfig.json leaves converge off (measured on four examples: it saved 5 to 17
+//   bytes of about 20 KB, under 0.1%, for 22-41% more compile time); a project that turns it
+//   on still gets the smallest round.
 
 /** The module without its custom sections named `name`. */
 export function withoutCustomSection(bytes, name) {
