@@ -86,6 +86,12 @@ export function findProject(file: string): WatchProject {
     if (own && own.entries.length) {
       return { dir, config: resolve(dir, own.config ?? "asconfig.json"), target: own.target ?? "release", entries: own.entries, outFile: own.outFile };
     }
+    // The layout "proxy-wasm-as build" builds: assembly/NAME/index.ts → build/NAME.wasm.
+    const byLayout = /^build\/([^/]+)\.wasm$/.exec(relative(dir, wasm).replace(/\\/g, "/"))?.[1];
+    if (!targetWriting && byLayout && existsSync(join(dir, "assembly", byLayout, "index.ts"))) {
+      const outFile = `build/${byLayout}.wasm`;
+      return { dir, config, target: "release", entries: [`assembly/${byLayout}/index.ts`], outFile };
+    }
     if (!targetWriting) throw new UsageError(`--watch: neither a target of ${config} nor an asc command of package.json writes ${relative(dir, wasm)}`);
     const viaTarget = commands.find((c) => !c.outFile && (c.target ?? "release") === targetWriting && c.entries.length);
     const entries = viaTarget?.entries ?? (parsed.entries?.length ? parsed.entries : existsSync(join(dir, "assembly", "index.ts")) ? ["assembly/index.ts"] : []);

@@ -2,7 +2,7 @@
 // in-process on an ephemeral port, a plain HTTP client, and main() with collected output.
 import { spawn } from "node:child_process";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { main } from "../../cli/main.js";
 import { parseServeArgs, type ServeOptions } from "../../cli/serve/args.js";
@@ -59,13 +59,15 @@ export async function upstream(handler: Handler = echo): Promise<Upstream> {
   };
 }
 
-/** A port nothing listens on (bound, then released). */
+/**
+ * A port whose every connection is reset at once: an upstream that is down. It stays bound, so
+ * no other test's server can take it meanwhile (a port bound and released could be).
+ */
 export async function deadPort(): Promise<number> {
-  const s = http.createServer();
+  const s = net.createServer((socket) => socket.resetAndDestroy());
   await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
+  s.unref();
+  return (s.address() as AddressInfo).port;
 }
 
 export interface Served {

@@ -115,4 +115,17 @@ describe("serve --watch: which build writes the served file", () => {
     });
     expect(findProject(join(dir, "build", "filter.wasm"))).toEqual({ dir, config: join(dir, "asconfig.json"), target: "release", entries: ["assembly/index.ts"] });
   });
+
+  it("a project built by proxy-wasm-as build: assembly/NAME/index.ts writes build/NAME.wasm", async () => {
+    const { findProject } = await import("../../cli/serve/watch.js");
+    const dir = mkdtempSync(join(tmpdir(), "pwas-watch-layout-"));
+    writeFileSync(join(dir, "asconfig.json"), JSON.stringify({ extends: "proxy-wasm-as/asconfig.json", targets: { release: { outFile: "build/filter.wasm" } } }));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ scripts: { build: "proxy-wasm-as build" } }));
+    mkdirSync(join(dir, "assembly", "auth"), { recursive: true });
+    writeFileSync(join(dir, "assembly", "auth", "index.ts"), "");
+    expect(findProject(join(dir, "build", "auth.wasm"))).toEqual({
+      dir, config: join(dir, "asconfig.json"), target: "release", entries: ["assembly/auth/index.ts"], outFile: "build/auth.wasm",
+    });
+    expect(() => findProject(join(dir, "build", "other.wasm"))).toThrow(/neither a target/);
+  });
 });
