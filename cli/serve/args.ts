@@ -57,11 +57,14 @@ Options:
   --help                print this help
 
 Like Envoy: a request the filter pauses is held until the filter resumes it; an upstream
-that cannot be reached gets 503 (through the filter's response callbacks); a filter that
-traps fails its requests with 503 and a fresh VM serves the next ones (the trap is shown
-with its TypeScript lines when the build left FILTER.wasm.map beside the .wasm); hop-by-hop
-headers (connection, keep-alive, proxy-connection, transfer-encoding, upgrade) are removed
-from requests and responses. gRPC calls fail (UNAVAILABLE): serve does not make them.
+that cannot be reached gets 503, one that does not answer in time 504 (both through the
+filter's response callbacks); an absolute-form target (GET http://host/path) gives the
+filter :authority from the URL; a filter that traps fails its requests with 503 and a
+fresh VM serves the next ones (the trap is shown with its TypeScript lines when the build
+left FILTER.wasm.map beside the .wasm); hop-by-hop headers (connection, keep-alive,
+proxy-connection, transfer-encoding, upgrade) are removed from requests and responses.
+Unlike Envoy: gRPC calls fail (UNAVAILABLE), serve does not make them; a header the filter
+set with NUL, CR or LF in it gets 500 and a log line (HTTP/1 cannot carry it).
 
 Exit status: 0 stopped by SIGINT/SIGTERM, 1 could not start (filter failed to load or
 configure, address in use), 2 bad usage or input (missing or non-wasm file, bad --config).
