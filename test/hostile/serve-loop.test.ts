@@ -43,9 +43,12 @@ describe("serve --loop-limit", () => {
     expect(u.seen.map((x) => x.url)).toEqual(["/ok", "/ok-again"]);
   });
 
-  it("is on by default, and 0 turns it off", async () => {
+  it("is on by default, grows with --buffer-limit, and 0 turns it off", async () => {
     const base = [LOOPING, "--upstream", "http://127.0.0.1:1"];
-    expect(await parseServeArgs(base)).toMatchObject({ loopLimit: 100_000_000 });
+    expect(await parseServeArgs(base)).toMatchObject({ loopLimit: 104_857_600 }); // 100 × Envoy's 1 MiB
+    // a filter may buffer more: a callback may work on more (100 a byte), never less than 100 million
+    expect(await parseServeArgs([...base, "--buffer-limit", String(16 * 1024 * 1024)])).toMatchObject({ loopLimit: 1_677_721_600 });
+    expect(await parseServeArgs([...base, "--buffer-limit", "1000"])).toMatchObject({ loopLimit: 100_000_000 });
     expect(await parseServeArgs([...base, "--loop-limit", "0"])).toMatchObject({ loopLimit: null });
     const bad = await runCli("serve", ...base, "--loop-limit", "-5");
     expect([bad.code, bad.err.split("\n")[0]]).toEqual([2, 'serve: option --loop-limit needs a value (for a value starting with -, write --loop-limit=VALUE)']);
