@@ -16,6 +16,9 @@ export interface AddFilterRequest {
 }
 
 /** Never copied from an example's assembly/ or test/ (as for a new project). */
+/** A project's build script as init writes it: builds every filter itself (build.ts). */
+export const PROJECT_BUILD = "proxy-wasm-as build";
+
 const SKIP = new Set(["build", "node_modules", ".vitest-results.json"]);
 
 interface Manifest {
@@ -70,6 +73,7 @@ export async function addFilter(req: AddFilterRequest, io: Io): Promise<number> 
     existsSync(join(project, "test", `${name}.test.ts`)) && `test/${name}.test.ts`,
     scripts[`build:${name}`] !== undefined && `the script build:${name}`,
     Object.values(scripts).some((s) => s.includes(output)) && `a script writing ${output}`,
+    name === "filter" && existsSync(join(project, "assembly", "index.ts")) && `${output} (the first filter's build)`,
   ].filter(Boolean);
   if (taken.length) {
     io.err(`init --add: the project already has ${taken.join(", ")}; choose another filter name (nothing was written)\n`);
@@ -101,9 +105,10 @@ export async function addFilter(req: AddFilterRequest, io: Io): Promise<number> 
     }
     const entry = `assembly/${name}/index.ts`;
     scripts[`build:${name}`] = `asc ${entry} --config asconfig.json --target release --outFile ${output} && proxy-wasm-as check ${output}`;
-    scripts.build = scripts.build ? `${scripts.build} && npm run build:${name}` : `npm run build:${name}`;
+    // "proxy-wasm-as build" finds assembly/NAME/ itself (and builds the filters in parallel).
+    if (!scripts.build?.startsWith(PROJECT_BUILD)) scripts.build = scripts.build ? `${scripts.build} && npm run build:${name}` : `npm run build:${name}`;
     manifest.scripts = scripts;
-    changed.push(`package.json: script build:${name}; "npm run build" runs it`);
+    changed.push(scripts.build.startsWith(PROJECT_BUILD) ? `package.json: script build:${name} (to build it alone); "npm run build" builds it with the others` : `package.json: script build:${name}; "npm run build" runs it`);
     // What the example needs and the project lacks (its tests use vitest, its build asc).
     const exampleManifest = json(await readFile(join(example, "package.json"), "utf8"), `${template}/package.json`);
     for (const field of ["dependencies", "devDependencies"] as const) {

@@ -2,11 +2,13 @@
 // Exit status: 0 conformant, 1 not conformant, 2 unreadable file or bad usage; the worst wins.
 import { readFile } from "node:fs/promises";
 import { checkModule, type ModuleReport } from "./conformance.js";
-import { formatReportText } from "./report-text.js";
+import { whyUnreadable } from "./read-file.js";
+import { formatProblemsText, formatReportText } from "./report-text.js";
+import { parseOptions, UsageError } from "./options.js";
 import type { Io } from "./io.js";
 import { WasmReadError } from "../host/wasm/wasm-reader.js";
 
-export const CHECK_USAGE = `Usage: proxy-wasm-as check [--json] FILE.wasm [FILE.wasm ...]
+export const CHECK_USAGE = `Usage: proxy-wasm-as check [--json | --quiet] FILE.wasm [FILE.wasm ...]
 
 Checks that each WebAssembly module conforms to Proxy-Wasm ABI v0.2.1: every import
 is a host function (or WASI call) the ABI defines, with its exact signature; the module
@@ -14,8 +16,9 @@ exports the ABI marker, its memory, an allocator and an initialiser; every proxy
 callback has the spec's signature. Lists the imports, exports and handled callbacks.
 
 Options:
-  --json   print one JSON document instead of text
-  --help   print this help
+  --json    print one JSON document instead of text
+  --quiet   print only the problems; a module without any gets one line
+  --help    print this help
 
 Exit status: 0 conformant, 1 not conformant, 2 unreadable file (the worst of all files).
 `;
@@ -30,9 +33,7 @@ export async function checkFile(file: string): Promise<FileResult> {
   try {
     bytes = await readFile(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
-    return { file, status: "unreadable", exitCode: 2, error: `cannot read the file: ${why}` };
+    return { file, status: "unreadable", exitCode: 2, error: `cannot read the file: ${whyUnreadable(e)}` };
   }
   try {
     const report = checkModule(bytes);
@@ -44,17 +45,22 @@ export async function checkFile(file: string): Promise<FileResult> {
 }
 
 export async function check(args: string[], io: Io): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
+  let p;
+  try {
+    p = parseOptions(args, { json: {}, quiet: { short: "q" }, help: { short: "h" } });
+    if (!p.flags.has("help") && p.positionals.length === 0) throw new UsageError("no file given");
+    if (p.flags.has("json") && p.flags.has("quiet")) throw new UsageError("--json and --quiet do not go together");
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`check: ${e.message}\n\n${CHECK_USAGE}`);
+    return 2;
+  }
+  if (p.flags.has("help")) {
     io.out(CHECK_USAGE);
     return 0;
   }
-  const json = args.includes("--json");
-  const unknown = args.filter((a) => a.startsWith("-") && a !== "--json");
-  const files = args.filter((a) => !a.startsWith("-"));
-  if (unknown.length > 0 || files.length === 0) {
-    io.err(unknown.length > 0 ? `check: unknown option ${unknown[0]}\n\n${CHECK_USAGE}` : `check: no file given\n\n${CHECK_USAGE}`);
-    return 2;
-  }
+  const json = p.flags.has("json");
+  const files = p.positionals;
   const results: FileResult[] = [];
   for (const file of files) results.push(await checkFile(file));
   const exitCode = Math.max(...results.map((r) => r.exitCode));
@@ -63,6 +69,7 @@ export async function check(args: string[], io: Io): Promise<number> {
   } else {
     for (const [i, r] of results.entries()) {
       if (r.status === "unreadable") io.err(`${r.file}: ${r.error}\n`);
+      else if (p.flags.has("quiet")) io.out(formatProblemsText(r.file, r));
       else io.out((i > 0 ? "\n" : "") + formatReportText(r.file, r));
     }
   }

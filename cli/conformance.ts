@@ -48,11 +48,12 @@ export function checkParsedModule(mod: WasmModule): ModuleReport {
   checkImports(mod, table.functions, add);
   checkExports(mod, table.functions, add);
   checkRequiredExports(mod, add);
+  checkMemory(mod, add);
 
-  const worst = (subject: string): EntryLine["status"] => {
-    const mine = findings.filter((f) => f.subject === subject);
-    return mine.some((f) => f.severity === "error") ? "error" : mine.length ? "warning" : "ok";
-  };
+  // One pass over the findings, then one lookup per entry: linear in imports + findings.
+  const worstBySubject = new Map<string, Severity>();
+  for (const f of findings) if (worstBySubject.get(f.subject) !== "error") worstBySubject.set(f.subject, f.severity);
+  const worst = (subject: string): EntryLine["status"] => worstBySubject.get(subject) ?? "ok";
   const line = (name: string, kind: ExternKind, type?: FuncType): EntryLine => ({
     name, kind, ...(type && { signature: formatSignature(type) }), status: worst(name),
   });
@@ -72,14 +73,39 @@ export function checkParsedModule(mod: WasmModule): ModuleReport {
 
 type Add = (severity: Severity, subject: string, message: string) => void;
 
+/**
+ * The most memory a proxy gives a VM: proxy-wasm-cpp-host's PROXY_WASM_HOST_MAX_WASM_MEMORY_SIZE_BYTES
+ * (include/proxy-wasm/limits.h, 1 GiB), which its V8 engine sets as v8_flags.wasm_max_mem_pages
+ * (src/v8/v8.cc) and its Wasmtime engine as the store limiter: a module declaring more initial
+ * memory fails to instantiate in Envoy.
+ */
+export const PROXY_MAX_PAGES = (1024 * 1024 * 1024) / 65536;
+/** The emulator's default (HostOptions.memoryLimitBytes, 256 MiB): loadVm and serve refuse more. */
+export const EMULATOR_DEFAULT_MAX_PAGES = (256 * 1024 * 1024) / 65536;
+
+function checkMemory(mod: WasmModule, add: Add): void {
+  for (const m of mod.memoryLimits) {
+    if (m.wide) {
+      add("error", "memory", "a 64-bit memory (memory64): Proxy-Wasm hosts load 32-bit memories only");
+    } else if (m.initial > PROXY_MAX_PAGES) {
+      add("error", "memory", `initial memory is ${m.initial} pages (${mib(m.initial)}), more than a proxy allows (${PROXY_MAX_PAGES} pages, 1 GiB: proxy-wasm-cpp-host's limit): the VM fails to start; lower the initial memory (asc --initialMemory)`);
+    } else if (m.initial > EMULATOR_DEFAULT_MAX_PAGES) {
+      add("warning", "memory", `initial memory is ${m.initial} pages (${mib(m.initial)}): a proxy allows it (up to 1 GiB), but the emulator refuses more than ${EMULATOR_DEFAULT_MAX_PAGES} pages unless memoryLimitBytes is raised, and every VM of every worker reserves it`);
+    }
+  }
+}
+
+const mib = (pages: number) => `${(pages * 65536) / (1024 * 1024)} MiB`;
+
 function checkImports(mod: WasmModule, abi: AbiFunction[], add: Add): void {
   const hostFns = abi.filter((f) => f.role === "import");
   const wasiNames = hostFns.filter((f) => f.module !== "env").map((f) => f.name);
+  const byName = new Map(hostFns.map((f) => [`${f.module}.${f.name}`, f]));
   for (const imp of mod.imports) {
     const subject = `${imp.module}.${imp.name}`;
     // Envoy offers the same WASI functions under both WASI module names.
     const module = WASI_MODULES.includes(imp.module) ? "wasi_snapshot_preview1" : imp.module;
-    const spec = imp.kind === "func" ? hostFns.find((f) => f.module === module && f.name === imp.name) : undefined;
+    const spec = imp.kind === "func" ? byName.get(`${module}.${imp.name}`) : undefined;
     if (!spec) {
       add("error", subject, adviseUnknownImport(imp, wasiNames));
     } else if (!sameType(imp.type!, spec)) {
@@ -104,10 +130,10 @@ function deprecation(spec: AbiFunction, abi: AbiFunction[]): string {
 }
 
 function checkExports(mod: WasmModule, abi: AbiFunction[], add: Add): void {
-  const callbacks = abi.filter((f) => f.role === "export");
+  const callbacks = new Map(abi.filter((f) => f.role === "export").map((f) => [f.name, f]));
   const names = new Set(mod.exports.map((e) => e.name));
   for (const exp of mod.exports) {
-    const spec = callbacks.find((f) => f.name === exp.name);
+    const spec = callbacks.get(exp.name);
     if (!spec) {
       if (exp.name.startsWith("proxy_on_")) {
         add("warning", exp.name, "not a callback of ABI v0.2.1, so the host never calls it (a typo, or a callback of another ABI version?)");

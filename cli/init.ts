@@ -8,12 +8,13 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addFilter } from "./add-filter.js";
+import { addFilter, PROJECT_BUILD } from "./add-filter.js";
 import type { Io } from "./io.js";
 import { one, parseOptions, UsageError } from "./options.js";
 import { sdkSource } from "./sdk-source.js";
 
 export const DEFAULT_TEMPLATE = "http-headers";
+
 
 /** What is never copied from an example: build output, installs, lock files, test reports. */
 const SKIP = new Set(["build", "node_modules", "package-lock.json", ".vitest-results.json", ".npmignore"]);
@@ -173,6 +174,8 @@ export async function init(args: string[], io: Io): Promise<number> {
     const manifest = { name, version: "0.1.0", private: true, ...example };
     manifest.name = name;
     manifest.dependencies = { ...example.dependencies, "proxy-wasm-as": sdk };
+    // Every filter of the project at once (build.ts), and the fast build for the edit-test loop.
+    manifest.scripts = { ...example.scripts, build: PROJECT_BUILD, "build:debug": `${PROJECT_BUILD} --target debug` };
     await writeFile(join(target, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     await writeFile(join(target, ".gitignore"), "node_modules/\nbuild/\n");
     if (!created.includes(".gitignore")) created.push(".gitignore");
@@ -191,6 +194,7 @@ export async function init(args: string[], io: Io): Promise<number> {
       `  cd ${shown}`,
       "  npm install",
       "  npm run build      # build/filter.wasm, checked against the Proxy-Wasm ABI",
+      "                     # (npm run build:debug: the fast unoptimized build, for the edit-test loop)",
       "  npm test           # the filter's tests in the host emulator",
       "  npx proxy-wasm-as serve build/filter.wasm --upstream http://127.0.0.1:8080",
       "",

@@ -1,5 +1,6 @@
 // The command-line router: the first argument names a subcommand, each living in its own
 // file. Returns the exit code instead of exiting, so tests can call it in-process.
+import { build } from "./build.js";
 import { check } from "./check.js";
 import { init } from "./init.js";
 import { processIo, type Io } from "./io.js";
@@ -9,6 +10,7 @@ import { serve } from "./serve.js";
 type Command = (args: string[], io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  build: { run: build, summary: "build every filter of a project (in parallel) and check each" },
   check: { run: check, summary: "check .wasm modules against Proxy-Wasm ABI v0.2.1" },
   init: { run: init, summary: "create a new filter project from one of the examples" },
   package: { run: packageImage, summary: "write the filter as an OCI image tarball (Istio WasmPlugin compat format)" },

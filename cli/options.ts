@@ -1,5 +1,8 @@
-// A small option parser shared by init, serve and package: `--name value`, `--name=value`,
-// short aliases, repeatable options and flags. Bad usage throws UsageError (one clear line).
+// Option parsing shared by init, serve and package, on node:util's parseArgs: `--name value`,
+// `--name=value`, short aliases, repeatable options and flags. What parseArgs leaves to us: an
+// option given twice that is not repeatable is an error (parseArgs keeps the last silently),
+// and its errors become one short line (UsageError) in our words.
+import { parseArgs } from "node:util";
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -24,48 +27,41 @@ export interface ParsedOptions {
 }
 
 export function parseOptions(args: string[], spec: Record<string, OptionSpec>): ParsedOptions {
+  const options = Object.fromEntries(
+    Object.entries(spec).map(([name, s]) => [name, { type: s.value ? ("string" as const) : ("boolean" as const), multiple: true, ...(s.short && { short: s.short }) }]),
+  );
+  let tokens;
+  try {
+    tokens = parseArgs({ args, options, strict: true, allowPositionals: true, tokens: true }).tokens;
+  } catch (e) {
+    throw new UsageError(parseArgsMessage(e as Error & { code?: string }));
+  }
   const out: ParsedOptions = { positionals: [], values: new Map(), flags: new Set() };
-  const byShort = new Map(Object.entries(spec).filter(([, s]) => s.short).map(([name, s]) => [s.short!, name]));
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--") {
-      out.positionals.push(...args.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") {
-      out.positionals.push(arg);
+  for (const t of tokens) {
+    if (t.kind === "positional") out.positionals.push(t.value);
+    if (t.kind !== "option") continue;
+    if (!spec[t.name].value) {
+      out.flags.add(t.name);
       continue;
     }
-    let name: string;
-    let inline: string | undefined;
-    if (arg.startsWith("--")) {
-      const eq = arg.indexOf("=");
-      name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-      inline = eq < 0 ? undefined : arg.slice(eq + 1);
-    } else {
-      const n = byShort.get(arg.slice(1, 2));
-      if (!n || (arg.length > 2 && !spec[n].value)) throw new UsageError(`unknown option ${arg}`);
-      name = n;
-      inline = arg.length > 2 ? arg.slice(2) : undefined;
-    }
-    const s = spec[name];
-    if (!s) throw new UsageError(`unknown option ${arg.split("=")[0]}`);
-    if (!s.value) {
-      if (inline !== undefined) throw new UsageError(`option --${name} takes no value`);
-      out.flags.add(name);
-      continue;
-    }
-    let value = inline;
-    if (value === undefined) {
-      if (i + 1 >= args.length) throw new UsageError(`option --${name} needs a value`);
-      value = args[++i];
-    }
-    const list = out.values.get(name) ?? [];
-    if (list.length > 0 && !s.multiple) throw new UsageError(`option --${name} given twice`);
-    list.push(value);
-    out.values.set(name, list);
+    const list = out.values.get(t.name) ?? [];
+    if (list.length > 0 && !spec[t.name].multiple) throw new UsageError(`option --${t.name} given twice`);
+    list.push(t.value!);
+    out.values.set(t.name, list);
   }
   return out;
+}
+
+/** parseArgs's error as one line: which option, and what is wrong with it. */
+function parseArgsMessage(e: Error & { code?: string }): string {
+  const option = /'(-[^' ]+)/.exec(e.message)?.[1] ?? "";
+  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${option}`;
+  if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    if (/does not take an argument/.test(e.message)) return `option ${option} takes no value`;
+    if (/ambiguous/.test(e.message)) return `option ${option} needs a value (for a value starting with -, write ${option}=VALUE)`;
+    return `option ${option} needs a value`;
+  }
+  return e.message.split("\n")[0];
 }
 
 /** The single value of an option, or undefined. */

@@ -5,13 +5,13 @@
 // The tarball also carries Docker's manifest.json, so `docker load` and `crane push` take it
 // as they take `docker save` output; skopeo reads it as oci-archive:IMAGE.tar.
 import { createHash } from "node:crypto";
-import { rename, writeFile } from "node:fs/promises";
+import { rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { gzipSync } from "node:zlib";
 import { checkModule } from "./conformance.js";
 import type { Io } from "./io.js";
 import { one, parseOptions, UsageError } from "./options.js";
-import { readWasm } from "./serve-args.js";
+import { readWasmFile } from "./read-file.js";
 import { tar } from "./tar.js";
 
 export const MEDIA_TYPES = {
@@ -43,7 +43,7 @@ Options:
   --help              print this help
 
 Exit status: 0 written, 1 could not write the file, 2 bad usage or input (missing or
-non-wasm file, bad --tag).
+non-wasm file, bad --tag, an -o that is not a regular file or is the input).
 `;
 
 export interface Blob {
@@ -67,9 +67,32 @@ export function parseTag(text: string): { name: string; tag: string } {
   // The first part may be a registry host with a port (localhost:5000, ghcr.io).
   const hostOk = (p: string) => /^[a-zA-Z0-9.-]+(?::\d+)?$/.test(p);
   const valid = parts.every((p, i) => component.test(p) || (i === 0 && parts.length > 1 && hostOk(p)));
-  if (!name || !valid) throw new UsageError(`--tag: "${text}" is not an image name (lower-case, e.g. ghcr.io/me/my-filter:0.1.0)`);
-  if (!/^[\w][\w.-]{0,127}$/.test(tag)) throw new UsageError(`--tag: "${tag}" is not a valid tag (letters, digits, _ . -; at most 128)`);
+  if (!name || !valid) throw new UsageError(`--tag: "${clip(text)}" is not an image name (lower-case, e.g. ghcr.io/me/my-filter:0.1.0)`);
+  // The distribution spec's tag grammar: [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}.
+  if (tag.length > 128) throw new UsageError(`--tag: the tag is ${tag.length} characters long; a tag has at most 128 (OCI distribution spec)`);
+  if (!/^[\w][\w.-]{0,127}$/.test(tag)) throw new UsageError(`--tag: "${tag}" is not a valid tag (letters, digits, _ . -, not starting with . or -; at most 128)`);
+  // distribution/reference's NameTotalLengthMax: registries refuse longer repository names.
+  if (name.length > 255) throw new UsageError(`--tag: the image name is ${name.length} characters long; a name has at most 255`);
   return { name, tag };
+}
+
+/** A user's text in a one-line message: long text is cut, so the line stays readable. */
+function clip(text: string): string {
+  return text.length <= 80 ? text : `${text.slice(0, 60)}... (${text.length} characters)`;
+}
+
+/**
+ * Refuses an output that is not a regular file (a FIFO, a device, a directory would be
+ * replaced by the rename, or block) or that is the input itself.
+ */
+async function checkOutput(output: string, input: string): Promise<void> {
+  const [out, inp] = await Promise.all([stat(output).catch(() => null), stat(input)]);
+  if (!out) return;
+  if (!out.isFile()) {
+    const what = out.isDirectory() ? "a directory" : out.isFIFO() ? "a FIFO" : out.isCharacterDevice() || out.isBlockDevice() ? "a device" : out.isSocket() ? "a socket" : "not a regular file";
+    throw new UsageError(`-o ${output} is ${what}: give the path of a regular file to write`);
+  }
+  if (out.dev === inp.dev && out.ino === inp.ino) throw new UsageError(`-o ${output} is the input filter itself: write the image to another file`);
 }
 
 export interface Image {
@@ -141,7 +164,8 @@ export async function packageImage(args: string[], io: Io): Promise<number> {
     if (!output) throw new UsageError("-o IMAGE.tar is required");
     const tagText = one(p, "tag");
     ref = tagText === undefined ? null : parseTag(tagText);
-    wasm = await readWasm(file);
+    wasm = await readWasmFile(file);
+    await checkOutput(output, file);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.err(`package: ${e.message}\nRun "proxy-wasm-as package --help" for the options.\n`);
@@ -155,12 +179,14 @@ export async function packageImage(args: string[], io: Io): Promise<number> {
   }
   if (!conformant) io.err(`package: warning: ${file} does not conform to Proxy-Wasm ABI v0.2.1; a proxy may reject it (run "proxy-wasm-as check ${file}")\n`);
   const image = buildImage(wasm, ref);
+  // Written beside the target, then renamed: a reader never sees half an image.
   const tmp = `${output}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, image.tarball);
+    await writeFile(tmp, image.tarball, { flag: "wx" });
     await rename(tmp, output);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "EEXIST") await unlink(tmp).catch(() => {}); // never leave a temporary behind
     const why = code === "ENOENT" ? "no such directory" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (e as Error).message;
     io.err(`package: cannot write ${output}: ${why}\n`);
     return 1;

@@ -7,24 +7,36 @@ const MARK: Record<EntryLine["status"], string> = { ok: "ok   ", warning: "warn 
 
 function entries(title: string, lines: EntryLine[]): string[] {
   if (lines.length === 0) return [`${title} (0)`, "  (none)"];
-  const width = Math.max(...lines.map((l) => l.name.length));
+  const width = lines.reduce((w, l) => Math.max(w, l.name.length), 0);
   return [
     `${title} (${lines.length})`,
     ...lines.map((l) => `  ${MARK[l.status]}  ${l.name.padEnd(width)}  ${l.signature ?? l.kind}`),
   ];
 }
 
-export function formatReportText(file: string, r: ModuleReport): string {
+function verdictLine(file: string, r: ModuleReport): string {
   const verdict = r.conformant ? "conforms to" : "does NOT conform to";
-  const out = [`${file}: ${verdict} Proxy-Wasm ABI ${r.abi} (${plural(r.errors, "error")}, ${plural(r.warnings, "warning")})`, ""];
-  out.push(...entries("Imports", r.imports), "", ...entries("Exports", r.exports), "");
+  return `${file}: ${verdict} Proxy-Wasm ABI ${r.abi} (${plural(r.errors, "error")}, ${plural(r.warnings, "warning")})`;
+}
+
+const problem = (f: ModuleReport["findings"][number]) => `  ${f.severity.padEnd(7)}  ${f.subject}: ${f.message}`;
+
+/** check --quiet: the verdict and the problems only (one line for a module without any). */
+export function formatProblemsText(file: string, r: ModuleReport): string {
+  return [verdictLine(file, r), ...r.findings.map(problem)].join("\n") + "\n";
+}
+
+export function formatReportText(file: string, r: ModuleReport): string {
+  // concat, not push(...): a module may have 200,000 imports, more arguments than a call takes.
+  const out = [verdictLine(file, r), ""].concat(
+    entries("Imports", r.imports), "", entries("Exports", r.exports), "");
   out.push("Callbacks handled");
   if (r.callbacks.length === 0) out.push("  (none: the module exports no proxy_on_* callback)");
   const width = Math.max(0, ...r.callbacks.map((g) => g.group.length));
   for (const g of r.callbacks) out.push(`  ${g.group.padEnd(width)}  ${g.callbacks.join(", ")}`);
   if (r.findings.length > 0) {
     out.push("", "Problems");
-    for (const f of r.findings) out.push(`  ${f.severity.padEnd(7)}  ${f.subject}: ${f.message}`);
+    for (const f of r.findings) out.push(problem(f));
   }
   return out.join("\n") + "\n";
 }

@@ -1,18 +1,18 @@
 // `proxy-wasm-as serve FILTER.wasm --upstream URL`: a local development proxy that runs real
-// traffic through the filter in the host emulator (see serve-proxy.ts for how an HTTP stream
-// is driven, serve-tcp.ts for a TCP connection, serve-filter.ts for the VM, calls and ticks,
-// serve-watch.ts for --watch, serve-admin.ts for /stats).
+// traffic through the filter in the host emulator (see serve/proxy.ts for how an HTTP stream
+// is driven, serve/tcp.ts for a TCP connection, serve/filter.ts for the VM, calls and ticks,
+// serve/watch.ts for --watch, serve/admin.ts for /stats).
 import type http from "node:http";
 import type { AddressInfo, Server } from "node:net";
 import { relative } from "node:path";
 import type { Io } from "./io.js";
 import { UsageError } from "./options.js";
-import { adminServer } from "./serve-admin.js";
-import { parseServeArgs, SERVE_USAGE, type ServeOptions } from "./serve-args.js";
-import { FilterRuntime, FilterStartError } from "./serve-filter.js";
-import { Proxy } from "./serve-proxy.js";
-import { TcpProxy } from "./serve-tcp.js";
-import { findProject, Watcher } from "./serve-watch.js";
+import { adminServer } from "./serve/admin.js";
+import { parseServeArgs, SERVE_USAGE, type ServeOptions } from "./serve/args.js";
+import { FilterRuntime, FilterStartError } from "./serve/filter.js";
+import { Proxy } from "./serve/proxy.js";
+import { TcpProxy } from "./serve/tcp.js";
+import { findProject, Watcher } from "./serve/watch.js";
 
 export interface ServeHandle {
   /** http://HOST:PORT (tcp://HOST:PORT in TCP mode) the proxy listens on (the real port when 0 was asked). */

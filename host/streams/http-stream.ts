@@ -430,6 +430,16 @@ export class HttpStream extends Context {
   get requestBodyText(): string {
     return text(this.requestBodyBytes);
   }
+  /**
+   * The forwarded request / response body as the chunks it went out in, without copying: serve
+   * writes the new ones after each event (concatenating the whole body each time is quadratic).
+   */
+  get requestBodyChunks(): readonly Uint8Array[] {
+    return this.req.forwarded;
+  }
+  get responseBodyChunks(): readonly Uint8Array[] {
+    return this.res.forwarded;
+  }
   /** Request body held in the filter (buffered behind a pause), not yet forwarded. */
   get pendingRequestBody(): Uint8Array {
     return this.req.body.data.slice();

@@ -6,7 +6,7 @@ import { expectedSignature, signatureOf } from "../wasm/abi-table.js";
 import { type BytesLike, toBytes } from "../wasm/bytes.js";
 import { WasmTrapError } from "../wasm/errors.js";
 import { buildImports } from "./imports.js";
-import { instrumentLoops, LoopBudget } from "../wasm/loop-limit.js";
+import { instrumentLoops, LOOP_IMPORT, LoopBudget } from "../wasm/loop-limit.js";
 import { WasmMemory } from "../wasm/memory.js";
 import { readModule } from "../wasm/module-size.js";
 import type { ProxyState } from "../state/proxy-state.js";
@@ -31,9 +31,11 @@ export interface VmLimits {
 }
 
 /** Checks the module's imports against the host's: every problem is listed in one error. */
-function checkImports(bytes: Uint8Array): void {
+function checkImports(bytes: Uint8Array, loopLimit: boolean): void {
   const problems: string[] = [];
   for (const imp of readWasm(bytes).imports) {
+    // A module instrumented for the loop limit beforehand (serve): the host provides it.
+    if (loopLimit && imp.module === "env" && imp.name === LOOP_IMPORT) continue;
     const sig = expectedSignature(imp.module, imp.name);
     const what = `${imp.module}.${imp.name}`;
     if (!sig || imp.kind !== "func") {
@@ -84,7 +86,7 @@ export class VmInstance implements AbiVm {
   /** Compiles and links the module (bytes or a file path), then runs _initialize (then main) or _start. */
   protected async link(source: ModuleSource, limits: VmLimits): Promise<void> {
     const original = await readModule(source, limits.maxModuleBytes);
-    checkImports(original);
+    checkImports(original, limits.loopLimit !== undefined);
     let bytes = compilableModule(original, limits.maxPages);
     if (limits.loopLimit !== undefined) bytes = await instrumentLoops(bytes);
     const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);

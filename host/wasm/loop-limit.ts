@@ -6,10 +6,14 @@
 // binaryen is loaded only here, on first use: importing it costs most of a test file's start-up,
 // and only a Host with loopLimit needs it.
 
+import { readWasm } from "./wasm-reader.js";
+
 /** The import the instrumented module calls; not part of the ABI. */
 export const LOOP_IMPORT = "log_execution";
 
 export async function instrumentLoops(bytes: Uint8Array): Promise<Uint8Array> {
+  // Already instrumented (serve does it with wasm-opt to carry the source map along): as is.
+  if (readWasm(bytes).imports.some((i) => i.module === "env" && i.name === LOOP_IMPORT)) return bytes;
   const { default: binaryen } = await import("binaryen");
   const module = binaryen.readBinary(bytes);
   try {

@@ -33,7 +33,16 @@ export interface WasmModule {
   imports: WasmImport[];
   functions: number[]; // type index of each function the module defines
   memories: number; // memories the module defines (imported ones not counted)
+  /** The limits of each memory the module defines, in 64 KiB pages. */
+  memoryLimits: MemoryLimits[];
   exports: WasmExport[];
+}
+
+export interface MemoryLimits {
+  initial: number;
+  maximum?: number;
+  /** memory64 */
+  wide: boolean;
 }
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
@@ -106,11 +115,13 @@ function typeSection(c: ByteCursor): TypeEntry[] {
   return out;
 }
 
-function limits(c: ByteCursor): void {
+function limits(c: ByteCursor): MemoryLimits {
   const flags = c.u8("memory or table limits");
   const wide = (flags & 0x04) !== 0; // memory64 / table64 use u64 bounds
-  c.varU("a minimum size", wide ? 10 : 5);
-  if (flags & 0x01) c.varU("a maximum size", wide ? 10 : 5);
+  const initial = c.varU("a minimum size", wide ? 10 : 5);
+  const out: MemoryLimits = { initial, wide };
+  if (flags & 0x01) out.maximum = c.varU("a maximum size", wide ? 10 : 5);
+  return out;
 }
 
 function importSection(c: ByteCursor, types: TypeEntry[]): WasmImport[] {
@@ -155,7 +166,7 @@ export function readWasm(bytes: Uint8Array): WasmModule {
     throw new WasmReadError(`unsupported wasm binary version ${version[0] | (version[1] << 8)}${layer}`);
   }
 
-  const mod: WasmModule = { types: [], imports: [], functions: [], memories: 0, exports: [] };
+  const mod: WasmModule = { types: [], imports: [], functions: [], memories: 0, memoryLimits: [], exports: [] };
   while (!c.done) {
     const id = c.u8("a section id");
     const size = c.varU("a section size");
@@ -168,7 +179,7 @@ export function readWasm(bytes: Uint8Array): WasmModule {
     if (id === 1) mod.types = typeSection(s);
     else if (id === 2) mod.imports = importSection(s, mod.types);
     else if (id === 3) mod.functions = vec(s, "functions", () => s.varU("a type index"));
-    else if (id === 5) mod.memories = vec(s, "memories", () => limits(s)).length;
+    else if (id === 5) mod.memories = (mod.memoryLimits = vec(s, "memories", () => limits(s))).length;
     else if (id === 7) mod.exports = vec(s, "exports", () => exportEntry(s));
     else continue; // custom, code, data and the rest: not needed
     if (s.pos !== s.end) throw new WasmReadError(`malformed: ${what} has ${s.end - s.pos} unexpected trailing bytes`);

@@ -135,11 +135,26 @@ describe("--json and --help", () => {
     expect(code).toBe(2);
   });
 
+  it("--quiet prints one line for a conformant module and only the problems otherwise", async () => {
+    const ok = tmpFile("quiet-ok.wasm", await wat(conformantWat()));
+    const abort = tmpFile("quiet-abort.wasm", await wat(conformantWat({ imports: `(import "env" "abort" (func (param i32 i32 i32 i32)))` })));
+    const { code, out } = await runCli("check", "--quiet", ok, abort);
+    expect(code).toBe(1);
+    const lines = out.trimEnd().split("\n");
+    expect(lines[0]).toBe(`${ok}: conforms to Proxy-Wasm ABI v0.2.1 (0 errors, 0 warnings)`);
+    expect(lines[1]).toBe(`${abort}: does NOT conform to Proxy-Wasm ABI v0.2.1 (1 error, 0 warnings)`);
+    expect(lines[2]).toMatch(/^\s+error\s+env\.abort: /);
+    expect(lines).toHaveLength(3);
+    expect((await runCli("check", "--quiet", "--json", ok)).code).toBe(2);
+  });
+
   it("prints usage", async () => {
     expect((await runCli("check", "--help")).out).toContain("Usage: proxy-wasm-as check");
     expect((await runCli("--help")).out).toContain("check");
     const none = await runCli("check");
     expect([none.code, none.err]).toEqual([2, expect.stringContaining("no file given")]);
     expect((await runCli("frobnicate")).code).toBe(2);
+    const unknown = await runCli("check", "--frobnicate", "x.wasm");
+    expect([unknown.code, unknown.err.split("\n")[0]]).toEqual([2, "check: unknown option --frobnicate"]);
   });
 });

@@ -1,10 +1,11 @@
 // Shared by the CLI tests: a real upstream on 127.0.0.1 (ephemeral port), `serve` started
 // in-process on an ephemeral port, a plain HTTP client, and main() with collected output.
+import { spawn } from "node:child_process";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { main } from "../../cli/main.js";
-import { parseServeArgs, type ServeOptions } from "../../cli/serve-args.js";
+import { parseServeArgs, type ServeOptions } from "../../cli/serve/args.js";
 import { type ServeHandle, startServe } from "../../cli/serve.js";
 
 export const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -128,3 +129,41 @@ export async function runCli(...argv: string[]): Promise<{ code: number; out: st
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ServeProcess {
+  url: string;
+  out(): string;
+  err(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL if it is still running. */
+  kill(): void;
+}
+
+/** bin/proxy-wasm-as.js serve ARGS --listen 127.0.0.1:0 as a process, once its banner shows where it listens. */
+export async function serveBin(args: string[]): Promise<ServeProcess> {
+  const child = spawn(process.execPath, ["bin/proxy-wasm-as.js", "serve", ...args, "--listen", "127.0.0.1:0"], { cwd: repo });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  const kill = () => void (child.exitCode === null && child.kill("SIGKILL"));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.on("exit", () => reject(new Error(`exited before listening: ${out} ${err}`)));
+      child.stdout.on("data", () => {
+        const m = /listening\s+(http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+    });
+    const stop = () =>
+      new Promise<number | null>((resolve) => {
+        child.on("exit", (c) => resolve(c));
+        child.kill("SIGTERM");
+      });
+    return { url, out: () => out, err: () => err, stop, kill };
+  } catch (e) {
+    kill();
+    throw e;
+  }
+}

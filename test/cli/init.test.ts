@@ -38,7 +38,8 @@ describe("init", () => {
     expect(resolve(dir, spec.slice("file:".length))).toBe(resolve(repo));
     expect(r.out).toContain(`this proxy-wasm-as came from the folder ${resolve(repo)}`);
     expect(pkg.devDependencies.assemblyscript).toBe(JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).dependencies.assemblyscript);
-    expect(pkg.scripts.build).toContain("asc assembly/index.ts --config asconfig.json");
+    expect(pkg.scripts.build).toBe("proxy-wasm-as build");
+    expect(pkg.scripts["build:debug"]).toBe("proxy-wasm-as build --target debug");
     expect(JSON.parse(readFileSync(join(dir, "asconfig.json"), "utf8")).extends).toBe("proxy-wasm-as/asconfig.json");
     expect(readFileSync(join(dir, "wasmplugin.yaml"), "utf8")).toMatch(/name: my-filter/);
     expect(readFileSync(join(dir, "README.md"), "utf8").split("\n")[0]).toBe("# my-filter");
@@ -171,7 +172,8 @@ describe("init --add", () => {
     expect(readFileSync(join(dir, "test/filter.test.ts"), "utf8")).toContain("build/filter.wasm");
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
     expect(pkg.scripts["build:auth"]).toBe("asc assembly/auth/index.ts --config asconfig.json --target release --outFile build/auth.wasm && proxy-wasm-as check build/auth.wasm");
-    expect(pkg.scripts.build).toBe(`${before.scripts.build} && npm run build:auth`);
+    expect(pkg.scripts.build).toBe("proxy-wasm-as build"); // it finds assembly/auth/ itself
+    expect(before.scripts.build).toBe("proxy-wasm-as build");
     expect(pkg.dependencies).toEqual(before.dependencies);
     const asconfig = JSON.parse(readFileSync(join(dir, "asconfig.json"), "utf8"));
     expect(asconfig.entries).toBeUndefined();
@@ -201,7 +203,7 @@ describe("init --add", () => {
     expect(taken.err).toMatch(/already has assembly\/auth\/, test\/auth\.test\.ts, the script build:auth/);
     const first = await initIn(tmp, "--add", "filter", "--project", "two-filters");
     expect(first.code).toBe(1);
-    expect(first.err).toMatch(/a script writing build\/filter\.wasm/);
+    expect(first.err).toMatch(/build\/filter\.wasm \(the first filter's build\)/);
     expect(snapshot()).toEqual(before);
     mkdirSync(join(tmp, "not-a-project"));
     const none = await initIn(tmp, "--add", "auth", "--project", "not-a-project");

@@ -1,6 +1,6 @@
 // `serve` on bad input: one clear line, a status scripts can trust, never a stack trace;
 // and the published entry point started and stopped as a user would.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import http from "node:http";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { wat } from "../check/wat.js";
-import { example, repo, request, runCli, upstream } from "./helpers.js";
+import { example, repo, request, runCli, serveBin, upstream } from "./helpers.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "pwas-serve-"));
 const HEADERS = example("http-headers");
@@ -102,35 +102,17 @@ describe("serve: bad input", () => {
 describe("bin/proxy-wasm-as.js serve", () => {
   it("says it is for development, serves, and exits 0 on SIGTERM", async () => {
     const u = await upstream();
-    const child = spawn(process.execPath, ["bin/proxy-wasm-as.js", "serve", HEADERS, "--upstream", u.url, "--listen", "127.0.0.1:0"], { cwd: repo });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
+    const p = await serveBin([HEADERS, "--upstream", u.url]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no banner: ${out} ${err}`)), 50_000); // far above need, under the test timeout
-        child.stdout.on("data", () => {
-          const m = /listening\s+(http:\/\/\S+)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-      });
-      expect(out).toContain("For development only");
-      const r = await request(`${url}/via-bin`);
+      expect(p.out()).toContain("For development only");
+      const r = await request(`${p.url}/via-bin`);
       expect(r.status).toBe(200);
       expect(r.headers["x-powered-by"]).toBe("proxy-wasm-as");
-      const code = await new Promise<number | null>((resolve) => {
-        child.on("exit", (c) => resolve(c));
-        child.kill("SIGTERM");
-      });
-      expect(code).toBe(0);
-      expect(out).toContain("proxy-wasm-as serve: stopped");
-      expect(err).toBe("");
+      expect(await p.stop()).toBe(0);
+      expect(p.out()).toContain("proxy-wasm-as serve: stopped");
+      expect(p.err()).toBe("");
     } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
+      p.kill();
       await u.close();
     }
   });

@@ -6,7 +6,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseServeArgs, type ServeOptions } from "../../cli/serve-args.js";
+import { parseServeArgs, type ServeOptions } from "../../cli/serve/args.js";
 import { UsageError } from "../../cli/options.js";
 import { example, repo, request, runCli, serveFilter, type Served, upstream } from "./helpers.js";
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import asc from "assemblyscript/asc";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Watcher } from "../../cli/serve-watch.js";
+import type { Watcher } from "../../cli/serve/watch.js";
 import { repo, request, runCli, serveFilter, type Served, upstream } from "./helpers.js";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -98,7 +98,7 @@ describe("serve --watch", () => {
 
 describe("serve --watch: which build writes the served file", () => {
   it("several filters in one project: the package.json script whose asc command writes it", async () => {
-    const { findProject } = await import("../../cli/serve-watch.js");
+    const { findProject } = await import("../../cli/serve/watch.js");
     const dir = mkdtempSync(join(tmpdir(), "pwas-watch-project-"));
     writeFileSync(join(dir, "asconfig.json"), JSON.stringify({ extends: "proxy-wasm-as/asconfig.json", targets: { release: { outFile: "build/filter.wasm" } } }));
     writeFileSync(
@@ -114,5 +114,18 @@ describe("serve --watch: which build writes the served file", () => {
       dir, config: join(dir, "asconfig.json"), target: "release", entries: ["assembly/auth/index.ts"], outFile: "build/auth.wasm",
     });
     expect(findProject(join(dir, "build", "filter.wasm"))).toEqual({ dir, config: join(dir, "asconfig.json"), target: "release", entries: ["assembly/index.ts"] });
+  });
+
+  it("a project built by proxy-wasm-as build: assembly/NAME/index.ts writes build/NAME.wasm", async () => {
+    const { findProject } = await import("../../cli/serve/watch.js");
+    const dir = mkdtempSync(join(tmpdir(), "pwas-watch-layout-"));
+    writeFileSync(join(dir, "asconfig.json"), JSON.stringify({ extends: "proxy-wasm-as/asconfig.json", targets: { release: { outFile: "build/filter.wasm" } } }));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ scripts: { build: "proxy-wasm-as build" } }));
+    mkdirSync(join(dir, "assembly", "auth"), { recursive: true });
+    writeFileSync(join(dir, "assembly", "auth", "index.ts"), "");
+    expect(findProject(join(dir, "build", "auth.wasm"))).toEqual({
+      dir, config: join(dir, "asconfig.json"), target: "release", entries: ["assembly/auth/index.ts"], outFile: "build/auth.wasm",
+    });
+    expect(() => findProject(join(dir, "build", "other.wasm"))).toThrow(/neither a target/);
   });
 });

@@ -5,10 +5,10 @@
 import { EventEmitter } from "node:events";
 import { existsSync, type FSWatcher, readdirSync, readFileSync, statSync, watch } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import type { Io } from "./io.js";
-import { UsageError } from "./options.js";
-import { readWasm } from "./serve-args.js";
-import { describeError, type FilterRuntime, stamp } from "./serve-filter.js";
+import type { Io } from "../io.js";
+import { UsageError } from "../options.js";
+import { readWasmFile } from "../read-file.js";
+import { describeError, type FilterRuntime, stamp } from "./filter.js";
 
 export interface WatchProject {
   dir: string;
@@ -85,6 +85,12 @@ export function findProject(file: string): WatchProject {
     const own = commands.find((c) => c.outFile && resolve(dir, c.outFile) === wasm);
     if (own && own.entries.length) {
       return { dir, config: resolve(dir, own.config ?? "asconfig.json"), target: own.target ?? "release", entries: own.entries, outFile: own.outFile };
+    }
+    // The layout "proxy-wasm-as build" builds: assembly/NAME/index.ts → build/NAME.wasm.
+    const byLayout = /^build\/([^/]+)\.wasm$/.exec(relative(dir, wasm).replace(/\\/g, "/"))?.[1];
+    if (!targetWriting && byLayout && existsSync(join(dir, "assembly", byLayout, "index.ts"))) {
+      const outFile = `build/${byLayout}.wasm`;
+      return { dir, config, target: "release", entries: [`assembly/${byLayout}/index.ts`], outFile };
     }
     if (!targetWriting) throw new UsageError(`--watch: neither a target of ${config} nor an asc command of package.json writes ${relative(dir, wasm)}`);
     const viaTarget = commands.find((c) => !c.outFile && (c.target ?? "release") === targetWriting && c.entries.length);
@@ -176,7 +182,7 @@ export class Watcher extends EventEmitter {
         this.emit("failed", errors);
         return;
       }
-      const wasm = await readWasm(this.file);
+      const wasm = await readWasmFile(this.file);
       await this.rt.swap(wasm);
       this.io.out(`${stamp()} [serve] rebuilt (${wasm.length} bytes, ${Date.now() - started} ms): new streams use it, the listener stayed open\n`);
       this.emit("built", wasm);

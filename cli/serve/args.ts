@@ -2,8 +2,10 @@
 // exit status 2 before anything listens.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { LOG_LEVELS, type LogLevelName } from "../host/index.js";
-import { one, parseHostPort, parseHttpUrl, parseOptions, UsageError } from "./options.js";
+import { LOG_LEVELS, type LogLevelName } from "../../host/index.js";
+import { parseProperty, type PropertySetting } from "./properties.js";
+import { readWasmFile, whyUnreadable } from "../read-file.js";
+import { one, parseHostPort, parseHttpUrl, parseOptions, UsageError } from "../options.js";
 
 export const SERVE_USAGE = `Usage: proxy-wasm-as serve FILTER.wasm --upstream http://127.0.0.1:PORT [options]
        proxy-wasm-as serve FILTER.wasm --upstream tcp://127.0.0.1:PORT [options]
@@ -34,6 +36,22 @@ Options:
   --vm-id ID            the VM id (Envoy's vm_id; default "")
   --vm-config TEXT      the VM configuration (default empty)
   --log-level LEVEL     trace, debug, info (default), warn, error or critical
+  --property PATH=VALUE a value for the filter's property reads (repeatable), typed as Envoy
+                        types the attribute: e.g. --property xds.route_name=r1,
+                        --property source.address=192.168.1.7:4242 (its port goes with it;
+                        by default serve takes the addresses from the real connection)
+  --buffer-limit BYTES  how much body a paused filter may buffer before serve answers 413
+                        (request) / 500 (response), as Envoy's per_connection_buffer_limit_bytes
+                        (default 1048576)
+  --upstream-timeout MS how long the upstream may take to answer once the request is sent:
+                        then 504 "upstream request timeout", as Envoy's route timeout
+                        (default 15000; 0 = none)
+  --loop-limit N        a callback that runs past N loop iterations and function calls is
+                        stopped: its request gets 503, the log names the callback, a fresh VM
+                        serves the next ones (default 100 per byte of --buffer-limit,
+                        104857600 for 1 MiB, at least 100000000: parsing a 1 MB JSON body
+                        counts about 50 million; 0 = no limit, a filter that loops forever
+                        then freezes serve)
   --watch               rebuild the filter when its sources change (asc with the project's
                         asconfig.json, found above FILTER.wasm) and serve the new build
                         without closing the listener; after a failed build the last good
@@ -41,11 +59,14 @@ Options:
   --help                print this help
 
 Like Envoy: a request the filter pauses is held until the filter resumes it; an upstream
-that cannot be reached gets 503 (through the filter's response callbacks); a filter that
-traps fails its requests with 503 and a fresh VM serves the next ones (the trap is shown
-with its TypeScript lines when the build left FILTER.wasm.map beside the .wasm); hop-by-hop
-headers (connection, keep-alive, proxy-connection, transfer-encoding, upgrade) are removed
-from requests and responses. gRPC calls fail (UNAVAILABLE): serve does not make them.
+that cannot be reached gets 503, one that does not answer in time 504 (both through the
+filter's response callbacks); an absolute-form target (GET http://host/path) gives the
+filter :authority from the URL; a filter that traps fails its requests with 503 and a
+fresh VM serves the next ones (the trap is shown with its TypeScript lines when the build
+left FILTER.wasm.map beside the .wasm); hop-by-hop headers (connection, keep-alive,
+proxy-connection, transfer-encoding, upgrade) are removed from requests and responses.
+Unlike Envoy: gRPC calls fail (UNAVAILABLE), serve does not make them; a header the filter
+set with NUL, CR or LF in it gets 500 and a log line (HTTP/1 cannot carry it).
 
 Exit status: 0 stopped by SIGINT/SIGTERM, 1 could not start (filter failed to load or
 configure, address in use), 2 bad usage or input (missing or non-wasm file, bad --config).
@@ -72,6 +93,26 @@ export interface ServeOptions {
   vmConfiguration: string;
   logLevel: LogLevelName;
   watch: boolean;
+  /** --property values, in order. */
+  properties: PropertySetting[];
+  /** undefined: the Host's default (Envoy's 1 MiB). */
+  bufferLimitBytes: number | undefined;
+  /** 0: no timeout. */
+  upstreamTimeoutMs: number;
+  /** null: no limit. */
+  loopLimit: number | null;
+}
+
+/** Envoy's default route timeout (RouteAction.timeout: 15 s). */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 15_000;
+/**
+ * The loop limit unless --loop-limit is given: 100 per byte a paused filter may buffer, at
+ * least 100 million. Measured: examples/http-body parsing and rewriting a 1.9 MB JSON body in
+ * one callback counts between 30 and 100 million (so about 50 a byte); a runaway at 100
+ * million is stopped after about 2.5 s.
+ */
+export function defaultLoopLimit(bufferLimitBytes = 1024 * 1024): number {
+  return Math.max(100_000_000, 100 * bufferLimitBytes);
 }
 
 const SPEC = {
@@ -85,23 +126,19 @@ const SPEC = {
   "vm-id": { value: true },
   "vm-config": { value: true },
   "log-level": { value: true },
+  property: { value: true, multiple: true },
+  "buffer-limit": { value: true },
+  "upstream-timeout": { value: true },
+  "loop-limit": { value: true },
   help: { short: "h" },
 };
 
-/** Reads a .wasm file: one clear UsageError when it is missing or not WebAssembly. */
-export async function readWasm(file: string): Promise<Uint8Array> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
-    throw new UsageError(`${file}: cannot read the file: ${why}`);
-  }
-  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
-    throw new UsageError(`${file}: not a WebAssembly module (no \\0asm header)`);
-  }
-  return bytes;
+/** A whole number from 0 to max (a count of bytes, milliseconds, iterations). */
+function wholeNumber<T extends number | undefined>(text: string | undefined, option: string, fallback: T, max = Number.MAX_SAFE_INTEGER): number | T {
+  if (text === undefined) return fallback;
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n <= max)) throw new UsageError(`${option} must be a whole number from 0 to ${max}, got "${text}"`);
+  return n;
 }
 
 /** JSON.parse with the error rewritten as one line naming the source. */
@@ -134,9 +171,7 @@ export async function readConfig(value: string | undefined, what = "--config"): 
   try {
     text = await readFile(file, "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
-    throw new UsageError(`${what}: cannot read ${file}: ${why}`);
+    throw new UsageError(`${what}: cannot read ${file}: ${whyUnreadable(e)}`);
   }
   if (file.endsWith(".json") || /^\s*[{[]/.test(text)) checkJson(text, file, what);
   return text;
@@ -191,8 +226,9 @@ export async function parseServeArgs(args: string[]): Promise<ServeOptions | "he
   const logLevel = (one(p, "log-level") ?? "info") as LogLevelName;
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   const file = p.positionals[0];
-  const wasm = await readWasm(file);
+  const wasm = await readWasmFile(file);
   const plugins = await readPlugins(p.values.get("root-id") ?? [], one(p, "config"));
+  const bufferLimitBytes = wholeNumber(one(p, "buffer-limit"), "--buffer-limit", undefined, 2 ** 32 - 1);
   return {
     file,
     wasm,
@@ -206,5 +242,9 @@ export async function parseServeArgs(args: string[]): Promise<ServeOptions | "he
     vmConfiguration: one(p, "vm-config") ?? "",
     logLevel,
     watch: p.flags.has("watch"),
+    properties: (p.values.get("property") ?? []).map(parseProperty),
+    bufferLimitBytes,
+    upstreamTimeoutMs: wholeNumber(one(p, "upstream-timeout"), "--upstream-timeout", DEFAULT_UPSTREAM_TIMEOUT_MS, 2 ** 31 - 1),
+    loopLimit: wholeNumber(one(p, "loop-limit"), "--loop-limit", defaultLoopLimit(bufferLimitBytes)) || null,
   };
 }

@@ -1,7 +1,7 @@
 // `serve --admin HOST:PORT`: a small admin server like Envoy's. GET /stats (or
 // /stats/prometheus) shows the filter's metrics in Prometheus text format; GET /ready says LIVE.
 import http from "node:http";
-import type { MetricView } from "../host/index.js";
+import type { MetricView } from "../../host/index.js";
 
 /** Envoy's default histogram buckets (ms-oriented), used for the Prometheus rendering. */
 const BUCKETS = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];

@@ -6,10 +6,11 @@
 // unknown); the client's connection closing is proxy_on_downstream_connection_close (remote,
 // or local when the proxy closed it). Whatever the filter lets through is written on.
 import net from "node:net";
-import type { TcpStream, Vm } from "../host/index.js";
-import type { Io } from "./io.js";
-import type { ServeOptions } from "./serve-args.js";
-import { type FilterRuntime, describeError, stamp } from "./serve-filter.js";
+import type { TcpStream, Vm } from "../../host/index.js";
+import type { Io } from "../io.js";
+import type { ServeOptions } from "./args.js";
+import { setConnectionProperties } from "./properties.js";
+import { type FilterRuntime, describeError, stamp } from "./filter.js";
 
 class Connection {
   stream: TcpStream | null = null;
@@ -74,10 +75,7 @@ export class TcpProxy {
       this.rt.syncClock();
       const s = plugin.newTcpStream();
       c.stream = s;
-      s.setProperty("source.address", `${client.remoteAddress}:${client.remotePort}`);
-      s.setProperty("source.port", client.remotePort ?? 0);
-      s.setProperty("destination.address", `${client.localAddress}:${client.localPort}`);
-      s.setProperty("destination.port", client.localPort ?? 0);
+      setConnectionProperties(s, client, this.opts.properties);
       s.newConnection();
     });
     if (!ok) return;

@@ -4,11 +4,12 @@
 // the clock kept on real time (ticks fire from it), filter logs printed with their level, and
 // the filter's HTTP calls sent to the URLs given for their clusters.
 import http from "node:http";
-import { Host, type Plugin, type Vm, WasmTrapError } from "../host/index.js";
-import { useSourceMapBeside } from "../host/wasm/source-map.js";
-import type { Io } from "./io.js";
-import type { ServeOptions } from "./serve-args.js";
-import { HOP_BY_HOP, WIRE_ONLY } from "./serve-hop-by-hop.js";
+import { Host, LoopLimitError, type Plugin, type Vm, WasmTrapError } from "../../host/index.js";
+import { useSourceMapBeside } from "../../host/wasm/source-map.js";
+import type { Io } from "../io.js";
+import type { ServeOptions } from "./args.js";
+import { HOP_BY_HOP, WIRE_ONLY } from "./hop-by-hop.js";
+import { instrumentWithSourceMap } from "./loop-instrument.js";
 
 /** The filter could not be loaded or configured. */
 export class FilterStartError extends Error {}
@@ -48,7 +49,13 @@ export class FilterRuntime {
       now: BigInt(Date.now()) * 1_000_000n,
       logLevel: opts.logLevel,
       clusters: [...opts.clusters.keys()],
+      bufferLimitBytes: opts.bufferLimitBytes,
+      // Envoy has no such limit (a runaway blocks a worker until its watchdog fires); serve is
+      // one thread, so without it a runaway would freeze every request, the admin and SIGTERM.
+      ...(opts.loopLimit !== null && { loopLimit: opts.loopLimit }),
     });
+    // Root contexts (plugin start, ticks) see them too; streams get them over their own (setConnectionProperties).
+    for (const [path, value] of opts.properties) this.host.setProperty(path, value);
   }
 
   static async start(opts: ServeOptions, io: Io): Promise<FilterRuntime> {
@@ -61,9 +68,8 @@ export class FilterRuntime {
   /** Loads a VM and starts its plugins; FilterStartError with the reason when it cannot. */
   private async load(wasm = this.wasm): Promise<void> {
     let vm: Vm;
-    useSourceMapBeside(wasm, this.opts.file); // a trap then names the TypeScript line, from any working folder
     try {
-      vm = await this.host.loadVm(wasm, { vmId: this.opts.vmId, vmConfiguration: this.opts.vmConfiguration });
+      vm = await this.host.loadVm(await this.withSourceMap(wasm), { vmId: this.opts.vmId, vmConfiguration: this.opts.vmConfiguration });
     } catch (e) {
       this.flushLogs();
       throw new FilterStartError(`${this.opts.file}: the filter failed to load: ${describeError(e)}`);
@@ -88,6 +94,21 @@ export class FilterRuntime {
     this.vm = vm;
     this.plugins = plugins;
     this.plugin = plugins[0];
+  }
+
+  /**
+   * The bytes to load, with the map beside the served file made known for them, so a trap names
+   * the TypeScript line from any working folder; under the loop limit, instrumented with the map
+   * carried along (loop-instrument.ts).
+   */
+  private async withSourceMap(wasm: Uint8Array): Promise<Uint8Array> {
+    const instrumented = this.opts.loopLimit === null ? null : await instrumentWithSourceMap(wasm, this.opts.file);
+    if (!instrumented) {
+      useSourceMapBeside(wasm, this.opts.file);
+      return wasm;
+    }
+    useSourceMapBeside(instrumented.bytes, instrumented.path);
+    return instrumented.bytes;
   }
 
   /**
@@ -142,7 +163,8 @@ export class FilterRuntime {
       const vm = this.vm;
       if (vm.failure || e instanceof WasmTrapError) {
         this.flushLogs();
-        this.io.err(`${stamp()} [serve] the filter trapped: ${describeError(e)}\n${stamp()} [serve] its streams fail and a fresh VM serves the next ones\n`);
+        const what = ranAway(e) ? `the filter ran away in ${(e as WasmTrapError).callback}` : "the filter trapped";
+        this.io.err(`${stamp()} [serve] ${what}: ${describeError(e)}\n${stamp()} [serve] its streams fail and a fresh VM serves the next ones\n`);
         this.onTrap(vm, e as Error);
       }
       throw e;
@@ -293,11 +315,20 @@ function joinPath(base: string, path: string): string {
   return base.replace(/\/$/, "") + (path.startsWith("/") ? path : `/${path}`);
 }
 
+/** A callback stopped by the loop limit (a filter that may loop forever). */
+export function ranAway(e: unknown): boolean {
+  return e instanceof WasmTrapError && e.cause instanceof LoopLimitError;
+}
+
 /**
  * An error for serve's log: a trap keeps its AssemblyScript stack ("at file.ts:line:column"
  * lines, from the build's source map) on lines of their own; anything else is one line.
  */
 export function describeError(e: unknown): string {
+  if (ranAway(e)) {
+    const t = e as WasmTrapError;
+    return `${t.callback} ran past ${(t.cause as LoopLimitError).limit} loop iterations and function calls (--loop-limit): it may loop forever`;
+  }
   const msg = e instanceof Error ? e.message : String(e);
   if (!(e instanceof WasmTrapError)) return oneLine(e);
   const [first, ...rest] = msg.split("\n");

@@ -7,11 +7,13 @@
 // request is simply one whose forwarded state does not move until the filter resumes it.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import { type HttpStream, type Vm } from "../host/index.js";
-import type { Io } from "./io.js";
-import type { ServeOptions } from "./serve-args.js";
-import { type FilterRuntime, oneLine, stamp } from "./serve-filter.js";
-import { HOP_BY_HOP, WIRE_ONLY } from "./serve-hop-by-hop.js";
+import { type HttpStream, type Vm } from "../../host/index.js";
+import type { Io } from "../io.js";
+import type { ServeOptions } from "./args.js";
+import { setConnectionProperties } from "./properties.js";
+import { type FilterRuntime, oneLine, stamp } from "./filter.js";
+import { HOP_BY_HOP, WIRE_ONLY } from "./hop-by-hop.js";
+import { unsendableHeader } from "./unsendable.js";
 
 type Pair = [string, string];
 
@@ -19,14 +21,17 @@ type Pair = [string, string];
 export const FILTER_FAILURE_STATUS = 503;
 /** What Envoy answers when the upstream cannot be reached (response flag UF). */
 export const UPSTREAM_FAILURE_STATUS = 503;
+/** What Envoy's router answers when the route timeout fires before the response (response flag UT). */
+export const UPSTREAM_TIMEOUT_STATUS = 504;
 
 
 class Exchange {
   stream: HttpStream | null = null;
   upReq: http.ClientRequest | null = null;
   upRes: http.IncomingMessage | null = null;
-  /** Request/response body bytes already written to the upstream/client. */
-  reqSent = 0;
+  /** Request body chunks already written to the upstream; response chunks and bytes to the client. */
+  reqChunks = 0;
+  resChunks = 0;
   resSent = 0;
   /** The end of the request/response was handed to the filter (eos headers, last chunk or trailers). */
   reqEndDelivered = false;
@@ -42,6 +47,8 @@ class Exchange {
   status = 0;
   note = "";
   readonly started = Date.now();
+  /** The route timeout (--upstream-timeout), from the end of the request to the end of the response. */
+  upstreamTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly req: http.IncomingMessage,
@@ -72,6 +79,7 @@ export class Proxy {
 
   close(): void {
     for (const ex of [...this.active]) {
+      if (ex.upstreamTimer) clearTimeout(ex.upstreamTimer);
       ex.upReq?.destroy();
       ex.res.destroy();
       ex.done = true;
@@ -89,6 +97,8 @@ export class Proxy {
     res.on("close", () => {
       if (!ex.done) this.abandon(ex, "client went away");
     });
+    const target = requestTarget(req);
+    if (!target) return this.failLocal(ex, 400, "http/1.1 protocol error: invalid url in request line");
     let plugin;
     try {
       plugin = await this.rt.ready();
@@ -103,15 +113,11 @@ export class Proxy {
       this.rt.syncClock();
       const s = plugin.newHttpStream();
       ex.stream = s;
-      const sock = req.socket;
-      s.setProperty("source.address", `${sock.remoteAddress}:${sock.remotePort}`);
-      s.setProperty("source.port", sock.remotePort ?? 0);
-      s.setProperty("destination.address", `${sock.localAddress}:${sock.localPort}`);
-      s.setProperty("destination.port", sock.localPort ?? 0);
       s.setProperty("request.protocol", `HTTP/${req.httpVersion}`);
       s.setProperty("request.time", BigInt(Date.now()) * 1_000_000n);
+      setConnectionProperties(s, req.socket, this.opts.properties);
       ex.reqEndDelivered = !hasBody;
-      s.requestHeaders(this.requestHeaders(req), { endOfStream: !hasBody });
+      s.requestHeaders(this.requestHeaders(req, target), { endOfStream: !hasBody });
     })) return;
     req.on("data", (chunk: Buffer) => {
       if (ex.done || ex.reqEndDelivered) return;
@@ -129,10 +135,10 @@ export class Proxy {
   }
 
   /** The request headers as Envoy's connection manager hands them to filters. */
-  private requestHeaders(req: http.IncomingMessage): Pair[] {
+  private requestHeaders(req: http.IncomingMessage, target: RequestTarget): Pair[] {
     const raw = pairs(req.rawHeaders);
-    const authority = raw.find(([k]) => k === "host")?.[1] ?? "";
-    const out: Pair[] = [[":authority", authority], [":path", req.url ?? "/"], [":method", req.method ?? "GET"], [":scheme", "http"]];
+    const authority = target.authority ?? raw.find(([k]) => k === "host")?.[1] ?? "";
+    const out: Pair[] = [[":authority", authority], [":path", target.path], [":method", req.method ?? "GET"], [":scheme", target.scheme]];
     for (const [k, v] of raw) if (k !== "host" && !HOP_BY_HOP.has(k)) out.push([k, v]);
     if (!out.some(([k]) => k === "x-forwarded-proto")) out.push(["x-forwarded-proto", "http"]);
     if (!out.some(([k]) => k === "x-request-id")) out.push(["x-request-id", randomUUID()]);
@@ -167,24 +173,27 @@ export class Proxy {
     if (s.localResponse && !ex.headWritten) return this.sendLocal(ex);
     if (s.reset) return this.reset(ex, "the filter reset the stream");
     // request → upstream
-    if (s.requestHeadersForwarded && !ex.upReq) this.startUpstream(ex);
+    if (s.requestHeadersForwarded && !ex.upReq) {
+      const bad = unsendableHeader(s.requestHeadersMap);
+      if (bad) return this.filterHeaderFailure(ex, "request", bad);
+      this.startUpstream(ex);
+    }
     if (ex.upReq && !ex.upReqEnded) {
-      const body = s.requestBodyBytes;
-      if (body.length > ex.reqSent) {
-        ex.upReq.write(body.subarray(ex.reqSent));
-        ex.reqSent = body.length;
-      }
+      ex.reqChunks = writeNewChunks(s.requestBodyChunks, ex.reqChunks, (c) => ex.upReq!.write(c));
       if (ex.reqEndDelivered && !s.requestPaused) {
         const trailers = s.requestTrailersMap;
         if (trailers.length > 0) ex.upReq.addTrailers(trailers);
         ex.upReqEnded = true;
         ex.upReq.end();
+        this.startUpstreamTimer(ex);
       }
     }
     // response → client
     if (!ex.resStarted) return;
     if (s.responseHeadersForwarded && !ex.headWritten) {
       const headers = s.responseHeadersMap;
+      const bad = unsendableHeader(headers);
+      if (bad) return this.filterHeaderFailure(ex, "response", bad);
       ex.status = Number(headers.find(([k]) => k === ":status")?.[1] ?? 200);
       const length = headers.find(([k]) => k === "content-length")?.[1];
       ex.resLength = length === undefined ? null : Number(length);
@@ -196,12 +205,11 @@ export class Proxy {
       ex.headWritten = true;
     }
     if (!ex.headWritten) return;
-    const body = s.responseBodyBytes;
     try {
-      if (body.length > ex.resSent) {
-        ex.res.write(body.subarray(ex.resSent));
-        ex.resSent = body.length;
-      }
+      ex.resChunks = writeNewChunks(s.responseBodyChunks, ex.resChunks, (c) => {
+        ex.res.write(c);
+        ex.resSent += c.length;
+      });
       if (ex.upstreamEnded && ex.resEndDelivered && !s.responsePaused) {
         const trailers = s.responseTrailersMap;
         if (trailers.length > 0 && ex.resLength === null) ex.res.addTrailers(trailers);
@@ -264,6 +272,7 @@ export class Proxy {
     });
     res.on("end", () => {
       ex.upstreamEnded = true;
+      if (ex.upstreamTimer) clearTimeout(ex.upstreamTimer);
       if (ex.done) return;
       if (ex.resEndDelivered) return this.pump(ex);
       ex.resEndDelivered = true;
@@ -278,11 +287,33 @@ export class Proxy {
 
   /** The upstream could not be reached: Envoy's router answers 503, through the filter's response callbacks. */
   private upstreamFailure(ex: Exchange, reason: string): void {
-    const body = `upstream connect error or disconnect/reset before headers. reset reason: ${reason}`;
-    ex.note = `upstream unreachable: ${reason}`;
+    this.routerReply(ex, UPSTREAM_FAILURE_STATUS, `upstream connect error or disconnect/reset before headers. reset reason: ${reason}`, `upstream unreachable: ${reason}`);
+  }
+
+  /**
+   * The route timeout: Envoy's router starts it once the request has been sent whole
+   * (Filter::onRequestComplete, source/common/router/router.cc); when it fires before the
+   * response began, onResponseTimeout resets the upstream request and answers 504 "upstream
+   * request timeout" (onUpstreamTimeoutAbort); after, the stream is reset.
+   */
+  private startUpstreamTimer(ex: Exchange): void {
+    const ms = this.opts.upstreamTimeoutMs;
+    if (ms <= 0) return;
+    ex.upstreamTimer = setTimeout(() => {
+      if (ex.done || ex.upstreamEnded) return;
+      if (ex.upRes) return this.reset(ex, `upstream timeout (${ms} ms, --upstream-timeout) mid-response`);
+      ex.resStarted = true; // before destroy: the request's error event then has nothing to do
+      ex.upReq?.destroy();
+      this.routerReply(ex, UPSTREAM_TIMEOUT_STATUS, "upstream request timeout", `upstream timeout (${ms} ms, --upstream-timeout)`);
+    }, ms);
+  }
+
+  /** A reply of Envoy's router (not the upstream's), through the filter's response callbacks. */
+  private routerReply(ex: Exchange, status: number, body: string, note: string): void {
+    ex.note = note;
     ex.upstreamEnded = true;
     ex.resStarted = true;
-    const headers: Pair[] = [[":status", String(UPSTREAM_FAILURE_STATUS)], ["content-length", String(body.length)], ["content-type", "text/plain"]];
+    const headers: Pair[] = [[":status", String(status)], ["content-length", String(body.length)], ["content-type", "text/plain"]];
     if (!this.step(ex, () => ex.stream!.responseHeaders(headers, { endOfStream: false }))) return;
     ex.resEndDelivered = true;
     this.step(ex, () => ex.stream!.responseBody(Buffer.from(body), true));
@@ -307,6 +338,7 @@ export class Proxy {
   private finish(ex: Exchange): void {
     if (ex.done) return;
     ex.done = true;
+    if (ex.upstreamTimer) clearTimeout(ex.upstreamTimer);
     this.active.delete(ex);
     const s = ex.stream;
     if (s && !s.completed && !s.vm.failure) {
@@ -340,6 +372,12 @@ export class Proxy {
     this.finish(ex);
   }
 
+  /** The filter set a header HTTP/1 cannot carry (unsendable.ts): 500 and a log line naming it, never a dropped connection. */
+  private filterHeaderFailure(ex: Exchange, side: "request" | "response", what: string): void {
+    this.io.err(`${stamp()} [serve] ${ex.req.method} ${ex.req.url}: the filter set ${side} headers that cannot be sent: ${what}\n`);
+    this.failLocal(ex, 500, `unsendable ${side} header from the filter`);
+  }
+
   /** Answers without the filter (its VM failed, or serve itself failed). */
   private failLocal(ex: Exchange, status: number, why: string): void {
     ex.note = why;
@@ -370,6 +408,36 @@ export class Proxy {
       ex.res.destroy();
     }
   }
+}
+
+/** Writes the chunks after the first `written`; returns how many are written now. */
+function writeNewChunks(chunks: readonly Uint8Array[], written: number, write: (chunk: Uint8Array) => void): number {
+  for (let i = written; i < chunks.length; i++) if (chunks[i].length > 0) write(chunks[i]);
+  return Math.max(written, chunks.length);
+}
+
+interface RequestTarget {
+  path: string;
+  scheme: string;
+  /** From an absolute-form target; otherwise the Host header gives it. */
+  authority?: string;
+}
+
+/**
+ * The request target as Envoy's HTTP/1 codec reads it (ServerConnectionImpl::handlePath,
+ * source/common/http/http1/codec_impl.cc): origin-form ("/x?y") and OPTIONS "*" are the path;
+ * an absolute-form URL ("http://host/x?y") replaces the Host header with its authority
+ * (RFC 7230 5.7), gives :scheme, and :path is its path and query; anything else, or a scheme
+ * other than http/https, is a 400 (invalid url / invalid scheme). null: refuse it.
+ */
+export function requestTarget(req: { url?: string; method?: string }): RequestTarget | null {
+  const url = req.url ?? "/";
+  if (url.startsWith("/") || (req.method === "OPTIONS" && url === "*")) return { path: url, scheme: "http" };
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]+)([^#]*)/.exec(url);
+  const scheme = m?.[1].toLowerCase();
+  if (!m || (scheme !== "http" && scheme !== "https")) return null;
+  const rest = m[3];
+  return { scheme, authority: m[2], path: rest === "" ? "/" : rest.startsWith("?") ? `/${rest}` : rest };
 }
 
 function pairs(raw: string[]): Pair[] {
