@@ -48,7 +48,11 @@ export function jsonClasses(sources) {
   const classes = new Map();
   const visit = (statements) => {
     for (const s of statements) {
-      if (s.kind === NodeKind.ClassDeclaration && hasDecorator(s, "json", "serializable") && !classes.has(s.name.text)) {
+      if (
+        s.kind === NodeKind.ClassDeclaration &&
+        hasDecorator(s, "json", "serializable") &&
+        !classes.has(s.name.text)
+      ) {
         classes.set(s.name.text, s);
       } else if (s.kind === NodeKind.NamespaceDeclaration) {
         visit(s.members);
@@ -62,7 +66,8 @@ export function jsonClasses(sources) {
 /** Splits `A|B` at top level (outside <...>). */
 function topLevelUnion(text) {
   const parts = [];
-  let depth = 0, start = 0;
+  let depth = 0,
+    start = 0;
   for (let i = 0; i < text.length; i++) {
     if (text[i] === "<") depth++;
     else if (text[i] === ">") depth--;
@@ -110,14 +115,17 @@ function baseSchema(text, classes, seen) {
 function fieldKey(field) {
   const alias = (field.decorators ?? []).find((d) => decoratorName(d) === "alias");
   const argument = alias?.args?.[0];
-  return argument && argument.kind === NodeKind.Literal && typeof argument.value === "string" ? argument.value : field.name.text;
+  return argument && argument.kind === NodeKind.Literal && typeof argument.value === "string"
+    ? argument.value
+    : field.name.text;
 }
 
 /** `{` fields `}`: each field `[!]<key length>:<key><type>`, `!` when the key is required. */
 export function classSchema(declaration, classes, seen = new Set([declaration.name.text])) {
   const fields = [];
   for (const member of declaration.members) {
-    if (member.kind !== NodeKind.FieldDeclaration || (member.flags & CommonFlags.Static) || hasDecorator(member, "omit")) continue;
+    if (member.kind !== NodeKind.FieldDeclaration || member.flags & CommonFlags.Static || hasDecorator(member, "omit"))
+      continue;
     const key = fieldKey(member);
     const required = (member.flags & CommonFlags.DefinitelyAssigned) !== 0 && !hasDecorator(member, "optional");
     const type = member.type ? typeSchema(textOf(member.type), classes, seen) : "a";
@@ -144,7 +152,8 @@ export default class TypedConfigTransform extends JsonTransform {
     for (const source of entries) source.sourceKind = SourceKind.UserEntry;
     const classes = jsonClasses(parser.sources);
     for (const declaration of classes.values()) {
-      if (!declaration.members.some((m) => m.name?.text === SCHEMA_METHOD)) addSchemaMethod(declaration, classSchema(declaration, classes));
+      if (!declaration.members.some((m) => m.name?.text === SCHEMA_METHOD))
+        addSchemaMethod(declaration, classSchema(declaration, classes));
     }
   }
 
@@ -156,8 +165,10 @@ export default class TypedConfigTransform extends JsonTransform {
       if (name.startsWith("proxy_on_")) callbacks++;
     }
     if (callbacks === 0) {
-      throw new Error("typed-config: the module exports no proxy_on_* callback. The entry file needs "
-        + "`export * from \"proxy-wasm-as/assembly/proxy\";`, and must be passed to asc as an entry.");
+      throw new Error(
+        "typed-config: the module exports no proxy_on_* callback. The entry file needs " +
+          '`export * from "proxy-wasm-as/assembly/proxy";`, and must be passed to asc as an entry.',
+      );
     }
     return superResult;
   }

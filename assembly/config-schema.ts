@@ -16,10 +16,18 @@ class SchemaCheck {
 
   constructor(private schema: string) {}
 
-  private peek(): i32 { return this.at < this.schema.length ? this.schema.charCodeAt(this.at) : -1; }
+  private peek(): i32 {
+    return this.at < this.schema.length ? this.schema.charCodeAt(this.at) : -1;
+  }
 
   private fail(path: string, expected: string, value: JsonValue): bool {
-    if (this.error.length == 0) this.error = (path.length == 0 ? "the configuration" : "\"" + path + "\"") + " must be " + expected + ", not " + describe(value);
+    if (this.error.length == 0)
+      this.error =
+        (path.length == 0 ? "the configuration" : '"' + path + '"') +
+        " must be " +
+        expected +
+        ", not " +
+        describe(value);
     return false;
   }
 
@@ -34,8 +42,10 @@ class SchemaCheck {
   skip(): void {
     const c = this.schema.charCodeAt(this.at++);
     if (c == 63 /* ? */ || c == 109 /* m */) this.skip();
-    else if (c == 91 /* [ */) { this.skip(); this.at++; }
-    else if (c == 105 /* i */ || c == 117 /* u */) this.digits();
+    else if (c == 91 /* [ */) {
+      this.skip();
+      this.at++;
+    } else if (c == 105 /* i */ || c == 117 /* u */) this.digits();
     else if (c == 123 /* { */) {
       while (this.peek() != 125 /* } */) {
         if (this.peek() == 33 /* ! */) this.at++;
@@ -53,7 +63,10 @@ class SchemaCheck {
     const start = this.at;
     const c = this.schema.charCodeAt(this.at++);
     if (c == 63 /* ? */) {
-      if (value.kind == JsonKind.Null) { this.skip(); return true; }
+      if (value.kind == JsonKind.Null) {
+        this.skip();
+        return true;
+      }
       return this.check(value, path);
     }
     if (c == 97 /* a */) return true;
@@ -62,7 +75,11 @@ class SchemaCheck {
     if (c == 102 /* f */) return value.kind == JsonKind.Number || this.fail(path, "a number", value);
     if (c == 105 /* i */ || c == 117 /* u */) return this.integer(value, path, c == 117, this.digits());
     if (c == 91 /* [ */) {
-      if (value.kind != JsonKind.Array) { this.at = start; this.skip(); return this.fail(path, "an array", value); }
+      if (value.kind != JsonKind.Array) {
+        this.at = start;
+        this.skip();
+        return this.fail(path, "an array", value);
+      }
       const itemType = this.at;
       const items = value.asArray();
       for (let i = 0; i < items.length; i++) {
@@ -75,7 +92,11 @@ class SchemaCheck {
       return true;
     }
     if (c == 109 /* m */) {
-      if (value.kind != JsonKind.Object) { this.at = start; this.skip(); return this.fail(path, "an object", value); }
+      if (value.kind != JsonKind.Object) {
+        this.at = start;
+        this.skip();
+        return this.fail(path, "an object", value);
+      }
       const valueType = this.at;
       const keys = value.objectKeys();
       for (let i = 0; i < keys.length; i++) {
@@ -87,10 +108,14 @@ class SchemaCheck {
       return true;
     }
     // { fields }
-    if (value.kind != JsonKind.Object) { this.at = start; this.skip(); return this.fail(path, "an object", value); }
+    if (value.kind != JsonKind.Object) {
+      this.at = start;
+      this.skip();
+      return this.fail(path, "an object", value);
+    }
     const known = new Array<string>();
     while (this.peek() != 125 /* } */) {
-      const required = this.peek() == 33 /* ! */;
+      const required = this.peek() == 33; /* ! */
       if (required) this.at++;
       const length = this.digits();
       const key = this.schema.substring(this.at + 1, this.at + 1 + length);
@@ -99,7 +124,7 @@ class SchemaCheck {
       const member = value.get(key);
       if (member === null) {
         if (required) {
-          if (this.error.length == 0) this.error = "\"" + join(path, key) + "\" is required";
+          if (this.error.length == 0) this.error = '"' + join(path, key) + '" is required';
           return false;
         }
         this.skip();
@@ -126,15 +151,19 @@ class SchemaCheck {
   }
 }
 
-function join(path: string, key: string): string { return path.length == 0 ? key : path + "." + key; }
+function join(path: string, key: string): string {
+  return path.length == 0 ? key : path + "." + key;
+}
 
-function formatBound(n: f64): string { return n < 0 ? "-" + (<u64>-n).toString() : (<u64>n).toString(); }
+function formatBound(n: f64): string {
+  return n < 0 ? "-" + (<u64>-n).toString() : (<u64>n).toString();
+}
 
 /** What a value is, for an error message: `"abc"`, `1.5`, `true`, `null`, `an array`, `an object`. */
 function describe(value: JsonValue): string {
   if (value.kind == JsonKind.String) {
     const text = <string>value.asString();
-    return "\"" + (text.length > 40 ? text.substring(0, 40) + "..." : text) + "\"";
+    return '"' + (text.length > 40 ? text.substring(0, 40) + "..." : text) + '"';
   }
   if (value.kind == JsonKind.Number) {
     const n = value.asNumber();
@@ -147,8 +176,13 @@ function describe(value: JsonValue): string {
 
 /** The outcome of checking a configuration: "" when it fits, and the keys the schema does not know. */
 export class SchemaResult {
-  constructor(public readonly error: string, public readonly unknownKeys: string[]) {}
-  get ok(): bool { return this.error.length == 0; }
+  constructor(
+    public readonly error: string,
+    public readonly unknownKeys: string[],
+  ) {}
+  get ok(): bool {
+    return this.error.length == 0;
+  }
 }
 
 /** Checks `value` against `schema` (the notation above). */

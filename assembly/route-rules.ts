@@ -27,7 +27,13 @@ const MATCH_DOMAIN = "_match_domain_";
 const MATCH_SERVICE = "_match_service_";
 const MATCH_ROUTE_PREFIX = "_match_route_prefix_";
 
-enum RuleKind { Route, RouteAndService, Domain, Service, RoutePrefix }
+enum RuleKind {
+  Route,
+  RouteAndService,
+  Domain,
+  Service,
+  RoutePrefix,
+}
 
 /** One entry of `_rules_`: what it matches and the settings read from it. */
 class RouteRule<T> {
@@ -74,7 +80,10 @@ class StreamFacts {
 
 /** The rules of a per-route configuration and its global settings. */
 export class RouteRules<T> {
-  constructor(public readonly rules: RouteRule<T>[], public readonly global: T | null) {}
+  constructor(
+    public readonly rules: RouteRule<T>[],
+    public readonly global: T | null,
+  ) {}
 
   /**
    * The settings for the current stream: the first rule that matches its route name, host
@@ -91,9 +100,17 @@ export class RouteRules<T> {
   }
 }
 
-function matches(kind: RuleKind, routes: string[], domains: string[], services: string[], prefixes: string[], facts: StreamFacts): bool {
+function matches(
+  kind: RuleKind,
+  routes: string[],
+  domains: string[],
+  services: string[],
+  prefixes: string[],
+  facts: StreamFacts,
+): bool {
   if (kind == RuleKind.Route) return routes.includes(facts.routeName());
-  if (kind == RuleKind.RouteAndService) return routes.includes(facts.routeName()) && serviceMatches(services, facts.clusterName());
+  if (kind == RuleKind.RouteAndService)
+    return routes.includes(facts.routeName()) && serviceMatches(services, facts.clusterName());
   if (kind == RuleKind.Domain) return domainMatches(domains, facts.hostWithoutPort());
   if (kind == RuleKind.Service) return serviceMatches(services, facts.clusterName());
   const route = facts.routeName();
@@ -180,7 +197,8 @@ export function parseRouteRules<T>(config: JsonValue, read: (json: JsonValue) =>
       logRaw(LOG_WARN, "per-route configuration: the global settings were refused; only _rules_ apply");
     }
   }
-  if (rulesValue === null) return global === null ? fail<T>("no global settings and no _rules_") : new RouteRules<T>([], global);
+  if (rulesValue === null)
+    return global === null ? fail<T>("no global settings and no _rules_") : new RouteRules<T>([], global);
   if (!rulesValue.isArray) return fail<T>("_rules_ must be an array");
   const items = rulesValue.asArray();
   const rules = new Array<RouteRule<T>>();
@@ -198,7 +216,17 @@ export function parseRouteRules<T>(config: JsonValue, read: (json: JsonValue) =>
     else if (domains.length > 0) kind = RuleKind.Domain;
     else if (services.length > 0) kind = RuleKind.Service;
     else if (prefixes.length == 0) {
-      return fail<T>(where + " matches nothing: it needs " + MATCH_ROUTE + ", " + MATCH_DOMAIN + ", " + MATCH_SERVICE + " or " + MATCH_ROUTE_PREFIX);
+      return fail<T>(
+        where +
+          " matches nothing: it needs " +
+          MATCH_ROUTE +
+          ", " +
+          MATCH_DOMAIN +
+          ", " +
+          MATCH_SERVICE +
+          " or " +
+          MATCH_ROUTE_PREFIX,
+      );
     }
     const settings = read(item);
     if (settings === null) return fail<T>(where + " was refused");

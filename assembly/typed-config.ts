@@ -54,7 +54,13 @@ export function parseTypedJson<T>(data: ArrayBuffer, what: string): T | null {
     return null;
   }
   if (fit.unknownKeys.length > 0) {
-    logRaw(LOG_WARN, what + ": ignoring unknown " + (fit.unknownKeys.length == 1 ? "key " : "keys ") + joinStrings(fit.unknownKeys, ", "));
+    logRaw(
+      LOG_WARN,
+      what +
+        ": ignoring unknown " +
+        (fit.unknownKeys.length == 1 ? "key " : "keys ") +
+        joinStrings(fit.unknownKeys, ", "),
+    );
   }
   return JSON.parse<T>(String.UTF8.decode(json));
 }

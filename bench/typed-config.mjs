@@ -18,7 +18,11 @@ export const TYPED_CONFIG_CONTENDERS = [
 
 /** A configuration with every field, a few entries each. */
 export const TYPED_CONFIGURATION = JSON.stringify({
-  headers: [{ name: "x-team", value: "payments" }, { name: "x-tier", value: "gold" }, { name: "x-region", value: "eu-west-1" }],
+  headers: [
+    { name: "x-team", value: "payments" },
+    { name: "x-tier", value: "gold" },
+    { name: "x-region", value: "eu-west-1" },
+  ],
   denyPrefixes: ["/admin", "/internal", "/debug"],
   denyStatus: 404,
 });
@@ -29,7 +33,11 @@ export async function countTypedConfig(wasm, requests = 20) {
   const vm = await host.loadVm(await instrumentForCounting(readFileSync(wasm)));
   const counter = vm.exports[COUNTER_EXPORT];
   const totals = new Map();
-  chargeCallbacks(vm, () => counter.value, (name, before) => totals.set(name, (totals.get(name) ?? 0n) + counter.value - before));
+  chargeCallbacks(
+    vm,
+    () => counter.value,
+    (name, before) => totals.set(name, (totals.get(name) ?? 0n) + counter.value - before),
+  );
   const plugin = vm.startPlugin({ configuration: TYPED_CONFIGURATION });
   if (!plugin.configured) throw new Error(`${wasm}: the plugin did not start`);
   const configure = Number(totals.get("proxy_on_configure"));
@@ -49,6 +57,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log("|---|---:|---:|---:|");
   for (const c of TYPED_CONFIG_CONTENDERS) {
     const r = await countTypedConfig(c.wasm);
-    console.log(`| ${c.id} | ${r.bytes.toLocaleString("en")} | ${r.configure.toLocaleString("en")} | ${r.request.toLocaleString("en")} |`);
+    console.log(
+      `| ${c.id} | ${r.bytes.toLocaleString("en")} | ${r.configure.toLocaleString("en")} | ${r.request.toLocaleString("en")} |`,
+    );
   }
 }

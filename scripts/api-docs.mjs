@@ -78,7 +78,8 @@ export function render(markdown, readSource = (path) => readFileSync(`${root}${p
     if (!begin) continue;
     const end = lines.indexOf(END, i + 1);
     if (end < 0) throw new Error(`docs/api.md line ${i + 1}: api-docs:begin without ${END}`);
-    const entries = begin[1].split(" ")
+    const entries = begin[1]
+      .split(" ")
       .flatMap((path) => exportedFunctions(readSource(path), path))
       .filter((fn) => !handWritten.has(fn.name))
       .map(entry);

@@ -47,10 +47,11 @@ describe("docs/api.md holds no source code", () => {
 
   it("recognises the fragments that were once pasted into entries", () => {
     // The entry of createExpression as it was before the generator took the compiler's doc comment.
-    const pasted = "`createExpression(expression: string): Expression` — OK; the host's status otherwise. */ "
-      + "public readonly status: Status, ) {} }  function tokenArgs(token: u32): ArrayBuffer { return args; }";
+    const pasted =
+      "`createExpression(expression: string): Expression` — OK; the host's status otherwise. */ " +
+      "public readonly status: Status, ) {} }  function tokenArgs(token: u32): ArrayBuffer { return args; }";
     expect(sourceFragments(pasted).length).toBe(4);
-    expect(sourceFragments("```ts\nexport * from \"proxy-wasm-as/assembly/proxy\";\n```\n")).toEqual([]);
+    expect(sourceFragments('```ts\nexport * from "proxy-wasm-as/assembly/proxy";\n```\n')).toEqual([]);
   });
 });
 
@@ -81,7 +82,8 @@ describe("scripts/api-docs.mjs", () => {
 
   it("leaves out a function documented by hand elsewhere in the document", () => {
     const doc = "### `two`\n\nby hand\n<!-- api-docs:begin a.ts -->\n<!-- api-docs:end -->\n";
-    const source = "/** One. */\nexport function one(): i32 { return 1; }\n/** Two. */\nexport function two(): i32 { return 2; }\n";
+    const source =
+      "/** One. */\nexport function one(): i32 { return 1; }\n/** Two. */\nexport function two(): i32 { return 2; }\n";
     expect(render(doc, () => source)).toBe(
       "### `two`\n\nby hand\n<!-- api-docs:begin a.ts -->\n\n### `one`\n\n`one(): i32` — One.\n\n<!-- api-docs:end -->\n",
     );

@@ -3,12 +3,22 @@
 // (bench/typed-config.mjs) compares the two builds' size and instructions.
 export * from "proxy-wasm-as/assembly/proxy";
 import {
-  Action, HttpContext, JsonValue, PluginContext, getPluginConfigurationJson, logError, registerPlugin,
-  requestHeaders, sendLocalResponseText,
+  Action,
+  HttpContext,
+  JsonValue,
+  PluginContext,
+  getPluginConfigurationJson,
+  logError,
+  registerPlugin,
+  requestHeaders,
+  sendLocalResponseText,
 } from "proxy-wasm-as/assembly";
 
 class HeaderToAdd {
-  constructor(public name: string, public value: string) {}
+  constructor(
+    public name: string,
+    public value: string,
+  ) {}
 }
 
 class Config {
@@ -27,26 +37,27 @@ function readConfig(json: JsonValue): Config | null {
   if (!json.isObject) return refuse("the configuration must be an object");
   const headers = json.get("headers");
   if (headers !== null) {
-    if (!headers.isArray) return refuse("\"headers\" must be an array");
+    if (!headers.isArray) return refuse('"headers" must be an array');
     for (let i = 0; i < headers.length; i++) {
       const item = <JsonValue>headers.at(i);
-      if (!item.isObject) return refuse("\"headers[" + i.toString() + "]\" must be an object");
+      if (!item.isObject) return refuse('"headers[' + i.toString() + ']" must be an object');
       const name = item.getString("name");
-      if (name === null) return refuse("\"headers[" + i.toString() + "].name\" must be a string");
+      if (name === null) return refuse('"headers[' + i.toString() + '].name" must be a string');
       const value = item.get("value");
-      if (value !== null && !value.isString) return refuse("\"headers[" + i.toString() + "].value\" must be a string");
+      if (value !== null && !value.isString) return refuse('"headers[' + i.toString() + '].value" must be a string');
       config.headers.push(new HeaderToAdd(name, value === null ? "" : <string>value.asString()));
     }
   }
   if (json.has("denyPrefixes")) {
     const prefixes = json.getStringArray("denyPrefixes");
-    if (prefixes === null) return refuse("\"denyPrefixes\" must be an array of strings");
+    if (prefixes === null) return refuse('"denyPrefixes" must be an array of strings');
     config.denyPrefixes = prefixes;
   }
   const status = json.get("denyStatus");
   if (status !== null) {
     const n = status.asNumber();
-    if (!(n >= 0 && n <= 65535) || n != Math.floor(n)) return refuse("\"denyStatus\" must be a whole number from 0 to 65535");
+    if (!(n >= 0 && n <= 65535) || n != Math.floor(n))
+      return refuse('"denyStatus" must be a whole number from 0 to 65535');
     config.denyStatus = <u16>n;
   }
   return config;
@@ -70,7 +81,12 @@ class BuiltinConfigPlugin extends PluginContext {
 }
 
 class BuiltinConfigStream extends HttpContext {
-  constructor(id: u32, private config: Config) { super(id); }
+  constructor(
+    id: u32,
+    private config: Config,
+  ) {
+    super(id);
+  }
 
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
     const path = requestHeaders.get(":path");

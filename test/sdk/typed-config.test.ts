@@ -24,15 +24,33 @@ function classesOf(text: string) {
 async function compile(entry: string, config: string): Promise<{ exports: string[]; error: string }> {
   const files: Record<string, Uint8Array> = {};
   const { error, stderr } = await asc.main(
-    ["assembly/index.ts", "--config", `${root}${config}`, "--baseDir", probeDir, "-o", "out.wasm", "--optimizeLevel", "0", "--shrinkLevel", "0"],
+    [
+      "assembly/index.ts",
+      "--config",
+      `${root}${config}`,
+      "--baseDir",
+      probeDir,
+      "-o",
+      "out.wasm",
+      "--optimizeLevel",
+      "0",
+      "--shrinkLevel",
+      "0",
+    ],
     {
       stdout: { write() {} } as never,
       readFile: (name: string, dir: string) => {
         const path = resolve(dir, name); // textually: the probe directory does not exist
         if (path === `${probeDir}/assembly/index.ts`) return entry;
-        try { return readFileSync(path, "utf8"); } catch { return null; }
+        try {
+          return readFileSync(path, "utf8");
+        } catch {
+          return null;
+        }
       },
-      writeFile: (name: string, contents: Uint8Array | string) => { if (typeof contents !== "string") files[name] = contents; },
+      writeFile: (name: string, contents: Uint8Array | string) => {
+        if (typeof contents !== "string") files[name] = contents;
+      },
     },
   );
   if (error) return { exports: [], error: `${error.message}\n${stderr.toString()}` };
@@ -85,17 +103,24 @@ describe("typed-config schema", () => {
 });
 
 describe("typed-config build", () => {
-  it("keeps the callbacks of an entry named assembly/index.ts, which json-as alone drops", { timeout: 120_000 }, async () => {
-    const entry = `export * from "proxy-wasm-as/assembly/proxy";\n${FILTER}`;
-    const typed = await compile(entry, "asconfig.typed-config.json");
-    expect(typed.error).toBe("");
-    expect(typed.exports).toContain("proxy_on_configure");
-    expect(typed.exports).toContain("proxy_abi_version_0_2_1");
-  });
+  it(
+    "keeps the callbacks of an entry named assembly/index.ts, which json-as alone drops",
+    { timeout: 120_000 },
+    async () => {
+      const entry = `export * from "proxy-wasm-as/assembly/proxy";\n${FILTER}`;
+      const typed = await compile(entry, "asconfig.typed-config.json");
+      expect(typed.error).toBe("");
+      expect(typed.exports).toContain("proxy_on_configure");
+      expect(typed.exports).toContain("proxy_abi_version_0_2_1");
+    },
+  );
 
   it("fails, saying why, when the module would export no callback", { timeout: 120_000 }, async () => {
     // The abort handlers come in through the proxy exports; without them asc stops earlier.
-    const result = await compile(`import "proxy-wasm-as/assembly/runtime/abort";\n${FILTER}`, "asconfig.typed-config.json");
+    const result = await compile(
+      `import "proxy-wasm-as/assembly/runtime/abort";\n${FILTER}`,
+      "asconfig.typed-config.json",
+    );
     expect(result.error).toMatch(/typed-config: the module exports no proxy_on_\* callback/);
   });
 });

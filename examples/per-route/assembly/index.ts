@@ -11,24 +11,36 @@ export * from "proxy-wasm-as/assembly/proxy";
 //                {"_match_service_": ["reviews.default.svc.cluster.local:9080"], "tag": "reviews"}]}
 // Without global keys, requests that no rule matches pass untouched.
 import {
-  Action, HttpContext, JsonValue, PluginContext, RouteRules, getPluginConfigurationJson, logError,
-  parseRouteRules, registerPlugin, requestHeaders, sendLocalResponseText,
+  Action,
+  HttpContext,
+  JsonValue,
+  PluginContext,
+  RouteRules,
+  getPluginConfigurationJson,
+  logError,
+  parseRouteRules,
+  registerPlugin,
+  requestHeaders,
+  sendLocalResponseText,
 } from "proxy-wasm-as/assembly";
 
 class Settings {
-  constructor(public tag: string, public deny: bool) {}
+  constructor(
+    public tag: string,
+    public deny: bool,
+  ) {}
 }
 
 /** One object's settings (the global part, or one rule); null after logging what is wrong. */
 function readSettings(json: JsonValue): Settings | null {
   const tag = json.get("tag");
   if (tag !== null && !tag.isString) {
-    logError("per-route: \"tag\" must be a string");
+    logError('per-route: "tag" must be a string');
     return null;
   }
   const deny = json.get("deny");
   if (deny !== null && !deny.isBool) {
-    logError("per-route: \"deny\" must be true or false");
+    logError('per-route: "deny" must be true or false');
     return null;
   }
   return new Settings(tag === null ? "" : <string>tag.asString(), deny !== null && deny.asBool());
@@ -50,7 +62,12 @@ class PerRoutePlugin extends PluginContext {
 }
 
 class PerRouteStream extends HttpContext {
-  constructor(id: u32, private rules: RouteRules<Settings>) { super(id); }
+  constructor(
+    id: u32,
+    private rules: RouteRules<Settings>,
+  ) {
+    super(id);
+  }
 
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
     const settings = this.rules.select();

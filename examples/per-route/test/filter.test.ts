@@ -47,10 +47,16 @@ describe("per-route", () => {
 
   it("matches Istio services by FQDN and port, route prefixes, and route and service together", async () => {
     const { plugin } = await start(CONFIG);
-    expect(send(plugin, "r", "r1", "outbound|9080||reviews.default.svc.cluster.local").requestHeader("x-route-tag")).toBe("reviews");
-    expect(send(plugin, "r", "r1", "outbound|9090||reviews.default.svc.cluster.local").requestHeader("x-route-tag")).toBe("default");
+    expect(
+      send(plugin, "r", "r1", "outbound|9080||reviews.default.svc.cluster.local").requestHeader("x-route-tag"),
+    ).toBe("reviews");
+    expect(
+      send(plugin, "r", "r1", "outbound|9090||reviews.default.svc.cluster.local").requestHeader("x-route-tag"),
+    ).toBe("default");
     expect(send(plugin, "r", "api-orders").requestHeader("x-route-tag")).toBe("api");
-    expect(send(plugin, "r", "search", "outbound|80|v1|search.default.svc.cluster.local").requestHeader("x-route-tag")).toBe("search");
+    expect(
+      send(plugin, "r", "search", "outbound|80|v1|search.default.svc.cluster.local").requestHeader("x-route-tag"),
+    ).toBe("search");
     expect(send(plugin, "r", "search", "backend").requestHeader("x-route-tag")).toBe("default"); // route alone is not enough
   });
 
@@ -63,7 +69,8 @@ describe("per-route", () => {
   it("falls back to the global settings, and without them leaves the request alone", async () => {
     const { plugin } = await start(CONFIG);
     expect(send(plugin, "shop.example.com").requestHeader("x-route-tag")).toBe("default");
-    const rulesOnly = (await start(JSON.stringify({ _rules_: [{ _match_route_: ["checkout"], tag: "payments" }] }))).plugin;
+    const rulesOnly = (await start(JSON.stringify({ _rules_: [{ _match_route_: ["checkout"], tag: "payments" }] })))
+      .plugin;
     expect(send(rulesOnly, "shop.example.com").requestHeader("x-route-tag")).toBeUndefined();
     expect(send(rulesOnly, "shop.example.com", "checkout").requestHeader("x-route-tag")).toBe("payments");
   });
@@ -79,9 +86,15 @@ describe("per-route", () => {
     const cases: [unknown, string][] = [
       [[1], "per-route configuration: the configuration must be a JSON object"],
       [{ _rules_: {} }, "per-route configuration: _rules_ must be an array"],
-      [{ _rules_: [{ tag: "x" }] }, "per-route configuration: _rules_[0] matches nothing: it needs _match_route_, _match_domain_, _match_service_ or _match_route_prefix_"],
-      [{ _rules_: [{ _match_route_: "checkout" }] }, "per-route configuration: _rules_[0]._match_route_ must be an array of strings"],
-      [{ _rules_: [{ _match_domain_: ["a"] }, { _match_route_: ["r"], tag: 5 }] }, "per-route: \"tag\" must be a string"],
+      [
+        { _rules_: [{ tag: "x" }] },
+        "per-route configuration: _rules_[0] matches nothing: it needs _match_route_, _match_domain_, _match_service_ or _match_route_prefix_",
+      ],
+      [
+        { _rules_: [{ _match_route_: "checkout" }] },
+        "per-route configuration: _rules_[0]._match_route_ must be an array of strings",
+      ],
+      [{ _rules_: [{ _match_domain_: ["a"] }, { _match_route_: ["r"], tag: 5 }] }, 'per-route: "tag" must be a string'],
     ];
     for (const [config, line] of cases) {
       const { host, plugin } = await start(JSON.stringify(config));
@@ -91,9 +104,13 @@ describe("per-route", () => {
   });
 
   it("uses only the rules when the global settings are refused, with a warning", async () => {
-    const { host, plugin } = await start(JSON.stringify({ tag: 7, _rules_: [{ _match_route_: ["checkout"], tag: "payments" }] }));
+    const { host, plugin } = await start(
+      JSON.stringify({ tag: 7, _rules_: [{ _match_route_: ["checkout"], tag: "payments" }] }),
+    );
     expect(plugin.configured).toBe(true);
-    expect(host.logsAt("warn")).toContain("per-route configuration: the global settings were refused; only _rules_ apply");
+    expect(host.logsAt("warn")).toContain(
+      "per-route configuration: the global settings were refused; only _rules_ apply",
+    );
     expect(send(plugin, "shop.example.com").requestHeader("x-route-tag")).toBeUndefined();
     expect(send(plugin, "shop.example.com", "checkout").requestHeader("x-route-tag")).toBe("payments");
   });

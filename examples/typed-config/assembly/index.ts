@@ -8,15 +8,22 @@ export * from "proxy-wasm-as/assembly/proxy";
 // of the wrong type (a string for denyStatus, 700 for it, a header without a name), makes the
 // plugin fail to start with an error log line naming the byte or the field.
 import {
-  Action, HttpContext, PluginContext, registerPlugin, requestHeaders, sendLocalResponseText,
+  Action,
+  HttpContext,
+  PluginContext,
+  registerPlugin,
+  requestHeaders,
+  sendLocalResponseText,
 } from "proxy-wasm-as/assembly";
 import { parsePluginConfiguration } from "proxy-wasm-as/assembly/typed-config";
+
 
 @json
 class HeaderToAdd {
   name!: string;
   value: string = "";
 }
+
 
 @json
 class Config {
@@ -41,7 +48,12 @@ class TypedConfigPlugin extends PluginContext {
 }
 
 class TypedConfigStream extends HttpContext {
-  constructor(id: u32, private config: Config) { super(id); }
+  constructor(
+    id: u32,
+    private config: Config,
+  ) {
+    super(id);
+  }
 
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
     const path = requestHeaders.get(":path");

@@ -4,7 +4,10 @@ import { Host } from "proxy-wasm-as/host";
 
 const WASM = fileURLToPath(new URL("../build/filter.wasm", import.meta.url));
 const CONFIG = JSON.stringify({
-  headers: [{ name: "x-team", value: "payments" }, { name: "x-tier", value: "gold" }],
+  headers: [
+    { name: "x-team", value: "payments" },
+    { name: "x-tier", value: "gold" },
+  ],
   denyPrefixes: ["/admin", "/internal"],
   denyStatus: 404,
 });
@@ -51,7 +54,9 @@ describe("typed-config", () => {
   });
 
   it("reads keys in any order, with escapes, and warns of keys it does not know", async () => {
-    const { host, plugin } = await start('{"denyStatus": 401, "extra": true, "headers": [{"value": "caf\\u00e9 \\"x\\"", "name": "x-a"}]}');
+    const { host, plugin } = await start(
+      '{"denyStatus": 401, "extra": true, "headers": [{"value": "caf\\u00e9 \\"x\\"", "name": "x-a"}]}',
+    );
     expect(plugin.configured).toBe(true);
     expect(host.logsAt("warn")).toEqual(["plugin configuration: ignoring unknown key extra"]);
     const stream = plugin.newHttpStream();
@@ -60,17 +65,32 @@ describe("typed-config", () => {
   });
 
   it("refuses malformed JSON naming the byte, without a trap", async () => {
-    await refuses('{"denyStatus": 401', "plugin configuration is not valid JSON: expected ',' or '}' in object at byte 18");
-    await refuses("denyStatus=401", "plugin configuration is not valid JSON: unexpected character 'd', expected a value at byte 0");
+    await refuses(
+      '{"denyStatus": 401',
+      "plugin configuration is not valid JSON: expected ',' or '}' in object at byte 18",
+    );
+    await refuses(
+      "denyStatus=401",
+      "plugin configuration is not valid JSON: unexpected character 'd', expected a value at byte 0",
+    );
   });
 
   it("refuses a value of the wrong type or range naming the field, where json-as alone stores a wrong value or traps", async () => {
-    await refuses('{"denyStatus": "401"}', 'plugin configuration: "denyStatus" must be a whole number from 0 to 65535, not "401"');
-    await refuses('{"denyStatus": 70000}', 'plugin configuration: "denyStatus" must be a whole number from 0 to 65535, not 70000');
-    await refuses('{"denyStatus": 403.5}', 'plugin configuration: "denyStatus" must be a whole number from 0 to 65535, not 403.5');
+    await refuses(
+      '{"denyStatus": "401"}',
+      'plugin configuration: "denyStatus" must be a whole number from 0 to 65535, not "401"',
+    );
+    await refuses(
+      '{"denyStatus": 70000}',
+      'plugin configuration: "denyStatus" must be a whole number from 0 to 65535, not 70000',
+    );
+    await refuses(
+      '{"denyStatus": 403.5}',
+      'plugin configuration: "denyStatus" must be a whole number from 0 to 65535, not 403.5',
+    );
     await refuses('{"denyPrefixes": ["/a", 7]}', 'plugin configuration: "denyPrefixes[1]" must be a string, not 7');
     await refuses('{"headers": {"name": "x"}}', 'plugin configuration: "headers" must be an array, not an object');
     await refuses('{"headers": [{"value": "v"}]}', 'plugin configuration: "headers[0].name" is required');
-    await refuses('[1, 2]', "plugin configuration: the configuration must be an object, not an array");
+    await refuses("[1, 2]", "plugin configuration: the configuration must be an object, not an array");
   });
 });
