@@ -60,7 +60,6 @@ class SchemaCheck {
 
   /** Checks `value` against the type at the cursor and moves past it; false on the first error. */
   check(value: JsonValue, path: string): bool {
-    const start = this.at;
     const c = this.schema.charCodeAt(this.at++);
     if (c == 63 /* ? */) {
       if (value.kind == JsonKind.Null) {
@@ -74,45 +73,27 @@ class SchemaCheck {
     if (c == 98 /* b */) return value.kind == JsonKind.Bool || this.fail(path, "true or false", value);
     if (c == 102 /* f */) return value.kind == JsonKind.Number || this.fail(path, "a number", value);
     if (c == 105 /* i */ || c == 117 /* u */) return this.integer(value, path, c == 117, this.digits());
-    if (c == 91 /* [ */) {
-      if (value.kind != JsonKind.Array) {
-        this.at = start;
-        this.skip();
-        return this.fail(path, "an array", value);
+    if (c == 91 /* [ */ || c == 109 /* m */) {
+      // An array of T, or an object whose values are T: check each item against the same T.
+      const isArray = c == 91;
+      if (value.kind != (isArray ? JsonKind.Array : JsonKind.Object)) {
+        return this.fail(path, isArray ? "an array" : "an object", value);
       }
       const itemType = this.at;
-      const items = value.asArray();
-      for (let i = 0; i < items.length; i++) {
+      const keys = value.objectKeys(); // empty for an array
+      for (let i = 0; i < value.length; i++) {
         this.at = itemType;
-        if (!this.check(unchecked(items[i]), path + "[" + i.toString() + "]")) return false;
+        const item = isArray ? <JsonValue>value.at(i) : <JsonValue>value.get(unchecked(keys[i]));
+        if (!this.check(item, isArray ? path + "[" + i.toString() + "]" : join(path, unchecked(keys[i])))) return false;
       }
       this.at = itemType;
       this.skip();
-      this.at++; // ]
-      return true;
-    }
-    if (c == 109 /* m */) {
-      if (value.kind != JsonKind.Object) {
-        this.at = start;
-        this.skip();
-        return this.fail(path, "an object", value);
-      }
-      const valueType = this.at;
-      const keys = value.objectKeys();
-      for (let i = 0; i < keys.length; i++) {
-        this.at = valueType;
-        if (!this.check(<JsonValue>value.get(unchecked(keys[i])), join(path, unchecked(keys[i])))) return false;
-      }
-      this.at = valueType;
-      this.skip();
+      if (isArray) this.at++; // ]
       return true;
     }
     // { fields }
-    if (value.kind != JsonKind.Object) {
-      this.at = start;
-      this.skip();
-      return this.fail(path, "an object", value);
-    }
+    // The first error ends the check, so the cursor need not be moved past a type that fails.
+    if (value.kind != JsonKind.Object) return this.fail(path, "an object", value);
     const known = new Array<string>();
     while (this.peek() != 125 /* } */) {
       const required = this.peek() == 33; /* ! */

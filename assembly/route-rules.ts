@@ -20,12 +20,8 @@ import { logRaw } from "./runtime/log-raw";
 
 const LOG_WARN: u32 = 3;
 const LOG_ERROR: u32 = 4;
-
-const RULES_KEY = "_rules_";
-const MATCH_ROUTE = "_match_route_";
-const MATCH_DOMAIN = "_match_domain_";
-const MATCH_SERVICE = "_match_service_";
-const MATCH_ROUTE_PREFIX = "_match_route_prefix_";
+// The keys are written as literals where they are used: a top-level string constant is built
+// into every filter that imports the SDK, whether it calls this file or not.
 
 enum RuleKind {
   Route,
@@ -188,7 +184,7 @@ function matchList(rule: JsonValue, key: string, where: string): string[] | null
 export function parseRouteRules<T>(config: JsonValue, read: (json: JsonValue) => T | null): RouteRules<T> | null {
   if (!config.isObject) return fail<T>("the configuration must be a JSON object");
   const keys = config.objectKeys();
-  const rulesValue = config.get(RULES_KEY);
+  const rulesValue = config.get("_rules_");
   const globalKeys = keys.length - (rulesValue === null ? 0 : 1);
   let global: T | null = null;
   if (keys.length == 0 || globalKeys > 0) {
@@ -206,10 +202,10 @@ export function parseRouteRules<T>(config: JsonValue, read: (json: JsonValue) =>
     const item = unchecked(items[i]);
     const where = "_rules_[" + i.toString() + "]";
     if (!item.isObject) return fail<T>(where + " must be an object");
-    const routes = matchList(item, MATCH_ROUTE, where);
-    const domains = matchList(item, MATCH_DOMAIN, where);
-    const services = matchList(item, MATCH_SERVICE, where);
-    const prefixes = matchList(item, MATCH_ROUTE_PREFIX, where);
+    const routes = matchList(item, "_match_route_", where);
+    const domains = matchList(item, "_match_domain_", where);
+    const services = matchList(item, "_match_service_", where);
+    const prefixes = matchList(item, "_match_route_prefix_", where);
     if (routes === null || domains === null || services === null || prefixes === null) return null;
     let kind = RuleKind.RoutePrefix;
     if (routes.length > 0) kind = services.length > 0 ? RuleKind.RouteAndService : RuleKind.Route;
@@ -217,15 +213,7 @@ export function parseRouteRules<T>(config: JsonValue, read: (json: JsonValue) =>
     else if (services.length > 0) kind = RuleKind.Service;
     else if (prefixes.length == 0) {
       return fail<T>(
-        where +
-          " matches nothing: it needs " +
-          MATCH_ROUTE +
-          ", " +
-          MATCH_DOMAIN +
-          ", " +
-          MATCH_SERVICE +
-          " or " +
-          MATCH_ROUTE_PREFIX,
+        where + " matches nothing: it needs _match_route_, _match_domain_, _match_service_ or _match_route_prefix_",
       );
     }
     const settings = read(item);
