@@ -2,7 +2,7 @@
 // `npm run lint`: checks only, changes nothing; exits non-zero on any finding.
 //   1. Prettier: is every TypeScript, JavaScript and AssemblyScript file formatted? (AssemblyScript
 //      through the assemblyscript-prettier plugin, which keeps decorators like @inline on
-//      functions; see .prettierrc.json.) `npx prettier --write .` formats.
+//      functions; see .prettierrc.json.) `npx prettier --write "**/*.{ts,mjs,js}"` formats.
 //   2. Biome's linter (biome.json), with the formatter off: Prettier formats.
 // Biome parses TypeScript, where decorators exist on classes and their members only, so it
 // refuses AssemblyScript's decorators on functions and globals (`@inline export function`,
