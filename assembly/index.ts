@@ -105,3 +105,5 @@ export {
   getPluginConfiguration, getVmConfiguration, getPluginConfigurationText, getVmConfigurationText,
   getPluginConfigurationJson, getVmConfigurationJson,
 } from "./configuration";
+// Per-route configuration (Higress's `_rules_` layout)
+export { RouteRules, parseRouteRules } from "./route-rules";
