@@ -1,16 +1,26 @@
-// The examples that this host supports, through nginx + ngx_wasm_module (the kit's build), with
-// real HTTP requests: each test asserts what the example's README promises.
+// The examples that this host supports, through nginx + ngx_wasm_module, with real HTTP requests:
+// each test asserts what the example's README promises. Every test runs on the kit's build and on
+// stock ngx_wasm_module (what Kong Gateway runs); on stock, http-headers is the build without the
+// proxy_get_log_level import (PROXY_WASM_AS_NO_GET_LOG_LEVEL). What does not run: host-gaps.e2e.ts.
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ECHO_RESPONSE_HEADER } from "./upstream.js";
-import { echoed, example, realProxy, withNginx } from "./run.js";
+import { echoed, example, portableExampleWasm, realProxy, withNginx, type Variant } from "./run.js";
 
 /** ngx_wasm_module ends every local response body with one more line feed (ngx_http_wasm_local_response.c). */
 const local = (body: string) => body + "\n";
 
-describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () => {
+const VARIANTS: Variant[] = ["patched", "stock"];
+
+/** http-headers as it loads on `variant`: stock ngx_wasm_module needs the build without the import. */
+const httpHeaders = (variant: Variant, config: object = {}) => {
+  const filter = example("http-headers", config);
+  return variant === "stock" ? { ...filter, wasm: portableExampleWasm("http-headers") } : filter;
+};
+
+describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm_module (%s)", (variant) => {
   it("hello-world: logs VM and plugin start, ticks, and lets requests through", async () => {
-    await withNginx("patched", { filters: () => [example("hello-world")] }, async (nginx, servers) => {
+    await withNginx(variant, { filters: () => [example("hello-world")] }, async (nginx, servers) => {
       await nginx.waitForLog(/hello-world: VM started/);
       await nginx.waitForLog(/hello-world: plugin started/);
       const reply = await nginx.request({ path: "/hello" });
@@ -22,7 +32,7 @@ describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () =>
   });
 
   it("http-headers: sets its response header (replacing the upstream's) and logs both header blocks", async () => {
-    await withNginx("patched", { filters: () => [example("http-headers")] }, async (nginx) => {
+    await withNginx(variant, { filters: () => [httpHeaders(variant)] }, async (nginx) => {
       const reply = await nginx.request({ path: "/a", headers: { [ECHO_RESPONSE_HEADER]: "x-powered-by: upstream" } });
       expect(reply.status).toBe(200);
       const powered = reply.rawHeaders.filter((_, i) => i % 2 === 0 && reply.rawHeaders[i].toLowerCase() === "x-powered-by");
@@ -35,7 +45,7 @@ describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () =>
 
   it("http-headers: a configured header; at logLevel debug, no header lines while nginx logs at info", async () => {
     const config = { header: "x-served-by", value: "kong", logLevel: "debug" };
-    await withNginx("patched", { filters: () => [example("http-headers", config)] }, async (nginx) => {
+    await withNginx(variant, { filters: () => [httpHeaders(variant, config)] }, async (nginx) => {
       const reply = await nginx.request();
       expect(reply.headers["x-served-by"]).toBe("kong");
       expect(nginx.filterLines().filter((l) => l.includes("headers (#"))).toEqual([]);
@@ -53,7 +63,7 @@ describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () =>
       },
       filters: () => [example("http-auth", { cluster, authority: "auth" })],
     };
-    await withNginx("patched", setup, async (nginx, servers) => {
+    await withNginx(variant, setup, async (nginx, servers) => {
       const allowed = await nginx.request({ path: "/orders?id=1", headers: { authorization: "Bearer good" } });
       expect(allowed.status).toBe(200);
       expect(echoed(allowed.body).url).toBe("/orders?id=1");
@@ -67,7 +77,7 @@ describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () =>
       expect(servers.received.get("upstream")).toHaveLength(1);
     });
     const unreachable = { filters: (s: import("./upstream.js").Servers) => [example("http-auth", { cluster: `unix:${s.dir}/nobody.sock`, authority: "auth" })] };
-    await withNginx("patched", unreachable, async (nginx) => {
+    await withNginx(variant, unreachable, async (nginx) => {
       const reply = await nginx.request();
       expect(reply.status).toBe(503);
       expect(reply.body).toBe(local("authorization service unavailable\n"));
@@ -77,7 +87,7 @@ describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () =>
   it("rate-limit: the request over the limit gets 429 with the rate-limit headers, per client", async () => {
     // a 366-day window: no window boundary passes during the test
     const config = { header: "x-client", limit: 2, windowSeconds: 86400 * 366 };
-    await withNginx("patched", { filters: () => [example("rate-limit", config)] }, async (nginx, servers) => {
+    await withNginx(variant, { filters: () => [example("rate-limit", config)] }, async (nginx, servers) => {
       const send = (client: string) => nginx.request({ headers: { "x-client": client } });
       const first = await send("a");
       expect(first.status).toBe(200);
@@ -95,7 +105,7 @@ describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () =>
   });
 
   it("http-body: adds receivedAt and requestId to a JSON request, wraps a JSON response", async () => {
-    await withNginx("patched", { filters: () => [example("http-body")] }, async (nginx, servers) => {
+    await withNginx(variant, { filters: () => [example("http-body")] }, async (nginx, servers) => {
       const before = Date.now();
       const reply = await nginx.request({
         method: "POST", path: "/post", body: '{"name":"a"}', headers: { "content-type": "application/json", "x-request-id": "r-1" },
@@ -116,7 +126,7 @@ describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () =>
   });
 
   it("trace-id: sets a new 32-hex id, keeps a valid one, returns it on the response", async () => {
-    await withNginx("patched", { filters: () => [example("trace-id")] }, async (nginx, servers) => {
+    await withNginx(variant, { filters: () => [example("trace-id")] }, async (nginx, servers) => {
       const fresh = await nginx.request();
       expect(fresh.headers["x-trace-id"]).toMatch(/^[0-9a-f]{32}$/);
       expect(servers.received.get("upstream")![0].headers["x-trace-id"]).toBe(fresh.headers["x-trace-id"]);
@@ -136,7 +146,7 @@ describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () =>
       return `${head}.${createHmac("sha256", secret).update(head).digest("base64url")}`;
     };
     const now = Math.floor(Date.now() / 1000);
-    await withNginx("patched", { filters: () => [example("jwt-auth", { secret })] }, async (nginx, servers) => {
+    await withNginx(variant, { filters: () => [example("jwt-auth", { secret })] }, async (nginx, servers) => {
       const ok = await nginx.request({ headers: { authorization: `Bearer ${sign({ sub: "alice", exp: now + 3600 })}`, "x-user-id": "mallory" } });
       expect(ok.status).toBe(200);
       expect(servers.received.get("upstream")![0].headers["x-user-id"]).toBe("alice");
@@ -155,10 +165,12 @@ describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () =>
 
   it("properties: denies a path prefix with x-denied-by (the plugin name), replaces x-source-address", async () => {
     const config = { deny_path_prefixes: ["/admin"] };
-    await withNginx("patched", { filters: () => [example("properties", config)] }, async (nginx, servers) => {
+    // the module's name is the plugin's name in ngx_wasm_module
+    await withNginx(variant, { filters: () => [{ ...example("properties", config), name: "edge_guard" }] }, async (nginx, servers) => {
       const denied = await nginx.request({ path: "/admin/users" });
       expect(denied.status).toBe(403);
-      expect(denied.headers["x-denied-by"]).toBe("properties");
+      expect(denied.body).toBe(local("forbidden\n"));
+      expect(denied.headers["x-denied-by"]).toBe("edge_guard");
       const allowed = await nginx.request({ path: "/public", headers: { "x-source-address": "10.0.0.1" } });
       expect(allowed.status).toBe(200);
       // the client's value is replaced by the proxy's source.address: "unix:" on a unix socket
@@ -175,7 +187,7 @@ describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () =>
       },
       filters: () => [example("dispatch-on-tick", { cluster, path: "/healthz", authority: "backend", period_ms: 200 })],
     };
-    await withNginx("patched", setup, async (nginx, servers) => {
+    await withNginx(variant, setup, async (nginx, servers) => {
       await nginx.waitForLog(/dispatch-on-tick: .*\/healthz answered 200, 3 bytes/);
       expect(servers.received.get("backend")![0]).toMatchObject({ method: "GET", url: "/healthz" });
     });
@@ -183,7 +195,7 @@ describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () =>
 
   it("json-validation: 400 without a body (decided from the framing headers), 403 on a missing key, forwards a valid object", async () => {
     const config = { requiredKeys: ["user", "action"] };
-    await withNginx("patched", { filters: () => [example("json-validation", config)] }, async (nginx, servers) => {
+    await withNginx(variant, { filters: () => [example("json-validation", config)] }, async (nginx, servers) => {
       const noBody = await nginx.request({ method: "POST", path: "/post" });
       expect(noBody.status).toBe(400);
       expect(noBody.body).toBe(local("request body required: expected a JSON object\n"));
@@ -207,7 +219,7 @@ describe.skipIf(realProxy === null)("examples in nginx + ngx_wasm_module", () =>
   });
 
   it("metrics: with \"gauge\": \"set\", counts requests without a host error", async () => {
-    await withNginx("patched", { filters: () => [example("metrics", { gauge: "set" })] }, async (nginx) => {
+    await withNginx(variant, { filters: () => [example("metrics", { gauge: "set" })] }, async (nginx) => {
       for (let i = 0; i < 3; i++) expect((await nginx.request({ path: `/m${i}` })).status).toBe(200);
       expect((await nginx.request({ method: "POST", path: "/m", body: "x" })).status).toBe(200);
       expect(nginx.errorLog()).not.toMatch(/\[(error|crit|alert|emerg)\]/);

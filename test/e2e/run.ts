@@ -1,5 +1,8 @@
 // What every e2e test does: start the servers, start nginx with one example's filter in front of
 // them, run the test's requests, stop everything (also when the test fails).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { Nginx, type FilterSpec, type NginxOptions } from "./nginx.js";
@@ -16,6 +19,22 @@ export const exampleWasm = (name: string) => join(REPO, "examples", name, "build
 export const example = (name: string, config: unknown = {}): FilterSpec => ({
   name: name.replace(/-/g, "_"), wasm: exampleWasm(name), config: typeof config === "string" ? config : JSON.stringify(config),
 });
+
+/**
+ * examples/NAME built with `--use PROXY_WASM_AS_NO_GET_LOG_LEVEL=1` (no proxy_get_log_level
+ * import: the build for stock ngx_wasm_module), into a temporary folder, once per test file.
+ */
+const portable = new Map<string, string>();
+export function portableExampleWasm(name: string): string {
+  let out = portable.get(name);
+  if (out === undefined) {
+    out = join(mkdtempSync(join(tmpdir(), "pwas-e2e-wasm-")), `${name}.wasm`);
+    const asc = join(REPO, "node_modules", ".bin", "asc");
+    execFileSync(asc, ["assembly/index.ts", "--config", "asconfig.json", "--target", "release", "-o", out, "--sourceMap", "false", "--use", "PROXY_WASM_AS_NO_GET_LOG_LEVEL=1"], { cwd: join(REPO, "examples", name), stdio: "pipe" });
+    portable.set(name, out);
+  }
+  return out;
+}
 
 export interface Setup {
   /** Extra services the filter calls, started before nginx (their addresses go into its config). */
