@@ -14,5 +14,8 @@ export default defineConfig({
     // Bounds, not expectations: every wait inside a test has its own shorter bound.
     testTimeout: 90_000,
     hookTimeout: 90_000,
+    // Counts for CI's closing line, beside the main suite's .vitest-results.json.
+    reporters: ["default", "json"],
+    outputFile: { json: ".vitest-e2e-results.json" },
   },
 });
