@@ -1,8 +1,5 @@
 // What every e2e test does: start the servers, start nginx with one example's filter in front of
 // them, run the test's requests, stop everything (also when the test fails).
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { Nginx, type FilterSpec, type NginxOptions } from "./nginx.js";
@@ -20,20 +17,11 @@ export const example = (name: string, config: unknown = {}): FilterSpec => ({
   name: name.replace(/-/g, "_"), wasm: exampleWasm(name), config: typeof config === "string" ? config : JSON.stringify(config),
 });
 
-/**
- * examples/NAME built with `--use PROXY_WASM_AS_NO_GET_LOG_LEVEL=1` (no proxy_get_log_level
- * import: the build for stock ngx_wasm_module), into a temporary folder, once per test file.
- */
-const portable = new Map<string, string>();
+/** examples/NAME built without the proxy_get_log_level import (test/e2e/setup.ts builds it). */
 export function portableExampleWasm(name: string): string {
-  let out = portable.get(name);
-  if (out === undefined) {
-    out = join(mkdtempSync(join(tmpdir(), "pwas-e2e-wasm-")), `${name}.wasm`);
-    const asc = join(REPO, "node_modules", ".bin", "asc");
-    execFileSync(asc, ["assembly/index.ts", "--config", "asconfig.json", "--target", "release", "-o", out, "--sourceMap", "false", "--use", "PROXY_WASM_AS_NO_GET_LOG_LEVEL=1"], { cwd: join(REPO, "examples", name), stdio: "pipe" });
-    portable.set(name, out);
-  }
-  return out;
+  const wasm = inject("withoutLogLevelImport")[name];
+  if (wasm === undefined) throw new Error(`${name} is not among the builds without proxy_get_log_level (setup.ts)`);
+  return wasm;
 }
 
 export interface Setup {

@@ -1,22 +1,47 @@
 // Global setup of the e2e group: builds the real proxies (or finds them built) once, before any
 // test file runs, and hands their paths to the tests. Without the kit, one line says why the
 // group is skipped.
+import asc from "assemblyscript/asc";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { buildRealProxy, findRealProxyKit } from "./realproxy.js";
+import { buildRealProxy, findRealProxyKit, REPO } from "./realproxy.js";
+
+/** The examples that call getLogLevel, which stock ngx_wasm_module needs built without the import. */
+const PORTABLE_BUILDS = ["http-headers", "grpc-auth"];
+
+/** examples/NAME built with `--use PROXY_WASM_AS_NO_GET_LOG_LEVEL=1` into `dir`. */
+async function buildWithoutLogLevelImport(name: string, dir: string): Promise<string> {
+  const out = join(dir, `${name}.wasm`);
+  const cwd = process.cwd();
+  process.chdir(join(REPO, "examples", name)); // asc resolves the config's paths from here
+  try {
+    const args = ["assembly/index.ts", "--config", "asconfig.json", "--target", "release", "-o", out, "--sourceMap", "false", "--use", "PROXY_WASM_AS_NO_GET_LOG_LEVEL=1"];
+    const { error, stderr } = await asc.main(args, { stdout: { write: () => true } });
+    if (error) throw new Error(`building ${name} without proxy_get_log_level failed: ${stderr.toString()}`);
+  } finally {
+    process.chdir(cwd);
+  }
+  return out;
+}
 
 declare module "vitest" {
   export interface ProvidedContext {
     /** nginx binaries, by variant; null when the kit is absent (the tests skip). */
     realProxy: { patched: string; stock: string } | null;
+    /** Examples built without the proxy_get_log_level import, by name (see PORTABLE_BUILDS). */
+    withoutLogLevelImport: Record<string, string>;
   }
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => void> {
   const kit = findRealProxyKit();
+  project.provide("withoutLogLevelImport", {});
   if (kit === null) {
     console.log("e2e: skipped, no real-proxy kit (../shared/realproxy, or set PROXY_WASM_AS_REALPROXY to its folder)");
     project.provide("realProxy", null);
-    return;
+    return () => {};
   }
   const started = Date.now();
   const patched = await buildRealProxy(kit, "patched");
@@ -24,4 +49,9 @@ export default async function setup(project: TestProject): Promise<void> {
   const what = patched.built || stock.built ? `built in ${Math.round((Date.now() - started) / 1000)} s` : "cached";
   console.log(`e2e: nginx 1.27.4 + ngx_wasm_module from ${kit} (${what}): ${patched.nginx}, ${stock.nginx}`);
   project.provide("realProxy", { patched: patched.nginx, stock: stock.nginx });
+  const dir = mkdtempSync(join(tmpdir(), "pwas-e2e-wasm-"));
+  const builds: Record<string, string> = {};
+  for (const name of PORTABLE_BUILDS) builds[name] = await buildWithoutLogLevelImport(name, dir);
+  project.provide("withoutLogLevelImport", builds);
+  return () => rmSync(dir, { recursive: true, force: true });
 }
