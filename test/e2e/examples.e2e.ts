@@ -2,15 +2,13 @@
 // each test asserts what the example's README promises. Every test runs on the kit's build and on
 // stock ngx_wasm_module (what Kong Gateway runs); on stock, http-headers is the build without the
 // proxy_get_log_level import (PROXY_WASM_AS_NO_GET_LOG_LEVEL). What does not run: host-gaps.e2e.ts.
-import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { signHs256 } from "./jwt.js";
 import { ECHO_RESPONSE_HEADER } from "./upstream.js";
-import { echoed, example, portableExampleWasm, realProxy, withNginx, type Variant } from "./run.js";
+import { echoed, example, portableExampleWasm, realProxy, VARIANTS, withNginx, type Variant } from "./run.js";
 
 /** ngx_wasm_module ends every local response body with one more line feed (ngx_http_wasm_local_response.c). */
 const local = (body: string) => body + "\n";
-
-const VARIANTS: Variant[] = ["patched", "stock"];
 
 /** http-headers as it loads on `variant`: stock ngx_wasm_module needs the build without the import. */
 const httpHeaders = (variant: Variant, config: object = {}) => {
@@ -140,11 +138,7 @@ describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm
 
   it("jwt-auth: a valid token goes on with x-user-id; missing or expired tokens get 401", async () => {
     const secret = "change-me";
-    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
-    const sign = (claims: object) => {
-      const head = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(claims)}`;
-      return `${head}.${createHmac("sha256", secret).update(head).digest("base64url")}`;
-    };
+    const sign = (claims: object) => signHs256(secret, claims);
     const now = Math.floor(Date.now() / 1000);
     await withNginx(variant, { filters: () => [example("jwt-auth", { secret })] }, async (nginx, servers) => {
       const ok = await nginx.request({ headers: { authorization: `Bearer ${sign({ sub: "alice", exp: now + 3600 })}`, "x-user-id": "mallory" } });

@@ -2,11 +2,10 @@
 // docs/hosts.md stays true: should a later ngx_wasm_module close a gap, its test fails and the
 // page (and the example's README) can say so. Each runs on the kit's build and on stock.
 import { describe, expect, it } from "vitest";
+import { signHs256 } from "./jwt.js";
 import type { Nginx } from "./nginx.js";
-import { example, exampleWasm, portableExampleWasm, realProxy, withNginx, type Variant } from "./run.js";
+import { example, exampleWasm, portableExampleWasm, realProxy, VARIANTS, withNginx } from "./run.js";
 import type { Servers } from "./upstream.js";
-
-const VARIANTS: Variant[] = ["patched", "stock"];
 
 /** A request that may never be answered (the host holds it): settles to its status, or "none". */
 async function statusOrNone(nginx: Nginx, req: Parameters<Nginx["request"]>[0], boundMs = 3000): Promise<number | "none"> {
@@ -100,10 +99,7 @@ describe.skipIf(realProxy === null).each(VARIANTS)("host gaps of ngx_wasm_module
 
   it("jwt-auth: removing a request header does not remove it (a token without sub)", async () => {
     const secret = "change-me";
-    const { createHmac } = await import("node:crypto");
-    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
-    const head = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ exp: Math.floor(Date.now() / 1000) + 3600 })}`;
-    const token = `${head}.${createHmac("sha256", secret).update(head).digest("base64url")}`;
+    const token = signHs256(secret, { exp: Math.floor(Date.now() / 1000) + 3600 });
     await withNginx(variant, { filters: () => [example("jwt-auth", { secret })] }, async (nginx, servers) => {
       expect((await nginx.request({ headers: { authorization: `Bearer ${token}`, "x-user-id": "mallory" } })).status).toBe(200);
       expect(servers.received.get("upstream")![0].headers["x-user-id"]).toBe("mallory");

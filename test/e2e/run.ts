@@ -3,11 +3,13 @@
 import { join } from "node:path";
 import { inject } from "vitest";
 import { Nginx, type FilterSpec, type NginxOptions } from "./nginx.js";
-import { REPO } from "./realproxy.js";
+import { REPO, type Variant } from "./realproxy.js";
 import { Servers } from "./upstream.js";
 
 export const realProxy = inject("realProxy");
-export type Variant = "patched" | "stock";
+export type { Variant };
+/** Every test runs on both builds. */
+export const VARIANTS: Variant[] = ["patched", "stock"];
 
 /** The built filter of examples/NAME (built by `npm run build`, which test:e2e runs first). */
 export const exampleWasm = (name: string) => join(REPO, "examples", name, "build", "filter.wasm");
