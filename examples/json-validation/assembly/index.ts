@@ -68,7 +68,9 @@ class ValidationPlugin extends PluginContext {
  * request and calls no body callback when there is no body, so there the HTTP/1.1 framing decides
  * (RFC 9112 section 6.3): no transfer-encoding and no or a zero content-length mean no body.
  * Envoy signals the end (endOfStream), and its HTTP/2 requests may carry a body without either
- * header, so elsewhere nothing changes: the host is recognised by a property only nginx has.
+ * header, so elsewhere nothing changes: the host is recognised by a property only nginx has
+ * (Envoy answers NOT_FOUND for an unknown top-level name: Context::getProperty in
+ * source/extensions/common/wasm/context.cc).
  */
 function hasNoBodyByFraming(): bool {
   if (requestHeaders.get("transfer-encoding") !== null) return false;
