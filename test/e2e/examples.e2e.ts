@@ -219,4 +219,37 @@ describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm
       expect(nginx.errorLog()).not.toMatch(/\[(error|crit|alert|emerg)\]/);
     });
   });
+
+  it("traffic-tag: with clearRouteCache false, tags each request and nginx routes on the tag", async () => {
+    let canary = "";
+    const setup = {
+      services: async (servers: import("./upstream.js").Servers) => {
+        canary = await servers.serve("canary", (_req, _body, res) => res.end("canary\n"));
+      },
+      filters: () => [example("traffic-tag", { clearRouteCache: false, canaryPercent: 50 })],
+      // nginx reads the tag when proxy_pass runs, after the filter has set it
+      http: () => ({
+        extra: `    upstream canary { server ${canary}; }\n    map $http_x_swimlane $lane { canary canary; default up; }`,
+        proxyPass: "http://$lane",
+      }),
+    };
+    await withNginx(variant, setup, async (nginx, servers) => {
+      const lanes: Record<string, string[]> = { canary: [], production: [] };
+      for (let i = 0; i < 20; i++) {
+        const reply = await nginx.request({ headers: { "x-user-id": `user-${i}` } });
+        expect(reply.status).toBe(200);
+        const lane = reply.body === "canary\n" ? "canary" : "production";
+        lanes[lane].push(`user-${i}`);
+      }
+      // the same users as the lanes the upstreams saw tagged
+      expect(servers.received.get("canary")!.map((r) => r.headers["x-swimlane"])).toEqual(lanes.canary.map(() => "canary"));
+      expect(servers.received.get("upstream")!.map((r) => r.headers["x-swimlane"])).toEqual(lanes.production.map(() => "production"));
+      expect(lanes.canary.length).toBeGreaterThan(0);
+      expect(lanes.production.length).toBeGreaterThan(0);
+      // a user keeps its lane; a request without a user id (no Istio peer here) goes to production
+      const again = await nginx.request({ headers: { "x-user-id": lanes.canary[0] } });
+      expect(again.body).toBe("canary\n");
+      expect(echoed((await nginx.request()).body).headers["x-swimlane"]).toBe("production");
+    });
+  });
 });

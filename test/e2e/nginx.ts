@@ -19,6 +19,8 @@ export interface NginxOptions {
   filters: FilterSpec[];
   /** The upstream nginx proxies to, e.g. "unix:/tmp/x/up.sock". */
   upstream: string;
+  /** Extra lines for the http {} block (e.g. a map and a second upstream), and proxy_pass's target. */
+  http?: { extra: string; proxyPass: string };
   /** nginx's error_log level: filters' lines below it are dropped (and getLogLevel reports it). */
   logLevel?: "debug" | "info" | "notice" | "warn" | "error";
 }
@@ -74,6 +76,7 @@ http {
         server ${options.upstream};
         keepalive 8;
     }
+${options.http?.extra ?? ""}
 
     server {
         listen unix:${run}/nginx.sock;
@@ -82,7 +85,7 @@ http {
 ${filters}
             proxy_http_version 1.1;
             proxy_set_header Connection "";
-            proxy_pass http://up;
+            proxy_pass ${options.http?.proxyPass ?? "http://up"};
         }
     }
 }

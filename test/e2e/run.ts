@@ -31,6 +31,7 @@ export interface Setup {
   services?: (servers: Servers) => Promise<void>;
   filters: (servers: Servers) => FilterSpec[];
   logLevel?: NginxOptions["logLevel"];
+  http?: (servers: Servers) => NginxOptions["http"];
 }
 
 export async function withNginx(variant: Variant, setup: Setup, test: (nginx: Nginx, servers: Servers) => Promise<void>): Promise<void> {
@@ -40,7 +41,7 @@ export async function withNginx(variant: Variant, setup: Setup, test: (nginx: Ng
   try {
     const upstream = await servers.echo();
     await setup.services?.(servers);
-    nginx = await Nginx.start(realProxy[variant], { filters: setup.filters(servers), upstream, logLevel: setup.logLevel });
+    nginx = await Nginx.start(realProxy[variant], { filters: setup.filters(servers), upstream, logLevel: setup.logLevel, http: setup.http?.(servers) });
     await test(nginx, servers);
   } finally {
     await nginx?.stop();

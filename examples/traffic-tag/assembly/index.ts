@@ -9,7 +9,8 @@ export * from "proxy-wasm-as/assembly/proxy";
 // request that already has `x-swimlane` keeps it.
 //
 // Configuration (JSON, every key optional):
-//   {"userHeader": "x-user-id", "canaryPercent": 10, "tagHeader": "x-swimlane", "hashPeer": true}
+//   {"userHeader": "x-user-id", "canaryPercent": 10, "tagHeader": "x-swimlane", "hashPeer": true,
+//    "clearRouteCache": true}
 // `canaryPercent` is 0 to 100, with up to two decimals (buckets of 0.01 %).
 import {
   Action, HttpContext, JsonValue, PluginContext, clearRouteCache, getDownstreamPeerNamespace,
@@ -25,6 +26,12 @@ class TrafficTagPlugin extends PluginContext {
   canaryBuckets: u32 = 1000;
   /** Hash the Istio client workload when the request has no user id. */
   hashPeer: bool = true;
+  /**
+   * Whether to ask the proxy to match the route again after tagging (Envoy's clear_route_cache).
+   * false for a proxy without that foreign function: ngx_wasm_module traps on an unknown one;
+   * nginx reads the tag itself where the configuration uses it ($http_x_swimlane).
+   */
+  clearRouteCache: bool = true;
   // Encoded once: a request costs no allocation to tag.
   tagName: ArrayBuffer = new ArrayBuffer(0);
   canary: ArrayBuffer = String.UTF8.encode("canary");
@@ -51,6 +58,14 @@ class TrafficTagPlugin extends PluginContext {
         return false;
       }
       this.hashPeer = hashPeer.asBool();
+    }
+    const clear = config.get("clearRouteCache");
+    if (clear !== null) {
+      if (!clear.isBool) {
+        logError("traffic-tag: \"clearRouteCache\" must be true or false");
+        return false;
+      }
+      this.clearRouteCache = clear.asBool();
     }
     const percent = config.get("canaryPercent");
     if (percent !== null) {
@@ -80,7 +95,7 @@ class TrafficTagStream extends HttpContext {
     const canary = user !== null && user.byteLength > 0 && fnv1a(user) % BUCKETS < plugin.canaryBuckets;
     requestHeaders.replaceBytes(plugin.tagName, canary ? plugin.canary : plugin.production);
     // Route matching read the headers before this filter ran: have Envoy match again on the tag.
-    clearRouteCache();
+    if (plugin.clearRouteCache) clearRouteCache();
     return Action.Continue;
   }
 }
