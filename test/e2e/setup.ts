@@ -8,16 +8,23 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { buildRealProxy, findRealProxyKit, REPO } from "./realproxy.js";
 
-/** The examples that call getLogLevel, which stock ngx_wasm_module needs built without the import. */
-const PORTABLE_BUILDS = ["http-headers", "grpc-auth"];
+/**
+ * The examples that call getLogLevel, which stock ngx_wasm_module needs built without the import:
+ * http-headers through the "kong" target of its asconfig.json (as its README says), grpc-auth
+ * with the option on the command line.
+ */
+const PORTABLE_BUILDS: Record<string, string[]> = {
+  "http-headers": ["--target", "kong"],
+  "grpc-auth": ["--target", "release", "--use", "PROXY_WASM_AS_NO_GET_LOG_LEVEL=1"],
+};
 
-/** examples/NAME built with `--use PROXY_WASM_AS_NO_GET_LOG_LEVEL=1` into `dir`. */
+/** examples/NAME built without the proxy_get_log_level import into `dir`. */
 async function buildWithoutLogLevelImport(name: string, dir: string): Promise<string> {
   const out = join(dir, `${name}.wasm`);
   const cwd = process.cwd();
   process.chdir(join(REPO, "examples", name)); // asc resolves the config's paths from here
   try {
-    const args = ["assembly/index.ts", "--config", "asconfig.json", "--target", "release", "-o", out, "--sourceMap", "false", "--use", "PROXY_WASM_AS_NO_GET_LOG_LEVEL=1"];
+    const args = ["assembly/index.ts", "--config", "asconfig.json", ...PORTABLE_BUILDS[name], "-o", out, "--sourceMap", "false"];
     const { error, stderr } = await asc.main(args, { stdout: { write: () => true } });
     if (error) throw new Error(`building ${name} without proxy_get_log_level failed: ${stderr.toString()}`);
   } finally {
@@ -51,7 +58,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   project.provide("realProxy", { patched: patched.nginx, stock: stock.nginx });
   const dir = mkdtempSync(join(tmpdir(), "pwas-e2e-wasm-"));
   const builds: Record<string, string> = {};
-  for (const name of PORTABLE_BUILDS) builds[name] = await buildWithoutLogLevelImport(name, dir);
+  for (const name of Object.keys(PORTABLE_BUILDS)) builds[name] = await buildWithoutLogLevelImport(name, dir);
   project.provide("withoutLogLevelImport", builds);
   return () => rmSync(dir, { recursive: true, force: true });
 }
