@@ -19,6 +19,17 @@ import {
 
 const BUCKETS: u32 = 10000;
 
+/** A boolean member: 1 or 0 (`fallback` when absent), -1 (after logging) when not a boolean. */
+function boolKey(config: JsonValue, key: string, fallback: bool): i32 {
+  const value = config.get(key);
+  if (value === null) return fallback ? 1 : 0;
+  if (!value.isBool) {
+    logError("traffic-tag: \"" + key + "\" must be true or false");
+    return -1;
+  }
+  return value.asBool() ? 1 : 0;
+}
+
 class TrafficTagPlugin extends PluginContext {
   userHeader: string = "x-user-id";
   tagHeader: string = "x-swimlane";
@@ -51,22 +62,11 @@ class TrafficTagPlugin extends PluginContext {
     this.userHeader = userHeader;
     this.tagHeader = tagHeader;
     this.tagName = String.UTF8.encode(tagHeader);
-    const hashPeer = config.get("hashPeer");
-    if (hashPeer !== null) {
-      if (!hashPeer.isBool) {
-        logError("traffic-tag: \"hashPeer\" must be true or false");
-        return false;
-      }
-      this.hashPeer = hashPeer.asBool();
-    }
-    const clear = config.get("clearRouteCache");
-    if (clear !== null) {
-      if (!clear.isBool) {
-        logError("traffic-tag: \"clearRouteCache\" must be true or false");
-        return false;
-      }
-      this.clearRouteCache = clear.asBool();
-    }
+    const hashPeer = boolKey(config, "hashPeer", true);
+    const clear = boolKey(config, "clearRouteCache", true);
+    if (hashPeer < 0 || clear < 0) return false;
+    this.hashPeer = hashPeer == 1;
+    this.clearRouteCache = clear == 1;
     const percent = config.get("canaryPercent");
     if (percent !== null) {
       const n = percent.asNumber();
