@@ -5,7 +5,7 @@
 //
 // `node bench/log-path.mjs` (after `npm run build`)
 import asc from "assemblyscript/asc";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COUNTER_EXPORT, instrumentForCounting } from "./instruction-counter.mjs";
@@ -17,7 +17,7 @@ const out = mkdtempSync(join(tmpdir(), "pwas-log-path-"));
 
 async function build(name, extra) {
   const output = join(out, `${name}.wasm`);
-  const { error, stderr } = await asc.main(["bench/log-path/filter.ts", "--config", "asconfig.json", "-o", output, "--sourceMap", "false", ...extra], { stdout: { write() {} } });
+  const { error, stderr } = await asc.main(["bench/log-path/filter.ts", "--config", "asconfig.json", "-o", output, ...extra], { stdout: { write() {} } });
   if (error) throw new Error(`asc failed: ${error.message}\n${stderr.toString()}`);
   return output;
 }
@@ -55,3 +55,4 @@ for (const [label, wasm] of builds) {
   const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm))).some((i) => i.name === "proxy_get_log_level");
   console.log(`| ${label} | ${log} | ${level} | ${imports ? "yes" : "no"} |`);
 }
+rmSync(out, { recursive: true, force: true });

@@ -24,7 +24,7 @@ async function buildWithoutLogLevelImport(name: string, dir: string): Promise<st
   const cwd = process.cwd();
   process.chdir(join(REPO, "examples", name)); // asc resolves the config's paths from here
   try {
-    const args = ["assembly/index.ts", "--config", "asconfig.json", ...PORTABLE_BUILDS[name], "-o", out, "--sourceMap", "false"];
+    const args = ["assembly/index.ts", "--config", "asconfig.json", ...PORTABLE_BUILDS[name], "-o", out];
     const { error, stderr } = await asc.main(args, { stdout: { write: () => true } });
     if (error) throw new Error(`building ${name} without proxy_get_log_level failed: ${stderr.toString()}`);
   } finally {
