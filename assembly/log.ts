@@ -33,8 +33,18 @@ export function logBytes(level: LogLevel, prefix: string, data: ArrayBuffer): St
   return status;
 }
 
-/** The proxy's current log level; Trace (log everything) if the host cannot say. */
+/**
+ * The proxy's current log level; Trace (log everything) if the host cannot say.
+ *
+ * Only a module that calls this imports `proxy_get_log_level` (the log functions above go
+ * straight to proxy_log). Stock ngx_wasm_module (Kong Gateway) declares that import with two
+ * parameters where the ABI has one, so such a module does not instantiate there
+ * ("incompatible import type for env::proxy_get_log_level"). Building with
+ * `--use PROXY_WASM_AS_NO_GET_LOG_LEVEL=1` drops the import: this then returns Trace without
+ * asking, and the proxy still drops the lines below its level (docs/hosts.md).
+ */
 export function getLogLevel(): LogLevel {
+  if (isDefined(PROXY_WASM_AS_NO_GET_LOG_LEVEL)) return LogLevel.Trace;
   if (proxy_get_log_level(RESULT_PTR) != <u32>Status.Ok) return LogLevel.Trace;
   return <LogLevel>load<u32>(RESULT_PTR);
 }

@@ -8,7 +8,7 @@ export * from "proxy-wasm-as/assembly/proxy";
 // Configuration (JSON): {"requiredKeys": ["user", "action"], "methods": ["POST", "PUT", "PATCH"], "maxBytes": 65536}
 // `requiredKeys` is required; `methods` and `maxBytes` are optional (defaults shown).
 import {
-  Action, HeaderPair, HttpContext, JsonValue, PluginContext, getPluginConfigurationJson, logError,
+  Action, HeaderPair, HttpContext, JsonValue, PluginContext, getPluginConfigurationJson, getProperty, logError,
   parseJson, registerPlugin, requestBody, requestHeaders, sendLocalResponseText,
 } from "proxy-wasm-as/assembly";
 
@@ -62,6 +62,24 @@ class ValidationPlugin extends PluginContext {
   }
 }
 
+/**
+ * Whether a host that never signals the end of the stream with the request headers is
+ * forwarding a request without a body. ngx_wasm_module (Kong) passes endOfStream false on every
+ * request and calls no body callback when there is no body, so there the HTTP/1.1 framing decides
+ * (RFC 9112 section 6.3): no transfer-encoding and no or a zero content-length mean no body.
+ * Envoy signals the end (endOfStream), and its HTTP/2 requests may carry a body without either
+ * header, so elsewhere nothing changes: the host is recognised by a property only nginx has
+ * (Envoy answers NOT_FOUND for an unknown top-level name: Context::getProperty in
+ * source/extensions/common/wasm/context.cc).
+ */
+function hasNoBodyByFraming(): bool {
+  if (requestHeaders.get("transfer-encoding") !== null) return false;
+  const length = requestHeaders.get("content-length");
+  if (length !== null && length != "0") return false;
+  return getProperty(NGINX_VERSION) !== null;
+}
+const NGINX_VERSION: string[] = ["ngx", "nginx_version"];
+
 class ValidationStream extends HttpContext {
   checking: bool = false;
 
@@ -70,7 +88,7 @@ class ValidationStream extends HttpContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
     const method = requestHeaders.get(":method");
     if (method === null || !this.plugin.methods.includes(method)) return Action.Continue;
-    if (endOfStream) return this.reject(400, "json_validation_no_body", "request body required: expected a JSON object");
+    if (endOfStream || hasNoBodyByFraming()) return this.reject(400, "json_validation_no_body", "request body required: expected a JSON object");
     // The headers go on; the body is held back (onRequestBody pauses) until it is checked.
     this.checking = true;
     return Action.Continue;

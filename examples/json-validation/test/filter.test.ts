@@ -125,4 +125,25 @@ describe("json-validation", () => {
       expect(host.logsAt("error").join("\n")).toContain(message);
     }
   });
+  it("on a host that never signals end of stream (nginx), decides from the framing headers", async () => {
+    const { host, plugin } = await start(CONFIG);
+    // ngx_wasm_module: endOfStream is false on every request's headers, and there is no body
+    // callback when there is no body; it is recognised by its ngx.* properties
+    host.setProperty(["ngx", "nginx_version"], "1.27.4");
+    const headers = { ":method": "POST", ":path": "/api" };
+    const noBody = plugin.newHttpStream();
+    expect(noBody.requestHeaders(headers, { endOfStream: false })).toBe(1);
+    expect(noBody.localResponse?.bodyText).toBe("request body required: expected a JSON object\n");
+    const empty = plugin.newHttpStream();
+    empty.requestHeaders({ ...headers, "content-length": "0" }, { endOfStream: false });
+    expect(empty.localResponse?.status).toBe(400);
+
+    const withBody = plugin.newHttpStream();
+    expect(withBody.requestHeaders({ ...headers, "content-length": "30" }, { endOfStream: false })).toBe(0);
+    expect(withBody.requestBody('{"user": "u1", "action": "buy"}', true)).toBe(0);
+    expect(withBody.localResponse).toBeNull();
+    const chunked = plugin.newHttpStream();
+    expect(chunked.requestHeaders({ ...headers, "transfer-encoding": "chunked" }, { endOfStream: false })).toBe(0);
+    expect(chunked.localResponse).toBeNull();
+  });
 });

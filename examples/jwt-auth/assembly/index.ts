@@ -75,8 +75,6 @@ class JwtStream extends HttpContext {
 
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
     const plugin = this.plugin;
-    // Only this filter may say who the user is.
-    requestHeaders.remove(plugin.userHeader);
     const authorization = requestHeaders.getBytes("authorization");
     const token = authorization === null ? -1 : bearerTokenStart(authorization);
     if (token < 0) {
@@ -91,8 +89,12 @@ class JwtStream extends HttpContext {
       ]);
       return Action.Pause;
     }
+    // Only this filter may say who the user is: a client-sent value never goes upstream. One
+    // replace, not remove then add: ngx_wasm_module (Kong) keeps the client's value after a
+    // remove and then sends both (docs/hosts.md); in Envoy the two are the same.
     const subject = verifiedSubject;
     if (subject !== null) requestHeaders.replace(plugin.userHeader, subject);
+    else requestHeaders.remove(plugin.userHeader);
     return Action.Continue;
   }
 }

@@ -37,6 +37,14 @@ class MetricsPlugin extends PluginContext {
   counters: Map<i32, Counter> = new Map();
   duration: Histogram | null = null;
   active: Gauge | null = null;
+  /**
+   * "add" (default): each stream moves the gauge by +1/-1, so the VMs of all workers (Envoy: one
+   * per worker thread) add up. "set": this plugin counts its streams and sets the gauge, for hosts
+   * that cannot add to a gauge (ngx_wasm_module: "metric not a counter"); right when one VM writes
+   * the gauge (one nginx worker).
+   */
+  setGauge: bool = false;
+  activeStreams: u64 = 0;
 
   onPluginStart(configurationSize: usize): bool {
     const parsed = getPluginConfigurationJson();
@@ -56,6 +64,15 @@ class MetricsPlugin extends PluginContext {
       }
       prefix = text;
     }
+    const mode = config.get("gauge");
+    if (mode !== null) {
+      const text = mode.asString();
+      if (text === null || (text != "add" && text != "set")) {
+        logError("metrics: \"gauge\" must be \"add\" or \"set\"");
+        return false;
+      }
+      this.setGauge = text == "set";
+    }
     this.requestsName = prefix + "_requests_total";
     this.duration = Histogram.define(prefix + "_request_duration_milliseconds");
     this.active = Gauge.define(prefix + "_active_streams");
@@ -74,6 +91,17 @@ class MetricsPlugin extends PluginContext {
     return counter;
   }
 
+  /** One more (+1) or one fewer (-1) active stream. */
+  moveActive(by: i64): void {
+    const gauge = <Gauge>this.active;
+    if (!this.setGauge) {
+      gauge.add(by);
+      return;
+    }
+    this.activeStreams += by;
+    gauge.set(this.activeStreams);
+  }
+
   newHttpContext(contextId: u32): HttpContext {
     return new MetricsStream(contextId, this);
   }
@@ -90,7 +118,7 @@ class MetricsStream extends HttpContext {
     this.started = true;
     this.startNanos = getMonotonicTimeNanoseconds();
     this.method = methodIndex(requestHeaders.get(":method"));
-    (<Gauge>this.plugin.active).add(1);
+    this.plugin.moveActive(1);
     return Action.Continue;
   }
 
@@ -98,7 +126,7 @@ class MetricsStream extends HttpContext {
     if (!this.started) return;
     this.started = false;
     const plugin = this.plugin;
-    (<Gauge>plugin.active).add(-1);
+    plugin.moveActive(-1);
     const now = getMonotonicTimeNanoseconds();
     const elapsed = now > this.startNanos ? now - this.startNanos : 0;
     (<Histogram>plugin.duration).record(elapsed / 1_000_000);

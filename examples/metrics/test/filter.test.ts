@@ -66,6 +66,32 @@ describe("metrics", () => {
     expect(gauge()).toBe(0n);
   });
 
+  it("with \"gauge\": \"set\", sets active streams from its own count (one VM's view)", async () => {
+    const host = new Host();
+    const first = (await host.loadVm(FILTER)).startPlugin({ configuration: '{"gauge": "set"}' });
+    const second = (await host.loadVm(FILTER)).startPlugin({ configuration: '{"gauge": "set"}' });
+    const gauge = () => host.metrics.get("http_active_streams")?.value;
+    const a = first.newHttpStream();
+    const b = first.newHttpStream();
+    a.requestHeaders([[":method", "GET"], [":path", "/"]], { endOfStream: true });
+    b.requestHeaders([[":method", "GET"], [":path", "/"]], { endOfStream: true });
+    expect(gauge()).toBe(2n);
+    // another VM (an Envoy worker) sets its own count over it: why "add" is the default
+    const c = second.newHttpStream();
+    c.requestHeaders([[":method", "GET"], [":path", "/"]], { endOfStream: true });
+    expect(gauge()).toBe(1n);
+    a.complete();
+    expect(gauge()).toBe(1n);
+    b.complete();
+    expect(gauge()).toBe(0n);
+  });
+
+  it("refuses a gauge mode other than add or set", async () => {
+    const { host, plugin } = await start('{"gauge": "inc"}');
+    expect(plugin.configured).toBe(false);
+    expect(host.logsAt("error").join("\n")).toContain('metrics: "gauge" must be "add" or "set"');
+  });
+
   it("labels streams without a response status as none and unusual methods as OTHER", async () => {
     const { host, plugin } = await start();
     const reset = plugin.newHttpStream();

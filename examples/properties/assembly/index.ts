@@ -8,7 +8,9 @@ export * from "proxy-wasm-as/assembly/proxy";
 // - xds.route_metadata.filter_metadata[NAMESPACE].policy (getRouteMetadataValue, which also
 //   reads the pre-1.29 route_metadata): a route whose metadata says `policy: deny` refuses
 //   every request;
-// - plugin_name (getPluginName): read once, named in the 403 so an operator knows which filter refused.
+// - plugin_name (getPluginName): read once, at the first denial, named in the 403 so an operator
+//   knows which filter refused. Not at plugin start: ngx_wasm_module (Kong) cannot read it in
+//   on_configure (stock: the worker crashes, docs/hosts.md); on a stream every proxy can.
 import {
   Action, addressHost, asciiLowerCase, HeaderPair, HttpContext, JsonValue, PluginContext,
   getPluginConfigurationJson, getPluginName, getRequestPath, getRouteMetadataValue, getSourceAddress, logDebug,
@@ -28,8 +30,18 @@ class PropertiesPlugin extends PluginContext {
   denySources: string[] = [];
   sourceHeader: string = "x-source-address";
   metadataNamespace: string = "proxy_wasm_as.properties";
-  pluginName: string = "properties";
-  forbiddenHeaders: HeaderPair[] = [];
+  /** The headers of every 403 (x-denied-by: the plugin's name), built at the first denial. */
+  forbiddenHeadersBuilt: HeaderPair[] | null = null;
+
+  forbiddenHeaders(): HeaderPair[] {
+    let headers = this.forbiddenHeadersBuilt;
+    if (headers === null) {
+      const name = getPluginName();
+      headers = [new HeaderPair("x-denied-by", name !== null && name.length > 0 ? name : "properties")];
+      this.forbiddenHeadersBuilt = headers;
+    }
+    return headers;
+  }
 
   onPluginStart(configurationSize: usize): bool {
     const parsed = getPluginConfigurationJson();
@@ -67,9 +79,6 @@ class PropertiesPlugin extends PluginContext {
     this.denySources = sources;
     this.sourceHeader = header;
     this.metadataNamespace = namespace;
-    const name = getPluginName();
-    if (name !== null && name.length > 0) this.pluginName = name;
-    this.forbiddenHeaders = [new HeaderPair("x-denied-by", this.pluginName)];
     return true;
   }
 
@@ -110,7 +119,7 @@ class PropertiesStream extends HttpContext {
 
   deny(details: string, reason: string): Action {
     logDebug("properties: request denied: " + reason);
-    sendLocalResponseText(403, details, "forbidden\n", this.plugin.forbiddenHeaders);
+    sendLocalResponseText(403, details, "forbidden\n", this.plugin.forbiddenHeaders());
     return Action.Pause;
   }
 }

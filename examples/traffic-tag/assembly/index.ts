@@ -9,7 +9,8 @@ export * from "proxy-wasm-as/assembly/proxy";
 // request that already has `x-swimlane` keeps it.
 //
 // Configuration (JSON, every key optional):
-//   {"userHeader": "x-user-id", "canaryPercent": 10, "tagHeader": "x-swimlane", "hashPeer": true}
+//   {"userHeader": "x-user-id", "canaryPercent": 10, "tagHeader": "x-swimlane", "hashPeer": true,
+//    "clearRouteCache": true}
 // `canaryPercent` is 0 to 100, with up to two decimals (buckets of 0.01 %).
 import {
   Action, HttpContext, JsonValue, PluginContext, clearRouteCache, getDownstreamPeerNamespace,
@@ -18,6 +19,17 @@ import {
 
 const BUCKETS: u32 = 10000;
 
+/** A boolean member: 1 or 0 (`fallback` when absent), -1 (after logging) when not a boolean. */
+function boolKey(config: JsonValue, key: string, fallback: bool): i32 {
+  const value = config.get(key);
+  if (value === null) return fallback ? 1 : 0;
+  if (!value.isBool) {
+    logError("traffic-tag: \"" + key + "\" must be true or false");
+    return -1;
+  }
+  return value.asBool() ? 1 : 0;
+}
+
 class TrafficTagPlugin extends PluginContext {
   userHeader: string = "x-user-id";
   tagHeader: string = "x-swimlane";
@@ -25,6 +37,12 @@ class TrafficTagPlugin extends PluginContext {
   canaryBuckets: u32 = 1000;
   /** Hash the Istio client workload when the request has no user id. */
   hashPeer: bool = true;
+  /**
+   * Whether to ask the proxy to match the route again after tagging (Envoy's clear_route_cache).
+   * false for a proxy without that foreign function: ngx_wasm_module traps on an unknown one;
+   * nginx reads the tag itself where the configuration uses it ($http_x_swimlane).
+   */
+  clearRouteCache: bool = true;
   // Encoded once: a request costs no allocation to tag.
   tagName: ArrayBuffer = new ArrayBuffer(0);
   canary: ArrayBuffer = String.UTF8.encode("canary");
@@ -44,14 +62,11 @@ class TrafficTagPlugin extends PluginContext {
     this.userHeader = userHeader;
     this.tagHeader = tagHeader;
     this.tagName = String.UTF8.encode(tagHeader);
-    const hashPeer = config.get("hashPeer");
-    if (hashPeer !== null) {
-      if (!hashPeer.isBool) {
-        logError("traffic-tag: \"hashPeer\" must be true or false");
-        return false;
-      }
-      this.hashPeer = hashPeer.asBool();
-    }
+    const hashPeer = boolKey(config, "hashPeer", true);
+    const clear = boolKey(config, "clearRouteCache", true);
+    if (hashPeer < 0 || clear < 0) return false;
+    this.hashPeer = hashPeer == 1;
+    this.clearRouteCache = clear == 1;
     const percent = config.get("canaryPercent");
     if (percent !== null) {
       const n = percent.asNumber();
@@ -80,7 +95,7 @@ class TrafficTagStream extends HttpContext {
     const canary = user !== null && user.byteLength > 0 && fnv1a(user) % BUCKETS < plugin.canaryBuckets;
     requestHeaders.replaceBytes(plugin.tagName, canary ? plugin.canary : plugin.production);
     // Route matching read the headers before this filter ran: have Envoy match again on the tag.
-    clearRouteCache();
+    if (plugin.clearRouteCache) clearRouteCache();
     return Action.Continue;
   }
 }

@@ -117,6 +117,14 @@ describe("traffic-tag", () => {
     expect(tag(vm.startPlugin({}), { "x-user-id": "bob" })).toBe(expectedLane("bob", 10));
   });
 
+  it("with clearRouteCache false, tags without calling clear_route_cache (for Kong / ngx_wasm_module)", async () => {
+    const { plugin } = await start(JSON.stringify({ clearRouteCache: false }));
+    const stream = plugin.newHttpStream();
+    stream.requestHeaders({ ":method": "GET", ":path": "/", "x-user-id": "bob" }, { endOfStream: true });
+    expect(stream.requestHeader("x-swimlane")).toBe(expectedLane("bob", 10));
+    expect(routeCacheClears.get(stream)).toBeUndefined();
+  });
+
   it("uses the configured user and tag headers, lower-cased", async () => {
     const { plugin } = await start(JSON.stringify({ userHeader: "X-Account", tagHeader: "X-Lane", canaryPercent: 30 }));
     for (const user of users.slice(0, 100)) {
@@ -139,6 +147,7 @@ describe("traffic-tag", () => {
       [{ userHeader: 7 }, "\"userHeader\" must be a non-empty header name"],
       [{ tagHeader: ":authority" }, "\"tagHeader\" must be a non-empty header name"],
       [{ hashPeer: "yes" }, "\"hashPeer\" must be true or false"],
+      [{ clearRouteCache: 0 }, "\"clearRouteCache\" must be true or false"],
     ] as const) {
       const { host, plugin } = await start(JSON.stringify(config));
       expect(plugin.configured, JSON.stringify(config)).toBe(false);
