@@ -63,8 +63,8 @@ function functionScopes(program) {
   const out = [];
   for (const [name, element] of program.instancesByName) {
     if (element.kind !== 5 /* ElementKind.Function */) continue;
-    const range = element.declaration && element.declaration.range;
-    if (!range || !range.source) continue;
+    const range = element.declaration?.range;
+    if (!range?.source) continue;
     const source = range.source;
     const startLine = source.lineAt(range.start), startColumn = source.columnAt();
     const endLine = source.lineAt(range.end), endColumn = source.columnAt();
@@ -139,7 +139,10 @@ export default class ReleaseBinary {
     // Only a build that writes a source map needs these; the calls are read now, before asc optimizes.
     const callers = program.options?.sourceMap === false ? new Map() : callersOf(module);
     let scopes = null;
-    const named = (sourceMap, names) => withFunctionNames(sourceMap, names, (scopes ??= functionScopes(program)), callers);
+    const named = (sourceMap, names) => {
+      scopes ??= functionScopes(program);
+      return withFunctionNames(sourceMap, names, scopes, callers);
+    };
     let smallest = null;
     module.emitBinary = (url) => {
       // asc's converge rounds call without an argument and only compare sizes; its final call

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { checkModule, type ModuleReport } from "./conformance.js";
 import { whyUnreadable } from "./read-file.js";
 import { formatProblemsText, formatReportText } from "./report-text.js";
-import { parseOptions, UsageError } from "./options.js";
+import { type ParsedOptions, parseOptions, UsageError } from "./options.js";
 import type { Io } from "./io.js";
 import { WasmReadError } from "../host/wasm/wasm-reader.js";
 
@@ -45,7 +45,7 @@ export async function checkFile(file: string): Promise<FileResult> {
 }
 
 export async function check(args: string[], io: Io): Promise<number> {
-  let p;
+  let p: ParsedOptions;
   try {
     p = parseOptions(args, { json: {}, quiet: { short: "q" }, help: { short: "h" } });
     if (!p.flags.has("help") && p.positionals.length === 0) throw new UsageError("no file given");

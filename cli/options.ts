@@ -30,9 +30,10 @@ export function parseOptions(args: string[], spec: Record<string, OptionSpec>): 
   const options = Object.fromEntries(
     Object.entries(spec).map(([name, s]) => [name, { type: s.value ? ("string" as const) : ("boolean" as const), multiple: true, ...(s.short && { short: s.short }) }]),
   );
-  let tokens;
+  const config = { args, options, strict: true, allowPositionals: true, tokens: true } as const;
+  let tokens: ReturnType<typeof parseArgs<typeof config>>["tokens"];
   try {
-    tokens = parseArgs({ args, options, strict: true, allowPositionals: true, tokens: true }).tokens;
+    tokens = parseArgs(config).tokens;
   } catch (e) {
     throw new UsageError(parseArgsMessage(e as Error & { code?: string }));
   }

@@ -10,7 +10,7 @@ import { UsageError } from "./options.js";
 import { adminServer } from "./serve/admin.js";
 import { parseServeArgs, SERVE_USAGE, type ServeOptions } from "./serve/args.js";
 import { FilterRuntime, FilterStartError } from "./serve/filter.js";
-import { Proxy } from "./serve/proxy.js";
+import { HttpProxy } from "./serve/proxy.js";
 import { TcpProxy } from "./serve/tcp.js";
 import { findProject, Watcher } from "./serve/watch.js";
 
@@ -54,7 +54,7 @@ function closeServer(server: Server): Promise<void> {
 export async function startServe(opts: ServeOptions, io: Io): Promise<ServeHandle> {
   const project = opts.watch ? findProject(opts.file) : null;
   const runtime = await FilterRuntime.start(opts, io);
-  const proxy = opts.mode === "tcp" ? new TcpProxy(runtime, opts, io) : new Proxy(runtime, opts, io);
+  const proxy = opts.mode === "tcp" ? new TcpProxy(runtime, opts, io) : new HttpProxy(runtime, opts, io);
   const admin = opts.admin ? adminServer(() => runtime.host.metrics.list()) : null;
   const watcher = project ? new Watcher(project, opts.file, runtime, io) : null;
   const close = async () => {

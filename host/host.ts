@@ -6,7 +6,7 @@ import type { GrpcCall, GrpcStream, HttpCall, HttpCallResponse } from "./state/c
 import { FaultInjector, type FaultOptions } from "./faults.js";
 import { normalizeHeaders } from "./wasm/headers.js";
 import { interleave, type InterleaveOptions } from "./interleave.js";
-import { type PairsInit } from "./wasm/pairs.js";
+import type { PairsInit } from "./wasm/pairs.js";
 import type { Plugin } from "./streams/plugin.js";
 import { DEFAULT_MAX_MODULE_BYTES, MAX_MODULE_BYTES } from "./wasm/module-size.js";
 import { checkFinite, checkInteger, checkKnownKeys } from "./wasm/option-checks.js";

@@ -19,7 +19,7 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 
 /** Where AssemblyScript sources live (biome.json's override for them says the same). */
 export const ASSEMBLYSCRIPT =
-  /^(assembly\/|examples\/[^/]+\/assembly\/|test\/filters\/|bench\/ours\/|bench\/[^/]+\/assembly\/)/;
+  /^(assembly\/|examples\/[^/]+\/assembly\/|test\/filters\/|bench\/[^/]+\/)/;
 
 const DECORATOR = /^(\s*)@(inline|external|lazy|global|unsafe|final|builtin|operator|externalJs)\b(\([^)]*\))?/gm;
 

@@ -200,7 +200,7 @@ function parseUpstream(text: string): { mode: "http" | "tcp"; upstream: URL } {
   } catch {
     // reported below
   }
-  if (!url || !url.hostname || !url.port || (url.pathname !== "" && url.pathname !== "/")) {
+  if (!url?.hostname || !url.port || (url.pathname !== "" && url.pathname !== "/")) {
     throw new UsageError(`--upstream tcp:// needs a host and a port and nothing else (e.g. tcp://127.0.0.1:9000), got "${text}"`);
   }
   return { mode: "tcp", upstream: url };

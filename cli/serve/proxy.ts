@@ -7,7 +7,7 @@
 // request is simply one whose forwarded state does not move until the filter resumes it.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import { type HttpStream, type Vm } from "../../host/index.js";
+import type { HttpStream, Plugin, Vm } from "../../host/index.js";
 import type { Io } from "../io.js";
 import type { ServeOptions } from "./args.js";
 import { setConnectionProperties } from "./properties.js";
@@ -56,7 +56,7 @@ class Exchange {
   ) {}
 }
 
-export class Proxy {
+export class HttpProxy {
   readonly server: http.Server;
   private readonly active = new Set<Exchange>();
   private readonly agent = new http.Agent({ keepAlive: true });
@@ -99,7 +99,7 @@ export class Proxy {
     });
     const target = requestTarget(req);
     if (!target) return this.failLocal(ex, 400, "http/1.1 protocol error: invalid url in request line");
-    let plugin;
+    let plugin: Plugin;
     try {
       plugin = await this.rt.ready();
     } catch (e) {

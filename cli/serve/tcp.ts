@@ -6,7 +6,7 @@
 // unknown); the client's connection closing is proxy_on_downstream_connection_close (remote,
 // or local when the proxy closed it). Whatever the filter lets through is written on.
 import net from "node:net";
-import type { TcpStream, Vm } from "../../host/index.js";
+import type { Plugin, TcpStream, Vm } from "../../host/index.js";
 import type { Io } from "../io.js";
 import type { ServeOptions } from "./args.js";
 import { setConnectionProperties } from "./properties.js";
@@ -64,7 +64,7 @@ export class TcpProxy {
     const c = new Connection(client);
     this.active.add(c);
     client.on("error", () => {}); // a reset shows as "close"
-    let plugin;
+    let plugin: Plugin;
     try {
       plugin = await this.rt.ready();
     } catch (e) {

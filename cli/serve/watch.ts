@@ -83,7 +83,7 @@ export function findProject(file: string): WatchProject {
     const targetWriting = targets.find(([, t]) => t.outFile && resolve(dir, t.outFile) === wasm)?.[0];
     const commands = ascCommands(dir);
     const own = commands.find((c) => c.outFile && resolve(dir, c.outFile) === wasm);
-    if (own && own.entries.length) {
+    if (own?.entries.length) {
       return { dir, config: resolve(dir, own.config ?? "asconfig.json"), target: own.target ?? "release", entries: own.entries, outFile: own.outFile };
     }
     // The layout "proxy-wasm-as build" builds: assembly/NAME/index.ts → build/NAME.wasm.

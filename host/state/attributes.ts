@@ -124,7 +124,10 @@ export interface PluginFacts {
 const keys = new Map<string, string>();
 const key = (dotted: string): string => {
   let k = keys.get(dotted);
-  if (k === undefined) keys.set(dotted, (k = dotted.replaceAll(".", "\0")));
+  if (k === undefined) {
+    k = dotted.replaceAll(".", "\0");
+    keys.set(dotted, k);
+  }
   return k;
 };
 const EMPTY_MESSAGE = new Uint8Array(0);

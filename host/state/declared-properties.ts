@@ -17,7 +17,10 @@ const declared = new WeakMap<object, Map<string, PropertyDeclaration>>();
 /** Records a declaration; false when the name was declared already (Envoy: BAD_ARGUMENT). */
 export function declareProperty(context: object, name: string, declaration: PropertyDeclaration): boolean {
   let table = declared.get(context);
-  if (!table) declared.set(context, (table = new Map()));
+  if (!table) {
+    table = new Map();
+    declared.set(context, table);
+  }
   if (table.has(name)) return false;
   table.set(name, declaration);
   return true;

@@ -11,24 +11,25 @@ export class DeferredWork {
    */
   drive<T>(fn: () => T): T {
     this.busy++;
-    let failed = true;
+    let r: T;
     try {
-      const r = fn();
-      failed = false;
-      return r;
-    } finally {
-      if (this.busy === 1 && !failed) {
-        try {
-          while (this.tasks.length) this.tasks.shift()!();
-        } catch (e) {
-          this.tasks = [];
-          this.busy--;
-          throw e;
-        }
-      }
-      if (this.busy === 1 && failed) this.tasks = [];
+      r = fn();
+    } catch (e) {
+      if (this.busy === 1) this.tasks = [];
       this.busy--;
+      throw e;
     }
+    if (this.busy === 1) {
+      try {
+        while (this.tasks.length) this.tasks.shift()!();
+      } catch (e) {
+        this.tasks = [];
+        this.busy--;
+        throw e;
+      }
+    }
+    this.busy--;
+    return r;
   }
 
   /** Runs task after the current host operation, or now (as one) when none is running. */

@@ -18,7 +18,7 @@ import { ATTRIBUTE_KINDS } from "./attributes.js";
 import type { BytesLike } from "../wasm/bytes.js";
 import { type AttributeLookup, type CelValue, CelError, compileCel, type CompiledCel, evaluateCel } from "../wasm/cel.js";
 import { declareProperty as recordDeclaration } from "./declared-properties.js";
-import { decodePairs, encodePairs, type Pair } from "../wasm/pairs.js";
+import { decodePairs, encodePairs } from "../wasm/pairs.js";
 import type { PropertyStore } from "./properties.js";
 import { lastField, MessageWriter, parseMessage } from "../wasm/protobuf.js";
 
@@ -38,6 +38,7 @@ export interface ForeignCallContext {
 export type ForeignCallInfo = { vmId: string; contextId: number; context?: ForeignCallContext };
 export type EnvoyForeignFunction = (args: Uint8Array, info: ForeignCallInfo) => Uint8Array | ForeignStatus;
 /** A JS function the module can call with proxy_call_foreign_function. */
+// biome-ignore lint/suspicious/noConfusingVoidType: public type; `void` lets a function declared `(...): void` be registered as "no result"
 export type ForeignFunction = (args: Uint8Array, info: ForeignCallInfo) => BytesLike | ForeignStatus | void | null;
 
 /**
@@ -86,7 +87,7 @@ function verifySignature(args: Uint8Array): Uint8Array | ForeignStatus {
   const pem = text(lastField(fields, 5)?.bytes);
   // Exactly one of the DER and PEM keys, and it must import, else BAD_ARGUMENT.
   if ((der.length > 0) === (pem.length > 0)) return fail(Status.BAD_ARGUMENT);
-  let key;
+  let key: KeyObject;
   try {
     key = der.length > 0 ? createPublicKey({ key: Buffer.from(der), format: "der", type: "spki" }) : createPublicKey(pem);
   } catch {
@@ -169,7 +170,10 @@ const expressions = new WeakMap<object, Expressions>();
 
 function exprStore(ctx: ForeignCallContext): Expressions {
   let store = expressions.get(ctx.plugin);
-  if (!store) expressions.set(ctx.plugin, (store = { next: 0, exprs: new Map() }));
+  if (!store) {
+    store = { next: 0, exprs: new Map() };
+    expressions.set(ctx.plugin, store);
+  }
   return store;
 }
 
@@ -179,7 +183,7 @@ function tokenOf(args: Uint8Array): number | null {
 
 function exprCreate(args: Uint8Array, info: ForeignCallInfo): Uint8Array | ForeignStatus {
   if (!info.context) return fail(Status.NOT_FOUND);
-  let ast;
+  let ast: CompiledCel;
   try {
     ast = compileCel(text(args));
   } catch (e) {

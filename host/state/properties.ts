@@ -49,7 +49,7 @@ export const REMOVED = Symbol("removed");
 export type Found = Uint8Array | typeof REMOVED | undefined;
 
 /** A found value as the filter gets it: REMOVED reads as not found. */
-export function valueOf(found: Found): Uint8Array | undefined {
+export function foundValue(found: Found): Uint8Array | undefined {
   return found === REMOVED ? undefined : found;
 }
 
@@ -78,6 +78,6 @@ export class PropertyStore {
 
   /** The value this layer holds for a key (a removed one is none). */
   lookup(key: string): Uint8Array | undefined {
-    return valueOf(this.find(key));
+    return foundValue(this.find(key));
   }
 }

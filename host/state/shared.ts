@@ -28,7 +28,10 @@ export class SharedData {
   set(key: string, value: BytesLike, opts: { vmId?: string; cas?: number } = {}): number {
     const vmId = opts.vmId ?? "";
     let space = this.spaces.get(vmId);
-    if (!space) this.spaces.set(vmId, (space = new Map()));
+    if (!space) {
+      space = new Map();
+      this.spaces.set(vmId, space);
+    }
     const cur = space.get(key);
     if (cur && opts.cas && opts.cas !== cur.cas) return Status.CAS_MISMATCH;
     space.set(key, { value: toBytes(value).slice(), cas: this.nextCas() });

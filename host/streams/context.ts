@@ -7,7 +7,7 @@ import { Status, StreamType } from "../wasm/abi.js";
 import { type AbiContext, type AbiPluginContext, type BufferRef, type LocalResponse, NO_DATA } from "../vm/abi-context.js";
 import { mayWriteProperty } from "../state/declared-properties.js";
 import type { Pair } from "../wasm/pairs.js";
-import { type Found, PropertyStore, valueOf } from "../state/properties.js";
+import { type Found, foundValue, PropertyStore } from "../state/properties.js";
 import type { VmInstance } from "../vm/vm-instance.js";
 
 /** A plugin (root) context as the streams below plugin.ts see it: a context that is also a plugin. */
@@ -66,7 +66,7 @@ export abstract class Context implements AbiContext {
 
   /** A property as proxy_get_property answers it; undefined is NOT_FOUND. */
   lookupProperty(key: string): Uint8Array | undefined {
-    return valueOf(this.findProperty(key));
+    return foundValue(this.findProperty(key));
   }
 
   /** This context's own value, else the derived one, else the parent's; REMOVED ends the search. */

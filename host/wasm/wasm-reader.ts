@@ -89,8 +89,14 @@ function compositeType(c: ByteCursor): TypeEntry {
   const at = c.pos;
   const form = c.u8("a type form");
   if (form === 0x60) return funcType(c);
-  if (form === 0x5f) return vec(c, "struct fields", () => fieldType(c)), null;
-  if (form === 0x5e) return fieldType(c), null;
+  if (form === 0x5f) {
+    vec(c, "struct fields", () => fieldType(c));
+    return null;
+  }
+  if (form === 0x5e) {
+    fieldType(c);
+    return null;
+  }
   throw new WasmReadError(`malformed: unknown type form 0x${form.toString(16)} (offset ${at})`);
 }
 
@@ -132,10 +138,17 @@ function importSection(c: ByteCursor, types: TypeEntry[]): WasmImport[] {
     const kind = KINDS[c.u8("an import kind")];
     const imp: WasmImport = { module, name, kind };
     if (kind === "func") imp.type = funcTypeAt(types, c.varU("a type index"), `import ${module}.${name}`);
-    else if (kind === "table") (valType(c), limits(c));
-    else if (kind === "memory") limits(c);
-    else if (kind === "global") (valType(c), c.u8("a global mutability"));
-    else if (kind === "tag") (c.u8("a tag attribute"), c.varU("a type index"));
+    else if (kind === "table") {
+      valType(c);
+      limits(c);
+    } else if (kind === "memory") limits(c);
+    else if (kind === "global") {
+      valType(c);
+      c.u8("a global mutability");
+    } else if (kind === "tag") {
+      c.u8("a tag attribute");
+      c.varU("a type index");
+    }
     else throw new WasmReadError(`malformed: unknown import kind (offset ${at})`);
     return imp;
   });
@@ -179,8 +192,10 @@ export function readWasm(bytes: Uint8Array): WasmModule {
     if (id === 1) mod.types = typeSection(s);
     else if (id === 2) mod.imports = importSection(s, mod.types);
     else if (id === 3) mod.functions = vec(s, "functions", () => s.varU("a type index"));
-    else if (id === 5) mod.memories = (mod.memoryLimits = vec(s, "memories", () => limits(s))).length;
-    else if (id === 7) mod.exports = vec(s, "exports", () => exportEntry(s));
+    else if (id === 5) {
+      mod.memoryLimits = vec(s, "memories", () => limits(s));
+      mod.memories = mod.memoryLimits.length;
+    } else if (id === 7) mod.exports = vec(s, "exports", () => exportEntry(s));
     else continue; // custom, code, data and the rest: not needed
     if (s.pos !== s.end) throw new WasmReadError(`malformed: ${what} has ${s.end - s.pos} unexpected trailing bytes`);
   }

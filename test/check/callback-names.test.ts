@@ -45,7 +45,11 @@ describe("the build's callback-name warning", () => {
     try {
       const r = await asc.main([entry, "--config", "asconfig.json", "--noEmit", "--optimizeLevel", "0", "--shrinkLevel", "0"], {
         stdout: { write: () => true } as never,
-        stderr: { write: (s: string) => void (stderr += s) } as never,
+        stderr: {
+          write: (s: string) => {
+            stderr += s;
+          },
+        } as never,
       });
       expect(r.error, stderr).toBeNull();
     } finally {

@@ -83,7 +83,14 @@ export async function serveFilter(args: string[]): Promise<Served> {
   let out = "";
   const opts = await parseServeArgs([...args, "--listen", "127.0.0.1:0"]);
   if (opts === "help") throw new Error("help");
-  const io = { out: (t: string) => void (out += t), err: (t: string) => void (out += t) };
+  const io = {
+    out: (t: string) => {
+      out += t;
+    },
+    err: (t: string) => {
+      out += t;
+    },
+  };
   const h = await startServe(opts, io);
   return { url: h.url, adminUrl: h.adminUrl, opts, handle: h, output: () => out, close: h.close };
 }
@@ -124,7 +131,14 @@ export function request(
 export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  const code = await main(argv, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { code, out, err };
 }
 

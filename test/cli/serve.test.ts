@@ -2,7 +2,7 @@
 // serve on an ephemeral port, plain Node clients. Each test checks that what a client gets
 // is what the filter promises, as Envoy would deliver it.
 import { afterEach, describe, expect, it } from "vitest";
-import { echo, resettingService, example, PROBE, request, serveFilter, type Served, sleep, upstream, type Upstream } from "./helpers.js";
+import { echo, resettingService, example, PROBE, type Reply, request, serveFilter, type Served, sleep, upstream, type Upstream } from "./helpers.js";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -100,7 +100,7 @@ describe("serve: http-auth with a local auth service", () => {
   });
 
   it("holds a request body behind the paused headers and forwards it whole after the answer", async () => {
-    const { app, s } = await setup(async (seen, res) => {
+    const { app, s } = await setup(async (_seen, res) => {
       await sleep(100);
       res.writeHead(200, { "content-length": "0" });
       res.end();
@@ -155,7 +155,7 @@ describe("serve: rate-limit", () => {
     const u = await up();
     const s = await serve([example("rate-limit"), "--upstream", u.url, "--config", JSON.stringify({ limit: 3, windowSeconds: 60 })]);
     const statuses: number[] = [];
-    let last;
+    let last: Reply | undefined;
     for (let i = 0; i < 5; i++) {
       last = await request(`${s.url}/`, { headers: { "x-forwarded-for": "10.0.0.1" } });
       statuses.push(last.status);
@@ -190,7 +190,7 @@ describe("serve: the SDK probe (local responses, trailers, traps, metrics)", () 
   });
 
   it("passes response chunks on as they arrive; a chunked body ends with an empty last chunk, as from Envoy", async () => {
-    const u = await up((seen, res) => {
+    const u = await up((_seen, res) => {
       res.writeHead(200, { "content-type": "text/plain" });
       res.write("part one, ");
       setTimeout(() => res.end("part two"), 20);

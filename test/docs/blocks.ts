@@ -43,7 +43,7 @@ export function blocksOf(markdown: string, doc: string): DocBlock[] {
     let j = i + 1;
     for (; j < lines.length; j++) {
       const close = FENCE.exec(lines[j]);
-      if (close && close[2].startsWith(fence[0]) && close[2].length >= fence.length && close[3].trim() === "") break;
+      if (close?.[2].startsWith(fence[0]) && close[2].length >= fence.length && close[3].trim() === "") break;
       body.push(lines[j].slice(Math.min(open[1].length, lines[j].length - lines[j].trimStart().length)));
     }
     const lang = info[0];

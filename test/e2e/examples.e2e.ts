@@ -18,7 +18,7 @@ const httpHeaders = (variant: Variant, config: object = {}) => {
 
 describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm_module (%s)", (variant) => {
   it("hello-world: logs VM and plugin start, ticks, and lets requests through", async () => {
-    await withNginx(variant, { filters: () => [example("hello-world")] }, async (nginx, servers) => {
+    await withNginx(variant, { filters: () => [example("hello-world")] }, async (nginx, _servers) => {
       await nginx.waitForLog(/hello-world: VM started/);
       await nginx.waitForLog(/hello-world: plugin started/);
       const reply = await nginx.request({ path: "/hello" });

@@ -9,14 +9,13 @@ import {
   responseBody, responseHeaders, sendLocalResponseText, setSharedData, setTickPeriodMilliseconds, statusName,
   continueRequest, enqueueSharedQueue, registerSharedQueue, dequeueSharedQueue, resolveSharedQueue,
   setProperty, getLogLevel, TcpContext, downstreamData, upstreamData, PeerType,
-  dispatchGrpcCall, grpcMessage, grpcInitialMetadata,
+  dispatchGrpcCall, grpcMessage,
 } from "proxy-wasm-as/assembly";
 
 let config: JsonValue | null = null;
 let requests: Counter | null = null;
 let active: Gauge | null = null;
 let sizes: Histogram | null = null;
-let queueId: u32 = 0;
 
 class Probe extends HttpContext {
   scenario: string = "";
@@ -176,8 +175,7 @@ class ProbePlugin extends PluginContext {
     requests = Counter.define("probe_requests", [new MetricTag("plugin", "probe")]);
     active = Gauge.define("probe_active");
     sizes = Histogram.define("probe_body_bytes");
-    const queue = registerSharedQueue("probe-queue");
-    queueId = queue.id;
+    registerSharedQueue("probe-queue");
     if ((<JsonValue>config).getBool("tick")) setTickPeriodMilliseconds(100);
     return true;
   }

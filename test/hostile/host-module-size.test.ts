@@ -33,7 +33,7 @@ describe("loadVm's module size cap (maxModuleBytes)", () => {
     const load = host.loadVm(file);
     await expect(load).rejects.toThrow(RangeError);
     await expect(host.loadVm(file)).rejects.toThrow(
-      new RegExp(`^Failed to load Wasm module: .*big\\.wasm is \\d+ bytes, more than the host's maxModuleBytes \\(4096\\); raise it with new Host\\(\\{ maxModuleBytes \\}\\)`),
+      /^Failed to load Wasm module: .*big\.wasm is \d+ bytes, more than the host's maxModuleBytes \(4096\); raise it with new Host\(\{ maxModuleBytes \}\)/,
     );
     // Raised, the same file loads.
     await expect(new Host({ maxModuleBytes: 8192 }).loadVm(file)).resolves.toBeDefined();
@@ -80,6 +80,6 @@ describe("what V8 compiles", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(WasmTrapError);
-    expect((error as Error).message).toMatch(/\n    at TrapProbe\.onRequestHeaders \(test\/filters\/trap-probe\.ts:\d+:\d+\) \(inlined\)/);
+    expect((error as Error).message).toMatch(/\n {4}at TrapProbe\.onRequestHeaders \(test\/filters\/trap-probe\.ts:\d+:\d+\) \(inlined\)/);
   });
 });

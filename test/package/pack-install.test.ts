@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalRegistry, startLocalRegistry } from "./local-registry.js";
 
@@ -43,7 +43,7 @@ async function npmInstall(cwd: string, ...specs: string[]): Promise<void> {
   await promisify(execFile)("npm", ["install", ...specs], { cwd, env: env(), encoding: "utf8" });
 }
 
-const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
+const plain = (text: string) => stripVTControlCharacters(text);
 
 beforeAll(async () => {
   mkdirSync(packDir);

@@ -75,7 +75,9 @@ async function decodeThroughSdk(body: Uint8Array, cuts: number[] = []) {
   const s = plugin.newHttpStream();
   s.requestHeaders([[":method", "POST"], [":path", "/"]]);
   const parts = chunks(body, cuts);
-  parts.forEach((part, i) => s.requestBody(part, i === parts.length - 1));
+  parts.forEach((part, i) => {
+    s.requestBody(part, i === parts.length - 1);
+  });
   const r = s.localResponse;
   s.complete();
   expect(r, "the probe always answers").not.toBeNull();

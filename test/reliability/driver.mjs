@@ -19,7 +19,8 @@ export class Rng {
     this.s = seed >>> 0 || 1;
   }
   next() {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    this.s = (this.s + 0x6d2b79f5) >>> 0;
+    let t = this.s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -38,7 +39,8 @@ export class Rng {
     const out = new Uint8Array(n);
     let s = this.s;
     for (let i = 0; i < n; i++) {
-      let t = (s = (s + 0x6d2b79f5) >>> 0);
+      s = (s + 0x6d2b79f5) >>> 0;
+      let t = s;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
       out[i] = (t ^ (t >>> 14)) >>> 24;
@@ -58,7 +60,10 @@ export class Rng {
 const alphabets = new Map();
 function charsOf(alphabet) {
   let chars = alphabets.get(alphabet);
-  if (!chars) alphabets.set(alphabet, (chars = [...alphabet]));
+  if (!chars) {
+    chars = [...alphabet];
+    alphabets.set(alphabet, chars);
+  }
   return chars;
 }
 
@@ -340,7 +345,9 @@ function httpStreamSteps(env, r, stats, opts) {
   steps.push(() => act(s.requestHeaders(requestHeaderMap(r), { endOfStream: !reqBody && !reqTrailers })));
   if (reqBody) {
     const parts = cut(r, reqBody);
-    parts.forEach((p, i) => steps.push(() => act(s.requestBody(p, i === parts.length - 1 && !reqTrailers))));
+    parts.forEach((p, i) => {
+      steps.push(() => act(s.requestBody(p, i === parts.length - 1 && !reqTrailers)));
+    });
   }
   if (reqTrailers) steps.push(() => act(s.requestTrailers([["x-checksum", r.text(6)]])));
   steps.push("settle");
@@ -352,7 +359,9 @@ function httpStreamSteps(env, r, stats, opts) {
   });
   if (resBody) {
     const parts = cut(r, resBody);
-    parts.forEach((p, i) => steps.push(() => respond(() => act(s.responseBody(p, i === parts.length - 1 && !resTrailers)))));
+    parts.forEach((p, i) => {
+      steps.push(() => respond(() => act(s.responseBody(p, i === parts.length - 1 && !resTrailers))));
+    });
   }
   if (resTrailers) steps.push(() => respond(() => act(s.responseTrailers([["grpc-status", "0"]]))));
   steps.push("settle");

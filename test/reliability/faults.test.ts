@@ -10,11 +10,11 @@ import * as driver from "./driver.mjs";
 const STREAMS_PER_CALL = 40;
 const RANDOM_STREAMS = 1500;
 const STATUSES = [Status.NOT_FOUND, Status.BAD_ARGUMENT, Status.INTERNAL_FAILURE, Status.UNIMPLEMENTED];
-const examples = driver.listExamples();
+const examples: { name: string }[] = driver.listExamples();
 const totals = { faults: 0, streams: 0 };
 afterAll(() => console.log(`faults: ${totals.streams} streams through ${examples.length} examples, ${totals.faults} faults injected, 0 traps`));
 
-function expectClean(name: string, stats: any, allowStuck: boolean) {
+function expectClean(name: string, stats: { traps: number; stuck: number; stuckAfterOtherFault: number; stuckAfterFault: number; problems: string[] }, allowStuck: boolean) {
   expect(stats.traps, `${name}: ${stats.problems.join("\n")}`).toBe(0);
   expect(stats.stuck, `${name}: ${stats.problems.join("\n")}`).toBe(0);
   expect(stats.stuckAfterOtherFault, `${name}: ${stats.problems.join("\n")}`).toBe(0);
@@ -22,7 +22,7 @@ function expectClean(name: string, stats: any, allowStuck: boolean) {
   expect(stats.problems, name).toEqual([]);
 }
 
-describe.each(examples.map((e: any) => [e.name, e]))("%s under faults", (name, example: any) => {
+describe.each(examples.map((e) => [e.name, e] as const))("%s under faults", (name, example) => {
   it("each host call it uses failing with each status: no trap, an outcome for every stream, every error logged", async () => {
     const calls: string[] = (await driver.importedHostCalls(example)).filter((c: string) => c !== "proxy_log");
     for (const call of calls) {

@@ -8,10 +8,10 @@ import * as driver from "./driver.mjs";
 
 const FIRST = 2_000;
 const THEN = 20_000;
-const examples = driver.listExamples();
+const examples: { name: string }[] = driver.listExamples();
 
 describe(`memory after ${FIRST} and after ${THEN} stream lifecycles`, () => {
-  it.each(examples.map((e: any) => [e.name, e]))("%s: no growth", async (_name, example: any) => {
+  it.each(examples.map((e) => [e.name, e] as const))("%s: no growth", async (_name, example) => {
     const env = await driver.fresh(example, { record: false });
     const stats = new driver.Stats();
     driver.runTraffic(env, { seed: 5, count: FIRST, large: false, stats, deletedCallbacks: 0 });
@@ -26,7 +26,7 @@ describe(`memory after ${FIRST} and after ${THEN} stream lifecycles`, () => {
 // over a header map makes garbage quadratic in its size, and the SDK collects every 32 streams:
 // found in examples/http-headers (logHeaders), which reaches 32 MiB here.
 describe("requests and responses of 100 headers (Envoy's default limit), 64 streams", () => {
-  it.each(examples.map((e: any) => [e.name, e]))("%s: linear memory stays under 4 MiB", async (_name, example: any) => {
+  it.each(examples.map((e) => [e.name, e] as const))("%s: linear memory stays under 4 MiB", async (_name, example) => {
     const env = await driver.fresh(example, { record: false });
     const { host, plugin } = env;
     const big: [string, string][] = [[":method", "POST"], [":path", "/items"], [":authority", "example.com"], ["content-type", "application/json"]];

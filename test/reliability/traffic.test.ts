@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as driver from "./driver.mjs";
 
 const STREAMS = Number(process.env.RELIABILITY_STREAMS ?? 1500); // more: RELIABILITY_STREAMS, or npm run soak
-const examples = driver.listExamples();
+const examples: { name: string }[] = driver.listExamples();
 const total = new driver.Stats();
 afterAll(() => {
   const { problems: _p, ...figures } = total;
@@ -20,11 +20,11 @@ describe("random traffic through every example", () => {
     expect(examples.length).toBeGreaterThan(10);
   });
 
-  it.each(examples.map((e: any) => [e.name, e]))(`%s: ${STREAMS} random streams, three seeds`, async (name, example: any) => {
+  it.each(examples.map((e) => [e.name, e] as const))(`%s: ${STREAMS} random streams, three seeds`, async (name, example) => {
     for (const seed of [1, 2, 3]) {
       const env = await driver.fresh(example);
       const stats = driver.runTraffic(env, { seed, count: STREAMS / 3, concurrency: 1 + seed });
-      for (const k of Object.keys(total)) if (typeof stats[k] === "number") (total as any)[k] += stats[k];
+      for (const k of Object.keys(total)) if (typeof stats[k] === "number") total[k] += stats[k];
       const why = `${name} seed ${seed}:\n${stats.problems.join("\n")}`;
       expect(stats.traps, why).toBe(0);
       expect(stats.stuck, why).toBe(0);

@@ -35,6 +35,7 @@ describe("lint: AssemblyScript decorators", () => {
       "examples/per-route/assembly/index.ts",
       "test/filters/add-header.ts",
       "bench/ours/body.ts",
+      "bench/log-path/filter.ts",
     ]) {
       expect(ASSEMBLYSCRIPT.test(f), f).toBe(true);
     }

@@ -19,7 +19,14 @@ async function build(config: string, name: string, entry: string): Promise<{ was
   const previous = process.cwd();
   process.chdir(repo);
   try {
-    const r = await asc.main([entry, "--config", config, "-o", output], { stdout: { write: () => true } as never, stderr: { write: (s: string) => void (stderr += s) } as never });
+    const r = await asc.main([entry, "--config", config, "-o", output], {
+      stdout: { write: () => true } as never,
+      stderr: {
+        write: (s: string) => {
+          stderr += s;
+        },
+      } as never,
+    });
     if (r.error) throw new Error(`${r.error.message}\n${stderr}`);
   } finally {
     process.chdir(previous);

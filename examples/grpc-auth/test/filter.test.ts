@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Action, Host } from "proxy-wasm-as/host";
+import { Action, Host, type Plugin } from "proxy-wasm-as/host";
 
 const FILTER = fileURLToPath(new URL("../build/filter.wasm", import.meta.url));
 
@@ -12,7 +12,7 @@ async function start(configuration = CONFIG, host = new Host()) {
   return { host, vm, plugin };
 }
 
-function request(plugin: any, extra: [string, string][] = [], path = "/orders/7") {
+function request(plugin: Plugin, extra: [string, string][] = [], path = "/orders/7") {
   const s = plugin.newHttpStream();
   const action = s.requestHeaders([[":method", "GET"], [":path", path], [":authority", "shop"], ...extra], { endOfStream: true });
   return { s, action };

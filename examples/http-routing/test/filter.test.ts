@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Action, Host } from "proxy-wasm-as/host";
+import { Action, Host, type Plugin } from "proxy-wasm-as/host";
 
 const FILTER = fileURLToPath(new URL("../build/filter.wasm", import.meta.url));
 
@@ -12,7 +12,7 @@ async function start(configuration: string) {
 }
 
 /** Where a request ends up: the :authority the filter left (Envoy routes on it again). */
-function route(plugin: any, extra: [string, string][] = []): string | undefined {
+function route(plugin: Plugin, extra: [string, string][] = []): string | undefined {
   const s = plugin.newHttpStream();
   const action = s.requestHeaders([[":method", "GET"], [":path", "/"], [":authority", "shop.example.com"], ...extra], { endOfStream: true });
   expect(action).toBe(Action.Continue);

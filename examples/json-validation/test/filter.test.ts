@@ -16,7 +16,9 @@ async function start(configuration?: string) {
 function send(plugin: Plugin, method: string, ...chunks: string[]) {
   const stream = plugin.newHttpStream();
   const action = stream.requestHeaders({ ":method": method, ":path": "/api", ":authority": "example.com", "content-type": "application/json" }, { endOfStream: chunks.length === 0 });
-  chunks.forEach((chunk, i) => stream.requestBody(chunk, i === chunks.length - 1));
+  chunks.forEach((chunk, i) => {
+    stream.requestBody(chunk, i === chunks.length - 1);
+  });
   return { stream, action };
 }
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Action, Host } from "proxy-wasm-as/host";
+import { Action, Host, type Plugin } from "proxy-wasm-as/host";
 
 const FILTER = fileURLToPath(new URL("../build/filter.wasm", import.meta.url));
 
@@ -18,7 +18,7 @@ async function start(configuration = CONFIG, name = "edge-guard") {
 
 type Props = [string[], string][];
 
-function send(plugin: any, path: string, props: Props = [], extra: [string, string][] = []) {
+function send(plugin: Plugin, path: string, props: Props = [], extra: [string, string][] = []) {
   const stream = plugin.newHttpStream();
   for (const [key, value] of props) stream.setProperty(key, value);
   const action = stream.requestHeaders([[":method", "GET"], [":path", path], [":authority", "example.com"], ...extra], { endOfStream: true });

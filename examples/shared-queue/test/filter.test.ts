@@ -1,12 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Action, Host } from "proxy-wasm-as/host";
+import { Action, Host, type Plugin } from "proxy-wasm-as/host";
 
 const FILTER = fileURLToPath(new URL("../build/filter.wasm", import.meta.url));
 
 const received = (host: Host) => host.logsAt("info").filter((line) => line.startsWith("shared-queue receiver: ") && !line.includes("listening"));
 
-function request(plugin: { newHttpStream(): any }, method: string, path: string) {
+function request(plugin: Plugin, method: string, path: string) {
   const s = plugin.newHttpStream();
   const action = s.requestHeaders([[":method", method], [":path", path], [":authority", "example.com"]], { endOfStream: true });
   s.responseHeaders([[":status", "200"]], { endOfStream: true });
