@@ -2,11 +2,14 @@
 // (each function's own instructions, not its callees'), for a build with a name section
 // (asc --debug). The tool used to find the SDK's hot spots; not part of the report.
 //
-//   node bench/instruction-profile.mjs FILE.wasm [WORKLOAD=add-header] [ROWS=12]
+//   node bench/instruction-profile.mjs FILE.wasm [POINT=add-header/17] [ROWS=12]
+// POINT: a workload of instruction-counts.mjs (add-header, body, metric-shared) or a point of
+// the matrix (bench/matrix.mjs: add-header/1024, headers-all/10, ...).
 import { readFileSync } from "node:fs";
 import wabtInit from "wabt";
 import { addCounter } from "./instruction-counter.mjs";
 import { chargeCallbacks, COUNTED_WORKLOADS, startPluginOf } from "./instruction-counts.mjs";
+import { MATRIX } from "./matrix.mjs";
 
 const FEATURES = { mutable_globals: true, sign_extension: true, bulk_memory: true, sat_float_to_int: true, multi_value: true };
 
@@ -41,15 +44,21 @@ async function instrumentPerFunction(bytes) {
   return { binary, names };
 }
 
-const [file, workloadId = "add-header", rows = "12"] = process.argv.slice(2);
+const [file, workloadId = "add-header/17", rows = "12"] = process.argv.slice(2);
 if (!file) {
-  console.error("usage: node bench/instruction-profile.mjs FILE.wasm [WORKLOAD] [ROWS]");
+  console.error("usage: node bench/instruction-profile.mjs FILE.wasm [POINT] [ROWS]");
   process.exit(2);
 }
-const workload = COUNTED_WORKLOADS.find((w) => w.id === workloadId);
+const point = MATRIX.find((p) => p.id === workloadId && p.kind !== "start");
+const workload = COUNTED_WORKLOADS.find((w) => w.id === workloadId) ??
+  (point && { warmUp: point.warmUp, streams: point.perWindow * 4, stream: (plugin, host) => point.stream(plugin, host).complete() });
+if (!workload) {
+  console.error(`no workload or stream point ${workloadId}`);
+  process.exit(2);
+}
 const { binary, names } = await instrumentPerFunction(readFileSync(file));
-const { vm, plugin } = await startPluginOf(binary, "add_header");
-for (let i = 0; i < workload.warmUp; i++) workload.stream(plugin);
+const { host, vm, plugin } = await startPluginOf(binary, "add_header");
+for (let i = 0; i < workload.warmUp; i++) workload.stream(plugin, host);
 
 const snapshot = () => names.map((_, i) => vm.exports[`__count_${i + 1}`].value);
 const perCallback = new Map();
@@ -58,7 +67,7 @@ chargeCallbacks(vm, snapshot, (name, before) => {
   snapshot().forEach((v, i) => { sums[i] += v - before[i]; });
   perCallback.set(name, sums);
 });
-for (let i = 0; i < workload.streams; i++) workload.stream(plugin);
+for (let i = 0; i < workload.streams; i++) workload.stream(plugin, host);
 for (const [callback, sums] of perCallback) {
   const list = names.map((n, i) => [n, Number(sums[i]) / workload.streams]).filter(([, c]) => c >= 0.5).sort((a, b) => b[1] - a[1]);
   console.log(`${callback}: ${Math.round(list.reduce((t, [, c]) => t + c, 0))}`);
