@@ -12,7 +12,6 @@
 // prints the matrix; it builds the emulator, the floor's and our filters first when they are
 // missing or stale (G-Core and solo.io need `npm run bench` once: it installs their SDKs).
 import { readFileSync } from "node:fs";
-import { COUNTER_EXPORT, instrumentForCounting } from "./instruction-counter.mjs";
 import { hasFilter } from "./contenders.mjs";
 import { at } from "./paths.mjs";
 import { ensureEmulator } from "./prepare.mjs";
@@ -23,6 +22,7 @@ ensureEmulator((message) => console.error(`[prepare] ${message}`));
 const { Host } = await import(at("dist/host/index.js"));
 const { BODY_BYTES, CHUNK, CHUNK_BYTES, CONFIGURATION, COUNTER, RESPONSE_HEADERS, SHARED_KEY, SHARED_VALUE, requestHeaders } = await import("./workloads.mjs");
 const { MATRIX, WINDOWS } = await import("./matrix.mjs");
+const { COUNTER_EXPORT, instrumentForCounting } = await import("./instruction-counter.mjs");
 
 /** The callbacks of one HTTP stream, in the order the tables show them. */
 export const STREAM_CALLBACKS = [

@@ -1,6 +1,7 @@
 // The command-line router: the first argument names a subcommand, each living in its own
 // file. Returns the exit code instead of exiting, so tests can call it in-process.
 import { check } from "./check.js";
+import { cost } from "./cost.js";
 import { init } from "./init.js";
 import { processIo, type Io } from "./io.js";
 import { packageImage } from "./package-image.js";
@@ -10,6 +11,7 @@ type Command = (args: string[], io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   check: { run: check, summary: "check .wasm modules against Proxy-Wasm ABI v0.2.1" },
+  cost: { run: cost, summary: "count the wasm instructions a filter executes per callback and per function" },
   init: { run: init, summary: "create a new filter project from one of the examples" },
   package: { run: packageImage, summary: "write the filter as an OCI image tarball (Istio WasmPlugin compat format)" },
   serve: { run: serve, summary: "run a filter in a local development proxy in front of an upstream" },
