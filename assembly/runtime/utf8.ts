@@ -9,20 +9,13 @@ export function encodeUtf8(text: string, out: usize): usize {
   let src = changetype<usize>(text);
   const end = src + (<usize>text.length << 1);
   let at = out;
-  // Four ASCII code units at a time (one test), then one at a time.
-  while (src + 8 <= end) {
-    const w = load<u64>(src);
-    if (w & 0xff80ff80ff80ff80) break;
-    store<u8>(at, <u8>w);
-    store<u8>(at, <u8>(w >> 16), 1);
-    store<u8>(at, <u8>(w >> 32), 2);
-    store<u8>(at, <u8>(w >> 48), 3);
-    src += 8;
-    at += 4;
-  }
   while (src < end) {
     let c = <u32>load<u16>(src);
     src += 2;
+    if (c < 0x80) { // ASCII, the usual case: one byte, no lead-byte arithmetic
+      store<u8>(at++, c);
+      continue;
+    }
     let more: u32 = 0; // continuation bytes after the lead byte
     if (c >= 0x80) {
       more = c >= 0x800 ? 2 : 1;
