@@ -53,6 +53,10 @@ export function renderReport(r) {
   out.push("");
   out.push(targetTable(targets));
   out.push("");
+  out.push("## Your own filter: `proxy-wasm-as cost`");
+  out.push("");
+  out.push("The same instrument for a filter you wrote: `proxy-wasm-as cost FILTER.wasm` starts its plugin and drives 100 standard streams (request headers, a 1 KiB request body, response headers, a 1 KiB response body; an HTTP call it dispatches is answered with 200), then prints the instructions of the plugin start and of each callback per stream, and the functions that spend them (their own instructions, names from the name section: build with `asc --debug`). `--scenario FILE.json` drives the streams a file describes instead (docs/testing.md shows the format), `--flame FILE.svg` writes a flame graph (the stream, its callbacks, their functions), `--json` prints the figures for a test to hold. No other Proxy-Wasm SDK has such a command.");
+  out.push("");
   out.push("## Contenders");
   out.push("");
   out.push(table(["contender", "what"], contenders.map((c) => [c.label, c.description]), ["---", "---"]));
