@@ -88,27 +88,8 @@ export async function startPluginOf(bytes, rootId, configuration = CONFIGURATION
   return { host, vm, plugin };
 }
 
-/**
- * Calls `charge(name, before)` after every callback the host makes into `vm`, with what
- * `read()` returned before it. A callback the host makes while another runs (none today) is
- * charged to the outer one, as is an allocation the host asks for.
- */
-export function chargeCallbacks(vm, read, charge) {
-  const call = vm.call;
-  let depth = 0;
-  vm.call = function (name, ...rest) {
-    if (depth++ > 0) {
-      try { return call.call(this, name, ...rest); } finally { depth--; }
-    }
-    const before = read();
-    try {
-      return call.call(this, name, ...rest);
-    } finally {
-      depth--;
-      charge(name, before);
-    }
-  };
-}
+/** Calls `charge(name, before)` after every callback the host makes into `vm` (cli/cost.ts). */
+export const chargeCallbacks = (await import(at("dist/cli/cost.js"))).chargeEachCallback;
 
 /**
  * Loads the counting copy of `wasmPath` and charges every callback's instructions to its name.

@@ -88,8 +88,9 @@ export async function measureCost(file: string, bytes: Uint8Array, scenario: Sce
   const snapshot = (): bigint[] => counters.map((c) => c.value as bigint);
   const sums = new Map<string, bigint[]>(); // callback → per function
   let counting = true;
-  chargeEachCallback(vm, snapshot, (name, before, after) => {
+  chargeEachCallback(vm, snapshot, (name, before) => {
     if (!counting) return;
+    const after = snapshot();
     const s = sums.get(name) ?? names.map(() => 0n);
     for (let i = 0; i < s.length; i++) s[i] += after[i] - before[i];
     sums.set(name, s);
@@ -118,8 +119,12 @@ export async function measureCost(file: string, bytes: Uint8Array, scenario: Sce
 
 export class ConfigurationRefused extends Error {}
 
-/** Calls `charge` after every callback the host makes into `vm` (nested ones count in the outer one). */
-function chargeEachCallback(vm: Vm, read: () => bigint[], charge: (name: string, before: bigint[], after: bigint[]) => void): void {
+/**
+ * Calls `charge(name, before)` after every callback the host makes into `vm`, with what `read()`
+ * returned before it. A callback the host makes while another runs is charged to the outer one,
+ * as is an allocation the host asks for. (The benchmark charges its counts the same way.)
+ */
+export function chargeEachCallback<T>(vm: Vm, read: () => T, charge: (name: string, before: T) => void): void {
   const call = vm.call;
   let depth = 0;
   vm.call = function (this: Vm, name: string, ...rest: Parameters<Vm["call"]> extends [string, ...infer R] ? R : never) {
@@ -131,7 +136,7 @@ function chargeEachCallback(vm: Vm, read: () => bigint[], charge: (name: string,
       return call.call(this, name, ...rest);
     } finally {
       depth--;
-      charge(name, before, read());
+      charge(name, before);
     }
   } as Vm["call"];
 }

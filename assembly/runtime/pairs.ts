@@ -1,6 +1,7 @@
 // The header-map wire format shared by headers, trailers, gRPC metadata and map properties:
 //   u32 count, then count × (u32 name length, u32 value length), then each name and value
 //   followed by a NUL byte. All integers little-endian.
+import { isLiteral, literalLength, literalUtf8 } from "./literals";
 import { scratchAdvance, scratchLength, scratchNext, scratchReserveBytes } from "./memory";
 import { decodeUtf8, encodeUtf8 } from "./utf8";
 
@@ -61,10 +62,10 @@ export function scratchPutPairs(pairs: HeaderPair[]): usize {
   let bytes = lengths + <usize>count * 8;
   for (let i = 0; i < count; i++) {
     const pair = unchecked(pairs[i]);
-    const nameLength = encodeUtf8(pair.name, bytes);
+    const nameLength = putUtf8(pair.name, bytes);
     bytes += nameLength;
     store<u8>(bytes++, 0);
-    const valueLength = encodeUtf8(pair.value, bytes);
+    const valueLength = putUtf8(pair.value, bytes);
     bytes += valueLength;
     store<u8>(bytes++, 0);
     store<u32>(lengths, <u32>nameLength);
@@ -73,6 +74,13 @@ export function scratchPutPairs(pairs: HeaderPair[]): usize {
   }
   scratchAdvance(bytes - start);
   return start;
+}
+
+/** `text` as UTF-8 at `out`; returns the bytes. A literal (the usual header name) is copied from its cached UTF-8. */
+function putUtf8(text: string, out: usize): usize {
+  if (!isLiteral(text)) return encodeUtf8(text, out);
+  memory.copy(out, literalUtf8(text), literalLength);
+  return literalLength;
 }
 
 /** Encodes pairs into the wire format, in a buffer of their own. */
