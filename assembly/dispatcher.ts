@@ -134,7 +134,7 @@ function createPlugin(contextId: u32): void {
   if (plugin === null && pluginForRootId !== null) plugin = changetype<(contextId: u32) => PluginContext | null>(pluginForRootId)(contextId);
   if (plugin === null && defaultPlugin !== null) plugin = changetype<(contextId: u32) => PluginContext>(defaultPlugin)(contextId);
   if (plugin === null) {
-    logRaw(<u32>LogLevel.Error, "no plugin registered: call registerPlugin() in the filter's entry file");
+    logRaw(<u32>LogLevel.Error, "no plugin registered: call registerPlugin() in the entry file");
     // A bare plugin context keeps the ids consistent; its start fails, so the proxy reports it.
     plugin = new UnregisteredPlugin(contextId);
   }

@@ -32,10 +32,11 @@ function axis(values, length, forceLinear = false) {
 }
 
 /**
- * `series`: [{ id, label, points: [[x, y], ...] }] (a missing contender is simply absent).
- * `xTicks` labels the x values given (they are few: the matrix's sizes).
+ * `series`: [{ id, label, points: [[x, y], ...] }] (a missing contender is simply absent). The x
+ * axis labels every x value given (they are few: the matrix's sizes); `xCategorical` spaces them
+ * evenly (for 0, 1, 6, 17, ... bytes, where a log axis has no place for 0).
  */
-export function lineChart({ title, xLabel, yLabel, series, xCategorical = false }) {
+export function lineChart({ title, xLabel, yLabel, series, xCategorical = false, xFormat = fmt }) {
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   const xs = [...new Set(series.flatMap((s) => s.points.map(([x]) => x)))].sort((a, b) => a - b);
@@ -51,7 +52,7 @@ export function lineChart({ title, xLabel, yLabel, series, xCategorical = false 
     out.push(`<line x1="${M.left}" x2="${M.left + plotW}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/>`);
     out.push(`<text x="${M.left - 6}" y="${(+py(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`);
   }
-  for (const x of xs) out.push(`<text x="${px(x)}" y="${M.top + plotH + 16}" text-anchor="middle">${fmt(x)}</text>`);
+  for (const x of xs) out.push(`<text x="${px(x)}" y="${M.top + plotH + 16}" text-anchor="middle">${esc(xFormat(x))}</text>`);
   out.push(`<text x="${M.left + plotW / 2}" y="${H - 12}" text-anchor="middle">${esc(xLabel)}</text>`);
   out.push(`<text transform="translate(16 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}${y.log ? " (log scale)" : ""}</text>`);
   series.forEach((s, i) => {
@@ -67,16 +68,22 @@ export function lineChart({ title, xLabel, yLabel, series, xCategorical = false 
   return `${out.join("\n")}\n`;
 }
 
-/** The three charts of docs/performance.md from a matrix result: { file name: SVG }. */
+const bytes = (v) => (v >= 1024 * 1024 ? `${v / 1024 / 1024} MiB` : v >= 1024 ? `${v / 1024} KiB` : `${v}`);
+
+/**
+ * The three charts of docs/performance.md from a matrix result: { file name: SVG }. They show
+ * ours, the Rust SDK and the floor (the other SDKs, tens of times dearer, are in the tables).
+ */
 export function matrixCharts(results, contenders, points) {
-  const series = (family, value) => contenders.map((c) => ({
+  const shown = contenders.filter((c) => ["floor", "ours", "rust"].includes(c.id));
+  const series = (family, value) => shown.map((c) => ({
     id: c.id, label: c.label,
     points: points.filter((p) => p.family === family && results[p.id]?.[c.id]).map((p) => [p.x, value(results[p.id][c.id], p)]),
   })).filter((s) => s.points.length > 0);
   return {
     "performance-add-header.svg": lineChart({
-      title: "add-header: instructions per stream vs :path length", xLabel: ":path bytes (0 drawn at the first tick)", yLabel: "instructions per stream",
-      series: series("add-header", (r) => r.mean), xCategorical: true,
+      title: "add-header: instructions per stream vs :path length", xLabel: ":path length (bytes; evenly spaced)", yLabel: "instructions per stream",
+      series: series("add-header", (r) => r.mean), xCategorical: true, xFormat: bytes,
     }),
     "performance-headers.svg": lineChart({
       title: "Read every request header, add one: instructions per stream", xLabel: "request headers", yLabel: "instructions per stream",
@@ -84,7 +91,7 @@ export function matrixCharts(results, contenders, points) {
     }),
     "performance-body.svg": lineChart({
       title: "Body read, upper-cased in place, written back: instructions per byte", xLabel: "body bytes (16 KiB chunks)", yLabel: "instructions per body byte",
-      series: series("body-in-place", (r, p) => r.mean / p.bytes),
+      series: series("body-in-place", (r, p) => r.mean / p.bytes), xFormat: bytes,
     }),
   };
 }

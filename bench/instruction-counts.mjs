@@ -246,6 +246,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const contenders = MATRIX_CONTENDERS().filter((c) => !only || only.includes(c.id));
   const points = MATRIX.filter((p) => !families || families.includes(p.family));
   const results = await countMatrix(contenders, points, (id) => console.error(`[count] ${id}`));
+  const unbuilt = contenders.filter((c) => c.kind === "npm" && !hasFilter(c, "add-header"));
+  if (unbuilt.length) console.error(`[count] ${unbuilt.map((c) => c.label).join(" and ")}: not built; run \`npm run bench\` once (it installs their SDKs with npm ci)`);
   if (json) console.log(JSON.stringify(results, null, 2));
   else console.log(formatMatrix(results, contenders, points));
 }

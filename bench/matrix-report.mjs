@@ -12,7 +12,7 @@ export function formatCount(r) {
   return r.min === r.max ? n(r.mean) : `${n(r.mean)} (${n(r.min)}–${n(r.max)})`;
 }
 
-/** ours ÷ Rust, or "–" when either is missing. */
+/** ours ÷ Rust at one point, or null when either is missing. */
 export function ratio(results, a = "ours", b = "rust") {
   const x = results[a];
   const y = results[b];

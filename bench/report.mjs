@@ -26,7 +26,7 @@ export function renderReport(r) {
   out.push("");
   out.push("## Executed instructions");
   out.push("");
-  out.push("Wasm instructions each filter executes per stream, by callback: a counting copy of every module (bench/instruction-counter.mjs, Wasmtime fuel's rules) runs the workload in the emulator, so the figures are exact and do not depend on the machine or its load. Host functions cost nothing here: every filter pays the same host. Averages over the counted streams, after warm-up streams that pay one-time costs.");
+  out.push("Wasm instructions each filter executes per stream, by callback: a counting copy of every module (cli/instruction-count.ts, Wasmtime fuel's rules; the same instrument as `proxy-wasm-as cost`) runs the workload in the emulator, so the figures are exact and do not depend on the machine or its load. Host functions cost nothing here: every filter pays the same host. Averages over the counted streams, after warm-up streams that pay one-time costs.");
   for (const t of instructionTables) {
     out.push("");
     out.push(`**${t.title}** (${t.streams.toLocaleString("en-US")} streams after ${t.warmUp.toLocaleString("en-US")})`);
