@@ -65,11 +65,21 @@ function findAny(contextId: u32): Context | null {
 }
 
 function findHttp(contextId: u32): HttpContext | null {
+  // lastHttp is an HTTP context: no table, no class test.
+  const last = lastHttpFor(contextId);
+  if (last !== null) return last;
   const context = findAny(contextId);
   if (!(context instanceof HttpContext)) return null;
   lastHttpId = contextId;
   lastHttp = changetype<HttpContext>(context);
   return changetype<HttpContext>(context);
+}
+
+/** The stream of the previous callback when it is `contextId` (made current), else null. */
+function lastHttpFor(contextId: u32): HttpContext | null {
+  if (contextId != lastHttpId || lastHttp === null) return null;
+  setCurrentContext(lastHttp);
+  return lastHttp;
 }
 
 function findPlugin(contextId: u32): PluginContext | null {
@@ -124,7 +134,7 @@ function createPlugin(contextId: u32): void {
   if (plugin === null && pluginForRootId !== null) plugin = changetype<(contextId: u32) => PluginContext | null>(pluginForRootId)(contextId);
   if (plugin === null && defaultPlugin !== null) plugin = changetype<(contextId: u32) => PluginContext>(defaultPlugin)(contextId);
   if (plugin === null) {
-    logRaw(<u32>LogLevel.Error, "no plugin registered: call registerPlugin() in the filter's entry file");
+    logRaw(<u32>LogLevel.Error, "no plugin registered: call registerPlugin() in the entry file");
     // A bare plugin context keeps the ids consistent; its start fails, so the proxy reports it.
     plugin = new UnregisteredPlugin(contextId);
   }
@@ -150,6 +160,8 @@ export function onConfigure(contextId: u32, configurationSize: usize): bool {
 }
 
 export function onDone(contextId: u32): bool {
+  const http = lastHttpFor(contextId);
+  if (http !== null) { http.onStreamDone(); return true; }
   const context = findAny(contextId);
   if (context instanceof HttpContext) changetype<HttpContext>(context).onStreamDone();
   else if (context instanceof TcpContext) changetype<TcpContext>(context).onStreamDone();
@@ -159,6 +171,8 @@ export function onDone(contextId: u32): bool {
 }
 
 export function onLog(contextId: u32): void {
+  const http = lastHttpFor(contextId);
+  if (http !== null) { http.onLog(); return; }
   const context = findAny(contextId);
   if (context instanceof HttpContext) changetype<HttpContext>(context).onLog();
   else if (context instanceof TcpContext) changetype<TcpContext>(context).onLog();

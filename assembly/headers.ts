@@ -8,10 +8,10 @@ import {
 } from "./abi/imports";
 import { checkHostStatus } from "./runtime/host-error";
 import {
-  clearResult, expectTransientResult, RESULT_PTR, RESULT_SIZE, scratchFirstLength, scratchLength, scratchPut, scratchPutTwo, scratchReserve, scratchSecond, unitsToEncode,
+  clearResult, expectTransientResult, RESULT_PTR, RESULT_SIZE, scratchFirstLength, scratchLength, scratchPut, scratchPutTwo, scratchReserve, scratchReserveBytes, scratchSecond, unitsToEncode,
   takeResultBuffer, takeResultString,
 } from "./runtime/memory";
-import { decodePairs, encodePairs, HeaderPair } from "./runtime/pairs";
+import { decodePairs, HeaderPair, pairsMaxBytes, scratchPutPairs } from "./runtime/pairs";
 import { logRaw } from "./runtime/log-raw";
 import { MapType, Status } from "./types";
 
@@ -93,8 +93,9 @@ export class HeaderMap {
 
   /** Replaces the whole map with `pairs`. */
   setAll(pairs: HeaderPair[]): Status {
-    const data = encodePairs(pairs);
-    return <Status>checkHostStatus("set header map pairs", proxy_set_header_map_pairs(this.type, changetype<usize>(data), data.byteLength));
+    scratchReserveBytes(pairsMaxBytes(pairs));
+    const data = scratchPutPairs(pairs);
+    return <Status>checkHostStatus("set header map pairs", proxy_set_header_map_pairs(this.type, data, scratchLength));
   }
 
   /** `toString`: the value is only decoded, so the host may write it to the static block. */

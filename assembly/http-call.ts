@@ -5,8 +5,10 @@ import { proxy_get_status, proxy_http_call } from "./abi/imports";
 import { CallResult } from "./call-result";
 import { currentContext } from "./runtime/current-context";
 import { checkHostStatus } from "./runtime/host-error";
-import { bufferPtr, bufferSize, clearResult, RESULT_PTR, RESULT_SIZE, RESULT_U64, takeResultString } from "./runtime/memory";
-import { encodePairs, HeaderPair } from "./runtime/pairs";
+import {
+  bufferPtr, bufferSize, clearResult, RESULT_PTR, RESULT_SIZE, RESULT_U64, scratchLength, scratchPut, scratchReserveBytes, takeResultString,
+} from "./runtime/memory";
+import { HeaderPair, pairsMaxBytes, scratchPutPairs } from "./runtime/pairs";
 import { rememberCall } from "./runtime/pending-calls";
 import { Status } from "./types";
 
@@ -22,15 +24,18 @@ export function dispatchHttpCall(
   trailers: HeaderPair[],
   timeoutMilliseconds: u32,
 ): CallResult {
-  const upstreamBytes = String.UTF8.encode(upstream);
-  const headerBytes = encodePairs(headers);
-  const trailerBytes = encodePairs(trailers);
+  // All three arguments go through the scratch area: nothing to allocate or collect.
+  scratchReserveBytes(<usize>upstream.length * 3 + pairsMaxBytes(headers) + pairsMaxBytes(trailers));
+  const upstreamPtr = scratchPut(upstream);
+  const upstreamLength = scratchLength;
+  const headersPtr = scratchPutPairs(headers);
+  const headersLength = scratchLength;
+  const trailersPtr = scratchPutPairs(trailers);
   store<u32>(RESULT_PTR, 0);
   const status = <Status>checkHostStatus("dispatch HTTP call", proxy_http_call(
-    changetype<usize>(upstreamBytes), <usize>upstreamBytes.byteLength,
-    changetype<usize>(headerBytes), <usize>headerBytes.byteLength,
+    upstreamPtr, upstreamLength, headersPtr, headersLength,
     bufferPtr(body), bufferSize(body),
-    changetype<usize>(trailerBytes), <usize>trailerBytes.byteLength,
+    trailersPtr, scratchLength,
     timeoutMilliseconds, RESULT_PTR,
   ));
   const token = load<u32>(RESULT_PTR);

@@ -100,7 +100,7 @@ export {
   deleteExpression, Expression,
 } from "./foreign/cel";
 export { JsonValue, JsonKind, JsonResult, parseJson, parseJsonString } from "./json";
-export { joinStrings, asciiLowerCase } from "./text";
+export { joinStrings, asciiLowerCase, asciiUpperCaseBytes } from "./text";
 export {
   getPluginConfiguration, getVmConfiguration, getPluginConfigurationText, getVmConfigurationText,
   getPluginConfigurationJson, getVmConfigurationJson,

@@ -1,4 +1,5 @@
 import { parseJsonNumber } from "./json-number";
+import { decodeUtf8 } from "./runtime/utf8";
 
 // A small JSON reader for plugin and VM configuration (Istio passes `pluginConfig` as JSON).
 // It parses UTF-8 bytes straight from the host buffer, never traps on bad input, and reports
@@ -115,8 +116,44 @@ class JsonParser {
   at: usize;
   error: string = "";
   errorAt: usize = 0;
+  // The members of the objects and arrays being parsed, as raw pointers: each array is then
+  // made at its final size in one allocation instead of growing push by push. Safe from the
+  // collector, which runs only between callbacks (runtime/collector.ts), never during a parse.
+  stack: usize = 0;
+  stackTop: usize = 0;
+  stackEnd: usize = 0;
 
   constructor(public start: usize, public end: usize) { this.at = start; }
+
+  push(item: usize): void {
+    if (this.stackTop == this.stackEnd) {
+      const used = this.stackTop - this.stack;
+      const capacity = max<usize>(256, used << 1);
+      this.stack = this.stack == 0 ? heap.alloc(capacity) : heap.realloc(this.stack, capacity);
+      this.stackTop = this.stack + used;
+      this.stackEnd = this.stack + capacity;
+    }
+    store<usize>(this.stackTop, item);
+    this.stackTop += sizeof<usize>();
+  }
+
+  /** The items pushed since `mark` (every `stride`-th from `first`), as an array; they stay pushed. */
+  collect<T>(mark: usize, first: usize, stride: usize): Array<T> {
+    const count = <i32>((this.stackTop - mark) / (stride * sizeof<usize>()));
+    const items = new Array<T>(count);
+    let from = mark + first * sizeof<usize>();
+    for (let i = 0; i < count; i++) {
+      unchecked((items[i] = changetype<T>(load<usize>(from))));
+      from += stride * sizeof<usize>();
+    }
+    return items;
+  }
+
+  /** Frees the stack (after the parse). */
+  release(): void {
+    if (this.stack != 0) heap.free(this.stack);
+    this.stack = 0;
+  }
 
   fail(message: string): JsonValue | null {
     if (this.error.length == 0) {
@@ -165,10 +202,9 @@ class JsonParser {
   object(depth: i32): JsonValue | null {
     if (depth >= MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels");
     this.at++; // {
-    const keys = new Array<string>();
-    const values = new Array<JsonValue>();
+    const mark = this.stackTop - this.stack; // an offset: the stack may move as it grows
     this.skipSpace();
-    if (this.peek() == 0x7d) { this.at++; return JsonValue.object(keys, values); }
+    if (this.peek() == 0x7d) { this.at++; return JsonValue.object([], []); }
     while (true) {
       this.skipSpace();
       if (this.peek() != 0x22) return this.fail("expected a string key");
@@ -179,12 +215,19 @@ class JsonParser {
       this.at++;
       const member = this.value(depth + 1);
       if (member === null) return null;
-      keys.push(key);
-      values.push(member);
+      this.push(changetype<usize>(key));
+      this.push(changetype<usize>(member));
       this.skipSpace();
       const c = this.peek();
       if (c == 0x2c) { this.at++; continue; }
-      if (c == 0x7d) { this.at++; return JsonValue.object(keys, values); }
+      if (c == 0x7d) {
+        this.at++;
+        const from = this.stack + mark;
+        const keys = this.collect<string>(from, 0, 2);
+        const values = this.collect<JsonValue>(from, 1, 2);
+        this.stackTop = from;
+        return JsonValue.object(keys, values);
+      }
       return this.fail("expected ',' or '}' in object");
     }
   }
@@ -192,17 +235,23 @@ class JsonParser {
   array(depth: i32): JsonValue | null {
     if (depth >= MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels");
     this.at++; // [
-    const items = new Array<JsonValue>();
+    const mark = this.stackTop - this.stack;
     this.skipSpace();
-    if (this.peek() == 0x5d) { this.at++; return JsonValue.array(items); }
+    if (this.peek() == 0x5d) { this.at++; return JsonValue.array([]); }
     while (true) {
       const item = this.value(depth + 1);
       if (item === null) return null;
-      items.push(item);
+      this.push(changetype<usize>(item));
       this.skipSpace();
       const c = this.peek();
       if (c == 0x2c) { this.at++; continue; }
-      if (c == 0x5d) { this.at++; return JsonValue.array(items); }
+      if (c == 0x5d) {
+        this.at++;
+        const from = this.stack + mark;
+        const items = this.collect<JsonValue>(from, 0, 1);
+        this.stackTop = from;
+        return JsonValue.array(items);
+      }
       return this.fail("expected ',' or ']' in array");
     }
   }
@@ -248,14 +297,15 @@ class JsonParser {
       if (this.at >= this.end) return <string | null>this.failString("unterminated string");
       const c = load<u8>(this.at);
       if (c == 0x22) {
-        result += String.UTF8.decodeUnsafe(run, this.at - run);
+        // No escape (the usual case): the string is the run itself, decoded once.
+        const tail = decodeUtf8(run, this.at - run);
         this.at++;
-        return result;
+        return result.length == 0 ? tail : result + tail;
       }
       if (c < 0x20) return <string | null>this.failString("control character in string");
       if (c != 0x5c) { this.at++; continue; }
       // An escape: flush the plain run, then decode it.
-      result += String.UTF8.decodeUnsafe(run, this.at - run);
+      result += decodeUtf8(run, this.at - run);
       this.at++;
       if (this.at >= this.end) return <string | null>this.failString("unterminated escape");
       const e = load<u8>(this.at++);
@@ -305,6 +355,7 @@ export function parseJson(data: ArrayBuffer): JsonResult {
   const start = changetype<usize>(data);
   const parser = new JsonParser(start, start + <usize>data.byteLength);
   const value = parser.value(0);
+  parser.release();
   if (value !== null) {
     parser.skipSpace();
     if (parser.at < parser.end) parser.fail("unexpected data after the document");

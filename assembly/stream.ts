@@ -1,8 +1,8 @@
 // Stream control: resuming or closing paused HTTP and TCP streams, and local responses.
 import { proxy_close_stream, proxy_continue_stream, proxy_send_local_response } from "./abi/imports";
 import { checkHostStatus } from "./runtime/host-error";
-import { bufferPtr, bufferSize } from "./runtime/memory";
-import { encodePairs, HeaderPair } from "./runtime/pairs";
+import { bufferPtr, bufferSize, scratchLength, scratchPut, scratchReserveBytes } from "./runtime/memory";
+import { HeaderPair, pairsMaxBytes, scratchPutPairs } from "./runtime/pairs";
 import { Status, StreamType } from "./types";
 
 /** Resumes a request paused by returning Action.Pause (takes effect when the callback returns). */
@@ -46,14 +46,13 @@ export function sendLocalResponse(
   headers: HeaderPair[] = [],
   grpcStatus: i32 = NO_GRPC_STATUS,
 ): Status {
-  const detailsBytes = String.UTF8.encode(details);
-  const headerBytes = encodePairs(headers);
+  // Details and headers go through the scratch area: nothing to allocate or collect.
+  scratchReserveBytes(<usize>details.length * 3 + pairsMaxBytes(headers));
+  const detailsPtr = scratchPut(details);
+  const detailsLength = scratchLength;
+  const headersPtr = scratchPutPairs(headers);
   return <Status>checkHostStatus("send local response", proxy_send_local_response(
-    statusCode,
-    changetype<usize>(detailsBytes), <usize>detailsBytes.byteLength,
-    bufferPtr(body), bufferSize(body),
-    changetype<usize>(headerBytes), <usize>headerBytes.byteLength,
-    grpcStatus,
+    statusCode, detailsPtr, detailsLength, bufferPtr(body), bufferSize(body), headersPtr, scratchLength, grpcStatus,
   ));
 }
 

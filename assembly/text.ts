@@ -34,3 +34,33 @@ export function asciiLowerCase(text: string): string {
   }
   return result;
 }
+
+/**
+ * ASCII a-z in `data` upper-cased in place, every other byte kept (a body chunk, a header value
+ * read as bytes). Eight bytes per step while they are ASCII: a byte is a lower-case letter when
+ * adding 0x1f sets its top bit and adding 0x05 does not, and then 0x20 is cleared; about 5 wasm
+ * instructions per byte against 20 for a byte loop.
+ */
+export function asciiUpperCaseBytes(data: ArrayBuffer): void {
+  let p = changetype<usize>(data);
+  const end = p + <usize>data.byteLength;
+  while (p + 8 <= end) {
+    const w = load<u64>(p);
+    if (w & 0x8080808080808080) {
+      upperCaseByte(p, 8);
+    } else {
+      const lower = ((w + 0x1f1f1f1f1f1f1f1f) & ~(w + 0x0505050505050505)) & 0x8080808080808080;
+      store<u64>(p, w ^ (lower >> 2));
+    }
+    p += 8;
+  }
+  upperCaseByte(p, end - p);
+}
+
+/** `count` bytes at `p` upper-cased one by one. */
+function upperCaseByte(p: usize, count: usize): void {
+  for (let i: usize = 0; i < count; i++) {
+    const c = load<u8>(p + i);
+    if (<u32>c - 0x61 < 26) store<u8>(p + i, c - 0x20);
+  }
+}

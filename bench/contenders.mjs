@@ -1,11 +1,17 @@
 // The contenders: the hand-written floor and three AssemblyScript SDKs. Each has the same three
 // filters (add-header, body, metric-shared), making the same host calls, built at the release
 // settings its own README gives (ours: the repository's asconfig.json).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { at } from "./paths.mjs";
 
 /** The workloads' filters, by name: add-header (stream lifecycle), body, metric-shared. */
 export const FILTERS = ["add-header", "body", "metric-shared"];
+/**
+ * The instruction matrix's other filters (bench/matrix.mjs), which the floor, ours and the Rust
+ * SDK have; the other AssemblyScript SDKs have only FILTERS.
+ */
+export const MATRIX_FILTERS = ["headers-all", "headers-one", "body-pass", "body-append", "http-call", "config-json"];
 /** The floor also builds the emulator's calibration module (bench/floor/calibrate.wat). */
 export const CALIBRATION = "calibrate";
 
@@ -53,6 +59,35 @@ export const CONTENDERS = [
     describe: () => `@solo-io/proxy-runtime ${version("bench/solo", "@solo-io/proxy-runtime")}, AssemblyScript ${version("bench/solo", "assemblyscript")}, --optimize`,
   },
 ];
+
+/** Where the Rust SDK's builds are: the peers' three (read-only, beside the project) and bench/rust's. */
+export const RUST_PEERS = at("../shared/peers/rust-sdk-0.2.0");
+
+/**
+ * The Rust SDK (proxy-wasm-rust-sdk 0.2.0), in the instruction matrix only: prebuilt .wasm files
+ * (bench/rust/build.sh), so the bench needs no Rust. `wasm` is null for a filter with no build.
+ */
+export const RUST = {
+  id: "rust", label: "Rust SDK 0.2.0", kind: "prebuilt",
+  wasm(filter) {
+    const own = at("bench/rust", `${filter}.wasm`);
+    if (existsSync(own)) return own;
+    const peer = join(RUST_PEERS, `${filter}.wasm`);
+    return existsSync(peer) ? peer : null;
+  },
+  rootId: "add_header",
+  describe: () => "proxy-wasm-rust-sdk 0.2.0, Debian rustc 1.63, opt-level 3, LTO (../shared/peers/rust-sdk-0.2.0/PROVENANCE.md, bench/rust/build.sh)",
+};
+
+/** Which filters a contender has a build of: the floor and ours have every one. */
+export function hasFilter(contender, filter) {
+  if (contender.kind === "prebuilt") return contender.wasm(filter) !== null;
+  if (contender.kind === "npm") return FILTERS.includes(filter) && existsSync(contender.wasm(filter));
+  return existsSync(contender.wasm(filter));
+}
+
+/** The contenders of the instruction matrix, in its column order. */
+export const MATRIX_CONTENDERS = () => [CONTENDERS[0], CONTENDERS[1], RUST, ...CONTENDERS.slice(2)];
 
 /** The other AssemblyScript SDKs (the targets compare ours with each). */
 export const OTHER_SDKS = CONTENDERS.filter((c) => c.kind === "npm");

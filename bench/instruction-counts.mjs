@@ -4,13 +4,25 @@
 // JavaScript and cost nothing here, so every contender pays the same host; an allocation the host
 // asks for during a callback (proxy_on_memory_allocate) is charged to that callback.
 //
-// `node bench/instruction-counts.mjs [--only floor,ours] [--json]` prints the tables.
+// Two sets of figures: COUNTED_WORKLOADS (the three original workloads, per callback) and the
+// matrix (bench/matrix.mjs: every workload at every size, in WINDOWS windows, with the spread,
+// the peak linear memory and the bytes the host copied in).
+//
+// `node bench/instruction-counts.mjs [--only floor,ours,rust] [--points add-header,body-pass] [--json]`
+// prints the matrix; it builds the emulator, the floor's and our filters first when they are
+// missing or stale (G-Core and solo.io need `npm run bench` once: it installs their SDKs).
 import { readFileSync } from "node:fs";
-import { COUNTER_EXPORT, instrumentForCounting } from "./instruction-counter.mjs";
+import { hasFilter } from "./contenders.mjs";
 import { at } from "./paths.mjs";
-import { BODY_BYTES, CHUNK, CHUNK_BYTES, CONFIGURATION, COUNTER, RESPONSE_HEADERS, SHARED_KEY, SHARED_VALUE, requestHeaders } from "./workloads.mjs";
+import { ensureEmulator } from "./prepare.mjs";
 
+// The emulator is built first when missing or stale (run standalone); the modules that load it
+// come after.
+ensureEmulator((message) => console.error(`[prepare] ${message}`));
 const { Host } = await import(at("dist/host/index.js"));
+const { BODY_BYTES, CHUNK, CHUNK_BYTES, CONFIGURATION, COUNTER, RESPONSE_HEADERS, SHARED_KEY, SHARED_VALUE, requestHeaders } = await import("./workloads.mjs");
+const { MATRIX, WINDOWS } = await import("./matrix.mjs");
+const { COUNTER_EXPORT, instrumentForCounting } = await import("./instruction-counter.mjs");
 
 /** The callbacks of one HTTP stream, in the order the tables show them. */
 export const STREAM_CALLBACKS = [
@@ -61,37 +73,23 @@ export const COUNTED_WORKLOADS = [
 ];
 const TEN_HEADERS = requestHeaders(10);
 
-/** A plugin of `bytes` (an instrumented module) started in a fresh lean Host, as every workload expects. */
-export async function startPluginOf(bytes, rootId) {
+/** A VM of `bytes` (an instrumented module) loaded in a fresh lean Host, as every workload expects. */
+async function loadVmOf(bytes) {
   const host = new Host({ record: false, logLevel: "info" });
   host.sharedData.set(SHARED_KEY, SHARED_VALUE);
-  const vm = await host.loadVm(bytes);
-  const plugin = vm.startPlugin({ rootId, configuration: CONFIGURATION });
-  if (!plugin.configured) throw new Error("the plugin did not start");
-  return { vm, plugin };
+  return { host, vm: await host.loadVm(bytes) };
 }
 
-/**
- * Calls `charge(name, before)` after every callback the host makes into `vm`, with what
- * `read()` returned before it. A callback the host makes while another runs (none today) is
- * charged to the outer one, as is an allocation the host asks for.
- */
-export function chargeCallbacks(vm, read, charge) {
-  const call = vm.call;
-  let depth = 0;
-  vm.call = function (name, ...rest) {
-    if (depth++ > 0) {
-      try { return call.call(this, name, ...rest); } finally { depth--; }
-    }
-    const before = read();
-    try {
-      return call.call(this, name, ...rest);
-    } finally {
-      depth--;
-      charge(name, before);
-    }
-  };
+/** A plugin of `bytes` (an instrumented module) started in a fresh lean Host. */
+export async function startPluginOf(bytes, rootId, configuration = CONFIGURATION) {
+  const { host, vm } = await loadVmOf(bytes);
+  const plugin = vm.startPlugin({ rootId, configuration });
+  if (!plugin.configured) throw new Error("the plugin did not start");
+  return { host, vm, plugin };
 }
+
+/** Calls `charge(name, before)` after every callback the host makes into `vm` (cli/cost.ts). */
+export const chargeCallbacks = (await import(at("dist/cli/cost.js"))).chargeEachCallback;
 
 /**
  * Loads the counting copy of `wasmPath` and charges every callback's instructions to its name.
@@ -143,20 +141,113 @@ export function formatCountTable(rows) {
   return lines.join("\n");
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { CONTENDERS } = await import("./contenders.mjs");
-  const onlyAt = process.argv.indexOf("--only");
-  const only = onlyAt > 0 ? process.argv[onlyAt + 1].split(",") : null;
-  const json = process.argv.includes("--json");
-  const results = {};
-  for (const workload of COUNTED_WORKLOADS) {
-    const rows = [];
-    for (const c of CONTENDERS) {
-      if (only && !only.includes(c.id)) continue;
-      rows.push({ id: c.id, label: c.label, counts: await countWorkload(c.wasm(workload.filter), c.rootId, workload) });
+/**
+ * Counts one matrix point (bench/matrix.mjs) for one build: per window, instructions per stream
+ * (or per start); over all windows, the mean per callback, the peak linear memory and the bytes
+ * the host copied into the module per stream (every copy goes through the module's allocator).
+ */
+export async function countPoint(wasmPath, rootId, point) {
+  const bytes = await instrumentForCounting(readFileSync(wasmPath));
+  const windows = [];
+  const perCallback = new Map();
+  const copiedPerCallback = new Map();
+  let peakBytes = 0;
+  let units = 0;
+  /** Counts what `drive` makes `vm` execute, per callback; returns the instructions. */
+  const counted = (vm, drive) => {
+    const counter = vm.exports[COUNTER_EXPORT];
+    let total = 0n;
+    let current = null;
+    const alloc = vm.memory.alloc;
+    vm.memory.alloc = function (data) {
+      if (current) copiedPerCallback.set(current, (copiedPerCallback.get(current) ?? 0) + data.length);
+      return alloc.call(this, data);
+    };
+    chargeCallbacks(vm, () => counter.value, (name, before) => {
+      const spent = counter.value - before;
+      total += spent;
+      perCallback.set(name, (perCallback.get(name) ?? 0n) + spent);
+      peakBytes = Math.max(peakBytes, vm.memoryBytes);
+    });
+    // The allocation hook needs the callback's name: wrap once more, outside the charging.
+    const call = vm.call;
+    vm.call = function (name, ...rest) {
+      const outer = current;
+      current ??= name;
+      try { return call.call(this, name, ...rest); } finally { current = outer; }
+    };
+    drive();
+    vm.call = call;
+    vm.memory.alloc = alloc;
+    return total;
+  };
+  if (point.kind === "start") {
+    for (let w = 0; w < WINDOWS; w++) {
+      const { vm } = await loadVmOf(bytes);
+      let plugin;
+      const spent = counted(vm, () => { plugin = vm.startPlugin({ rootId, configuration: point.configuration }); });
+      if (!plugin.configured) throw new Error(`${wasmPath}: the plugin refused its configuration`);
+      windows.push(Number(spent));
+      units++;
     }
-    results[workload.id] = rows;
-    if (!json) console.log(`\n${workload.title}\n\n${formatCountTable(rows)}`);
+  } else {
+    const { host, vm, plugin } = await startPluginOf(bytes, rootId);
+    for (let i = 0; i < point.warmUp; i++) point.stream(plugin, host).complete();
+    peakBytes = vm.memoryBytes;
+    if (point.check) {
+      const s = point.stream(plugin, host);
+      point.check(s);
+      s.complete();
+    }
+    perCallback.clear();
+    copiedPerCallback.clear();
+    counted(vm, () => {
+      for (let w = 0; w < WINDOWS; w++) {
+        const before = vm.exports[COUNTER_EXPORT].value;
+        for (let i = 0; i < point.perWindow; i++) point.stream(plugin, host).complete();
+        windows.push(Number(vm.exports[COUNTER_EXPORT].value - before) / point.perWindow);
+        units += point.perWindow;
+      }
+    });
   }
+  const average = (sum) => Math.round(Number(sum) / units);
+  return {
+    mean: Math.round(windows.reduce((a, b) => a + b, 0) / windows.length),
+    min: Math.round(Math.min(...windows)),
+    max: Math.round(Math.max(...windows)),
+    perCallback: Object.fromEntries([...perCallback].map(([name, sum]) => [name, average(sum)])),
+    copiedPerCallback: Object.fromEntries([...copiedPerCallback].map(([name, sum]) => [name, average(sum)])),
+    peakBytes,
+  };
+}
+
+/** Every point of `points` for every contender that has its filter ("not available": null). */
+export async function countMatrix(contenders, points = MATRIX, log = () => {}) {
+  const results = {};
+  for (const point of points) {
+    log(point.id);
+    results[point.id] = {};
+    for (const c of contenders) {
+      results[point.id][c.id] = hasFilter(c, point.filter) ? await countPoint(c.wasm(point.filter), c.rootId, point) : null;
+    }
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const arg = (flag) => { const i = process.argv.indexOf(flag); return i > 0 ? process.argv[i + 1].split(",") : null; };
+  const only = arg("--only");
+  const families = arg("--points");
+  const json = process.argv.includes("--json");
+  const { prepare } = await import("./prepare.mjs");
+  await prepare({ log: (m) => console.error(`[prepare] ${m}`), withExamples: false, withOtherSdks: false });
+  const { MATRIX_CONTENDERS } = await import("./contenders.mjs");
+  const { formatMatrix } = await import("./matrix-report.mjs");
+  const contenders = MATRIX_CONTENDERS().filter((c) => !only || only.includes(c.id));
+  const points = MATRIX.filter((p) => !families || families.includes(p.family));
+  const results = await countMatrix(contenders, points, (id) => console.error(`[count] ${id}`));
+  const unbuilt = contenders.filter((c) => c.kind === "npm" && !hasFilter(c, "add-header"));
+  if (unbuilt.length) console.error(`[count] ${unbuilt.map((c) => c.label).join(" and ")}: not built; run \`npm run bench\` once (it installs their SDKs with npm ci)`);
   if (json) console.log(JSON.stringify(results, null, 2));
+  else console.log(formatMatrix(results, contenders, points));
 }

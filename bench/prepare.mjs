@@ -5,7 +5,7 @@ import asc from "assemblyscript/asc";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { CALIBRATION, CONTENDERS, FILTERS } from "./contenders.mjs";
+import { CALIBRATION, CONTENDERS, FILTERS, MATRIX_FILTERS } from "./contenders.mjs";
 import { at, ROOT } from "./paths.mjs";
 
 const mtime = (path) => (existsSync(path) ? statSync(path).mtimeMs : 0);
@@ -79,7 +79,8 @@ async function buildContender(c, log) {
       run("npm", ["ci", "--no-audit", "--no-fund"], at(c.dir));
     }
   }
-  for (const filter of c.kind === "wat" ? [...FILTERS, CALIBRATION] : FILTERS) {
+  const filters = c.kind === "wat" ? [...FILTERS, ...MATRIX_FILTERS, CALIBRATION] : c.kind === "ours" ? [...FILTERS, ...MATRIX_FILTERS] : FILTERS;
+  for (const filter of filters) {
     const source = c.source(filter);
     const output = c.wasm(filter);
     const sources = [source];
@@ -130,10 +131,13 @@ async function buildExamples(log) {
   return failures;
 }
 
-/** Builds everything; returns the examples that failed to build ({ name: message }). */
-export async function prepare({ log = console.log, withExamples = true } = {}) {
+/**
+ * Builds everything; returns the examples that failed to build ({ name: message }).
+ * `withOtherSdks: false` builds only the floor and ours (no `npm ci`, so no network).
+ */
+export async function prepare({ log = console.log, withExamples = true, withOtherSdks = true } = {}) {
   ensureEmulator(log);
-  for (const c of CONTENDERS) await buildContender(c, log);
+  for (const c of CONTENDERS) if (withOtherSdks || c.kind !== "npm") await buildContender(c, log);
   for (const c of CONTENDERS) if (c.namedWasm) await buildNamed(c, log);
   return withExamples ? await buildExamples(log) : {};
 }

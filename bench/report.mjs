@@ -1,5 +1,7 @@
 // Writes docs/performance.md from one run's results. Every number on the page comes from the
 // run; the text around them only explains how they were obtained.
+import { formatMatrix, ratio as matrixRatio } from "./matrix-report.mjs";
+import { FAMILIES, WINDOWS } from "./matrix.mjs";
 import { BODY_BYTES, CHUNK_BYTES, HOST_OPTIONS } from "./workloads.mjs";
 
 const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "n/a");
@@ -10,7 +12,7 @@ const table = (head, rows, align) => [row(head), row(align ?? head.map((_, i) =>
 const spread = (t) => `±${pct(t.spread / 2)}`;
 
 export function renderReport(r) {
-  const { env, contenders, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings, instructionTables, bodyMemory } = r;
+  const { env, contenders, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings, instructionTables, bodyMemory, matrix } = r;
   const label = Object.fromEntries(contenders.map((c) => [c.id, c.label]));
   const ids = contenders.map((c) => c.id);
   const out = [];
@@ -24,13 +26,15 @@ export function renderReport(r) {
   out.push("");
   out.push("## Executed instructions");
   out.push("");
-  out.push("Wasm instructions each filter executes per stream, by callback: a counting copy of every module (bench/instruction-counter.mjs, Wasmtime fuel's rules) runs the workload in the emulator, so the figures are exact and do not depend on the machine or its load. Host functions cost nothing here: every filter pays the same host. Averages over the counted streams, after warm-up streams that pay one-time costs.");
+  out.push("Wasm instructions each filter executes per stream, by callback: a counting copy of every module (cli/instruction-count.ts, Wasmtime fuel's rules; the same instrument as `proxy-wasm-as cost`) runs the workload in the emulator, so the figures are exact and do not depend on the machine or its load. Host functions cost nothing here: every filter pays the same host. Averages over the counted streams, after warm-up streams that pay one-time costs.");
   for (const t of instructionTables) {
     out.push("");
     out.push(`**${t.title}** (${t.streams.toLocaleString("en-US")} streams after ${t.warmUp.toLocaleString("en-US")})`);
     out.push("");
     out.push(t.table);
   }
+  out.push("");
+  if (matrix) out.push("", ...renderMatrix(matrix));
   out.push("");
   out.push("## Body memory");
   out.push("");
@@ -45,7 +49,13 @@ export function renderReport(r) {
   out.push("");
   out.push("## Targets");
   out.push("");
-  out.push(table(["target", "measured", "result", "missed by"], targets.map((t) => [t.what, t.measured, t.pass ? "**pass**" : "**FAIL**", t.miss || "—"]), ["---", "---", "---", "---"]));
+  out.push("Timing targets (this machine, the emulator's JIT); the instruction matrix's targets are above.");
+  out.push("");
+  out.push(targetTable(targets));
+  out.push("");
+  out.push("## Your own filter: `proxy-wasm-as cost`");
+  out.push("");
+  out.push("The same instrument for a filter you wrote: `proxy-wasm-as cost FILTER.wasm` starts its plugin and drives 100 standard streams (request headers, a 1 KiB request body, response headers, a 1 KiB response body; an HTTP call it dispatches is answered with 200), then prints the instructions of the plugin start and of each callback per stream, and the functions that spend them (their own instructions, names from the name section: build with `asc --debug`). `--scenario FILE.json` drives the streams a file describes instead (docs/testing.md shows the format), `--flame FILE.svg` writes a flame graph (the stream, its callbacks, their functions), `--json` prints the figures for a test to hold. No other Proxy-Wasm SDK has such a command.");
   out.push("");
   out.push("## Contenders");
   out.push("");
@@ -174,4 +184,42 @@ export function renderReport(r) {
   out.push("- solo.io logs every callback at debug level through `proxy_log` (10 calls per stream, dropped by the host at info); G-Core builds the same debug strings (including `context_map.keys().join()` on every stream creation) but drops them itself.");
   out.push("");
   return out.join("\n");
+}
+
+function targetTable(targets) {
+  const result = (t) => (t.info ? "information" : t.pass ? "**pass**" : "**FAIL**");
+  return table(["target", "measured", "result", "missed by"], targets.map((t) => [t.what, t.measured, result(t), t.miss || "—"]), ["---", "---", "---", "---"]);
+}
+
+/** Where ours stands against the Rust SDK on one workload family, in one line. */
+function standing(family, results, points) {
+  const rows = points.filter((p) => p.family === family.id).map((p) => ({ p, r: matrixRatio(results[p.id]) })).filter((x) => x.r !== null);
+  if (rows.length === 0) return `- **${family.id}**: no Rust build to compare with.`;
+  const lo = Math.min(...rows.map((x) => x.r));
+  const hi = Math.max(...rows.map((x) => x.r));
+  const span = lo === hi ? `${lo.toFixed(2)}×` : `${lo.toFixed(2)}× to ${hi.toFixed(2)}×`;
+  const verdict = hi <= 1 ? "at or below Rust at every size" : lo > 1 ? "above Rust at every size" : `above Rust at ${rows.filter((x) => x.r > 1).map((x) => x.p.label.replace(/^.*?, /, "")).join(", ")}`;
+  return `- **${family.id}**: ours ÷ Rust ${span}: ${verdict}.`;
+}
+
+/** The instruction matrix: standing per workload, charts, targets, then the tables. */
+function renderMatrix({ results, contenders, points, charts, targets }) {
+  const out = [];
+  out.push("## Instruction matrix");
+  out.push("");
+  out.push(`Every workload at every size, counted exactly for each contender that has a build of its filter (bench/matrix.mjs; "not available" where it has none: G-Core and solo.io have only the three original filters). Each point runs warm-up streams, then ${WINDOWS} windows of streams; a figure is the mean per stream over the windows, with the lowest and highest window beside it: a spread shows where garbage collections or allocator size classes, not the filter, decide a figure. The Rust SDK's builds are ../shared/peers/rust-sdk-0.2.0/*.wasm (add-header, body, metric-shared) and bench/rust/*.wasm (the rest, built with bench/rust/build.sh; same host calls as ours).`);
+  out.push("");
+  out.push("Where we stand against the Rust SDK 0.2.0:");
+  out.push("");
+  for (const f of FAMILIES) out.push(standing(f, results, points));
+  out.push("");
+  for (const name of charts) out.push(`![${name}](${name})`, "");
+  out.push("### Targets (issue 20, exact counts)");
+  out.push("");
+  out.push(targetTable(targets));
+  out.push("");
+  out.push("### Tables");
+  out.push("");
+  out.push(formatMatrix(results, contenders, points));
+  return out;
 }

@@ -4,7 +4,8 @@
 //   node bench/run.mjs [--quick] [--out FILE]
 // --quick: a few iterations of everything (the smoke test); numbers meaningless.
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import os from "node:os";
 import { prepare } from "./prepare.mjs";
 import { at } from "./paths.mjs";
@@ -63,6 +64,18 @@ for (const w of COUNTED_WORKLOADS) {
   instructionTables.push({ title: w.title, streams: w.streams, warmUp: w.warmUp, table: formatCountTable(rows) });
 }
 
+log("instruction matrix");
+const { countMatrix } = await import("./instruction-counts.mjs");
+const { MATRIX_CONTENDERS } = await import("./contenders.mjs");
+const { MATRIX } = await import("./matrix.mjs");
+const { matrixCharts } = await import("./charts.mjs");
+const { evaluateMatrixTargets } = await import("./matrix-targets.mjs");
+const matrixContenders = MATRIX_CONTENDERS();
+const matrixPoints = quick ? MATRIX.map((p) => ({ ...p, warmUp: Math.min(p.warmUp ?? 0, 5), perWindow: Math.min(p.perWindow ?? 1, 3) })) : MATRIX;
+const matrix = await countMatrix(matrixContenders, matrixPoints, (id) => log(`  ${id}`));
+const charts = matrixCharts(matrix, matrixContenders, matrixPoints);
+for (const [name, svg] of Object.entries(charts)) writeFileSync(join(dirname(outFile), name), svg);
+
 log("body memory");
 const { measureBodyMemory } = await import("./body-memory.mjs");
 const bodyMemory = await measureBodyMemory();
@@ -99,9 +112,13 @@ const env = {
 };
 const contenders = CONTENDERS.map((c) => ({ id: c.id, label: c.label, description: c.describe() }));
 const targets = evaluateTargets({ timings, coldStart, sizes, memory });
-writeFileSync(outFile, renderReport({ env, contenders, instructionTables, bodyMemory, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings, exampleFailures }) + "\n");
+const matrixTargets = evaluateMatrixTargets(matrix, matrixPoints, {
+  helloWorld: sizes.examples.find((e) => e.name === "hello-world")?.bytes ?? NaN,
+  addHeader: statSync(ours.wasm("add-header")).size,
+});
+writeFileSync(outFile, renderReport({ env, contenders, instructionTables, matrix: { results: matrix, contenders: matrixContenders, points: matrixPoints, charts: Object.keys(charts), targets: matrixTargets }, bodyMemory, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings, exampleFailures }) + "\n");
 log(`wrote ${outFile}`);
-for (const t of targets) log(`${t.pass ? "pass" : "FAIL"}: ${t.what}: ${t.measured}${t.miss ? ` (${t.miss})` : ""}`);
+for (const t of [...matrixTargets, ...targets]) log(`${t.info ? "info" : t.pass ? "pass" : "FAIL"}: ${t.what}: ${t.measured}${t.miss ? ` (${t.miss})` : ""}`);
 if (memory.grew) {
   log(`memory of examples/${memory.example} grew from ${memory.afterFirst} to ${memory.afterTotal} bytes`);
   process.exitCode = 1;

@@ -17,15 +17,26 @@ export function evaluateTargets({ timings, coldStart, sizes, memory }) {
   const workloads = [...Object.entries(timings).map(([id, t]) => ({ id, t })), { id: "cold start", t: coldStart }];
   for (const sdk of OTHER_SDKS) {
     // bound: the speed-up a zero-cost SDK (the floor) would have over this SDK in this host.
+    // Where the bound is under 2×, no SDK can meet the target in this host: that workload's
+    // timing is kept as information, not judged (issue 20).
     const speedups = workloads.map(({ id, t }) => ({ id, x: t[sdk.id].median / t.ours.median, bound: t[sdk.id].median / t.floor.median }));
-    const worst = speedups.reduce((a, b) => (b.x < a.x ? b : a));
-    const missed = speedups.filter((s) => s.x < 2);
+    const judged = speedups.filter((s) => s.bound >= 2);
+    const outOfReach = speedups.filter((s) => s.bound < 2);
+    const missed = judged.filter((s) => s.x < 2);
     targets.push({
-      what: `at least 2× faster than ${sdk.label} on every workload`,
-      measured: speedups.map((s) => `${s.id} ${s.x.toFixed(2)}×`).join(", "),
+      what: `at least 2× faster than ${sdk.label} on every workload where the floor is`,
+      measured: judged.length ? judged.map((s) => `${s.id} ${s.x.toFixed(2)}×`).join(", ") : "no workload: the floor is under 2× on all",
       pass: missed.length === 0,
-      miss: missed.length ? `missed on ${missed.map((s) => `${s.id} (${s.x.toFixed(2)}×; the floor itself is ${s.bound.toFixed(2)}×${s.bound < 2 ? ": out of reach in this host" : ""})`).join(", ")}; worst ${worst.id}` : "",
+      miss: missed.length ? `missed on ${missed.map((s) => `${s.id} (${s.x.toFixed(2)}×; the floor ${s.bound.toFixed(2)}×)`).join(", ")}` : "",
     });
+    if (outOfReach.length) {
+      targets.push({
+        info: true,
+        what: `${sdk.label}: timings where even the floor is under 2× in this host (information, not a target)`,
+        measured: outOfReach.map((s) => `${s.id} ours ${s.x.toFixed(2)}× (floor ${s.bound.toFixed(2)}×)`).join(", "),
+        pass: true, miss: "",
+      });
+    }
   }
   const hello = sizes.examples.find((e) => e.name === "hello-world")?.bytes ?? NaN;
   targets.push({

@@ -2,6 +2,7 @@
 // file. Returns the exit code instead of exiting, so tests can call it in-process.
 import { build } from "./build.js";
 import { check } from "./check.js";
+import { cost } from "./cost.js";
 import { init } from "./init.js";
 import { processIo, type Io } from "./io.js";
 import { packageImage } from "./package-image.js";
@@ -12,6 +13,7 @@ type Command = (args: string[], io: Io) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   build: { run: build, summary: "build every filter of a project (in parallel) and check each" },
   check: { run: check, summary: "check .wasm modules against Proxy-Wasm ABI v0.2.1" },
+  cost: { run: cost, summary: "count the wasm instructions a filter executes per callback and per function" },
   init: { run: init, summary: "create a new filter project from one of the examples" },
   package: { run: packageImage, summary: "write the filter as an OCI image tarball (Istio WasmPlugin compat format)" },
   serve: { run: serve, summary: "run a filter in a local development proxy in front of an upstream" },

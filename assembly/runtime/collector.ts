@@ -11,24 +11,33 @@
 //   (say, 64 concurrent streams logging 100 headers each) is reclaimed at once.
 // Growth alone is not enough: collecting only when the heap grew lets garbage fill it every
 // time, and the allocator doubles it each time.
-import { allocatedBytes } from "./small-blocks";
+import { allocatedBlocks, allocatedBytes } from "./small-blocks";
+
+// Also by count: a collection frees every block allocated since the last one, and when they are
+// fewer than a free list holds (small-blocks.ts, 256), every one goes back to its list and the next
+// allocations take them from there, never from TLSF. Collecting by bytes alone let a stream that
+// allocates small objects run up a thousand of them, most of which overflowed the lists: the cost
+// per stream then depended on the objects' sizes and on where collections fell.
+const BLOCKS_PER_COLLECTION: u32 = 64;
+const BLOCKS_PER_COLLECTION_IN_STREAM: u32 = 256;
 
 let pagesAfterCollect: i32 = memory.size();
 
 /** End of a context creation or a plugin-level callback; no object may be referenced from the stack. */
 export function collectIfDue(): void {
-  collectPast(16 * 1024);
+  collectPast(16 * 1024, BLOCKS_PER_COLLECTION);
 }
 
 /** End of a stream callback; no object may be referenced from the stack. */
 export function collectInStreamIfDue(): void {
-  collectPast(64 * 1024);
+  collectPast(64 * 1024, BLOCKS_PER_COLLECTION_IN_STREAM);
 }
 
-function collectPast(bytes: usize): void {
-  if (allocatedBytes >= bytes || memory.size() != pagesAfterCollect) {
+function collectPast(bytes: usize, blocks: u32): void {
+  if (allocatedBytes >= bytes || allocatedBlocks >= blocks || memory.size() != pagesAfterCollect) {
     __collect();
     allocatedBytes = 0;
+    allocatedBlocks = 0;
     pagesAfterCollect = memory.size();
   }
 }

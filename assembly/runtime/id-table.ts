@@ -5,8 +5,11 @@
 const EMPTY: u32 = 0; // marks a free slot; an entry for id 0 (a host may use it as a call token) lives apart
 
 export class IdTable {
-  private ids: StaticArray<u32> = new StaticArray<u32>(16);
-  private values: StaticArray<Object | null> = new StaticArray<Object | null>(16);
+  // The ids are plain memory (the collector has nothing to see there); the values a managed
+  // array, so the collector keeps them alive. Both made without StaticArray's constructor,
+  // whose length check brings its error messages into every filter.
+  private ids: usize = newIds(16);
+  private values: StaticArray<Object | null> = newValues(16);
   private mask: i32 = 15; // capacity - 1, kept apart: reading an array's length is a call
   private count: i32 = 0;
   private zero: Object | null = null;
@@ -15,10 +18,10 @@ export class IdTable {
 
   // Slots are read and written through raw addresses: at the SDK's size-first optimization
   // level, `unchecked(array[i])` stays a function call, and this runs on every callback.
-  @inline private idAt(i: i32): u32 { return load<u32>(changetype<usize>(this.ids) + (<usize>i << 2)); }
+  @inline private idAt(i: i32): u32 { return load<u32>(this.ids + (<usize>i << 2)); }
   private valueAt(i: i32): usize { return load<usize>(changetype<usize>(this.values) + (<usize>i << 2)); }
   private put(i: i32, id: u32, value: usize): void {
-    store<u32>(changetype<usize>(this.ids) + (<usize>i << 2), id);
+    store<u32>(this.ids + (<usize>i << 2), id);
     store<usize>(changetype<usize>(this.values) + (<usize>i << 2), value);
   }
 
@@ -83,7 +86,7 @@ export class IdTable {
   /** Removes every entry whose value is `value`. */
   deleteValue(value: Object): void {
     if (this.zero === value) this.zero = null;
-    for (let i = 0; i < this.ids.length; ) {
+    for (let i = 0; i <= this.mask; ) {
       // A deletion shifts later entries into slot i: look at it again before moving on.
       if (this.valueAt(i) == changetype<usize>(value)) this.delete(this.idAt(i));
       else i++;
@@ -93,14 +96,30 @@ export class IdTable {
   private grow(): void {
     const oldIds = this.ids;
     const oldValues = this.values;
-    const capacity = oldIds.length << 1;
-    this.ids = new StaticArray<u32>(capacity);
-    this.values = new StaticArray<Object | null>(capacity);
+    const oldCapacity = this.mask + 1;
+    const capacity = oldCapacity << 1;
+    this.ids = newIds(capacity);
+    this.values = newValues(capacity);
     this.mask = capacity - 1;
     this.count = 0;
-    for (let i = 0; i < oldIds.length; i++) {
-      const id = unchecked(oldIds[i]);
-      if (id != EMPTY) this.set(id, changetype<Object>(unchecked(oldValues[i])));
+    for (let i = 0; i < oldCapacity; i++) {
+      const id = load<u32>(oldIds + (<usize>i << 2));
+      if (id != EMPTY) this.set(id, changetype<Object>(load<usize>(changetype<usize>(oldValues) + (<usize>i << 2))));
     }
+    heap.free(oldIds);
   }
+}
+
+/** `capacity` empty id slots. */
+function newIds(capacity: i32): usize {
+  const ids = heap.alloc(<usize>capacity << 2);
+  memory.fill(ids, 0, <usize>capacity << 2);
+  return ids;
+}
+
+/** `capacity` null value slots. */
+function newValues(capacity: i32): StaticArray<Object | null> {
+  const values = __new(<usize>capacity << 2, idof<StaticArray<Object | null>>());
+  memory.fill(values, 0, <usize>capacity << 2);
+  return changetype<StaticArray<Object | null>>(values);
 }

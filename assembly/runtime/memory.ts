@@ -85,7 +85,11 @@ export let scratchLength: usize = 0;
 
 /** Makes room for `codeUnits` UTF-16 code units (3 UTF-8 bytes each at worst) and resets. */
 export function scratchReserve(codeUnits: usize): void {
-  const needed = codeUnits * 3;
+  scratchReserveBytes(codeUnits * 3);
+}
+
+/** Makes room for `needed` bytes and resets. */
+export function scratchReserveBytes(needed: usize): void {
   if (needed > scratchCapacity) {
     if (scratchStart != 0) heap.free(scratchStart);
     // Grow geometrically so a few large arguments do not reallocate on every call.
@@ -120,6 +124,17 @@ export function scratchEncode(text: string): usize {
   scratchUsed += written;
   scratchLength = written;
   return ptr;
+}
+
+/** Where the next bytes put into the scratch area go (see scratchAdvance). */
+@inline export function scratchNext(): usize {
+  return scratchStart + scratchUsed;
+}
+
+/** Records `written` bytes put at scratchNext() by the caller; their length goes to scratchLength. */
+@inline export function scratchAdvance(written: usize): void {
+  scratchUsed += written;
+  scratchLength = written;
 }
 
 /** One byte appended to the scratch area (a separator between encoded strings); returns 1. */

@@ -1,18 +1,21 @@
-// Small blocks recycled without the general allocator. Every stream allocates a few small
-// objects (its context, the strings it decodes) that the collector frees a few callbacks later;
+// Small blocks recycled without the general allocator. Every stream allocates a few objects
+// (its context, the strings it decodes) that the collector frees a few callbacks later;
 // AssemblyScript's allocator (TLSF) splits a free block for each and merges it back when freed,
-// several hundred instructions a round trip. Here a freed block of up to 124 bytes goes on a list
-// of its size instead, and the next allocation of that size takes it back in a few
-// instructions. A list holds at most LIST_LIMIT blocks: TLSF may hand out a block larger than
-// asked, so a list can receive more blocks than its size is asked for, and an unbounded list
-// would keep them all (memory growing for ever); past the limit a block goes back to TLSF.
-// Larger blocks go to TLSF as before.
+// several hundred instructions a round trip. Here a freed block of up to 1,004 bytes goes on a
+// list of its size instead, and the next allocation of that size takes it back in a few
+// instructions. A list holds at most LIST_BYTES (and LIST_LIMIT blocks): TLSF may hand out a
+// block larger than asked, so a list can receive more blocks than its size is asked for, and an
+// unbounded list would keep them all (memory growing for ever); past the limit a block goes
+// back to TLSF. Larger blocks go to TLSF as before.
 // Installed by the SDK's asconfig.json: `use` points the runtime's __alloc and __free here.
 import { __alloc as allocateFromTlsf, __free as freeToTlsf } from "rt/tlsf";
 
 // A TLSF block: a 4-byte header (size | 2 tag bits), then a payload of 16n - 4 bytes.
-const CLASSES: usize = 9; // payloads 12, 28, ..., 124 bytes: classes 1..8
+// Classes 1..63: payloads 12, 28, ..., 1,004 bytes, so a header value of up to 494 characters
+// (its UTF-16 string) is recycled too.
+const CLASSES: usize = 64;
 const LIST_LIMIT: u32 = 256;
+const LIST_BYTES: u32 = 8 * 1024;
 // Per class: the first free block (its first word links to the next) and the list's length.
 @lazy const lists: usize = memory.data(<i32>(CLASSES << 3), 4);
 
@@ -21,11 +24,13 @@ const LIST_LIMIT: u32 = 256;
   return (size + 19) >> 4;
 }
 
-/** Bytes allocated since the collector last ran (collector.ts decides by it). */
+/** Bytes and blocks allocated since the collector last ran (collector.ts decides by them). */
 export let allocatedBytes: usize = 0;
+export let allocatedBlocks: u32 = 0;
 
 export function allocateBlock(size: usize): usize {
   allocatedBytes += size;
+  allocatedBlocks++;
   const cls = classOf(size);
   if (cls < CLASSES) {
     const list = lists + (cls << 3);
@@ -44,7 +49,7 @@ export function freeBlock(ptr: usize): void {
   if (cls < CLASSES) {
     const list = lists + (cls << 3);
     const n = load<u32>(list, 4);
-    if (n < LIST_LIMIT) {
+    if (n < LIST_LIMIT && n * (<u32>cls << 4) < LIST_BYTES) {
       store<usize>(ptr, load<usize>(list));
       store<usize>(list, ptr);
       store<u32>(list, n + 1, 4);

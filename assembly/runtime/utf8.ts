@@ -1,7 +1,7 @@
 // UTF-8 ⇄ UTF-16 for the strings that cross the ABI, with the standard library's rules (lone
 // surrogates encode as three bytes, WTF-8; a truncated sequence at the end is dropped) in less
 // code than its encoder, decoder and the reallocation the decoder needs. Header names and values,
-// paths and configuration keys are ASCII almost always: decoding widens them eight bytes at a
+// paths and configuration keys are ASCII almost always: decoding widens them sixteen bytes at a
 // time.
 
 /** `text` as UTF-8 at `out` (room for 3 bytes per code unit); returns the bytes written. */
@@ -12,6 +12,10 @@ export function encodeUtf8(text: string, out: usize): usize {
   while (src < end) {
     let c = <u32>load<u16>(src);
     src += 2;
+    if (c < 0x80) { // ASCII, the usual case: one byte, no lead-byte arithmetic
+      store<u8>(at++, c);
+      continue;
+    }
     let more: u32 = 0; // continuation bytes after the lead byte
     if (c >= 0x80) {
       more = c >= 0x800 ? 2 : 1;
@@ -33,33 +37,67 @@ export function encodeUtf8(text: string, out: usize): usize {
 
 /** The string of `size` UTF-8 bytes at `ptr`. */
 export function decodeUtf8(ptr: usize, size: usize): string {
-  let out = __new(size << 1, idof<String>());
-  let i: usize = 0;
-  // Eight bytes at a time while all are ASCII: widen each to a code unit.
-  for (; i + 8 <= size; i += 8) {
-    const w = load<u64>(ptr + i);
-    if (w & 0x8080808080808080) break;
-    store<u64>(out + (i << 1), widenAscii(w & 0xffffffff));
-    store<u64>(out + (i << 1), widenAscii(w >> 32), 8);
-  }
-  for (; i < size; i++) {
-    const c = load<u8>(ptr + i);
-    if (c >= 0x80) {
-      // Not ASCII: count the code units, then decode into a string of that length (the
-      // partial copy is garbage).
-      out = __new(decodeInto(ptr, size, 0) << 1, idof<String>());
-      decodeInto(ptr, size, out);
-      break;
-    }
-    store<u16>(out + (i << 1), c);
+  const out = __new(size << 1, idof<String>());
+  if (!widenAscii(ptr, size, out)) {
+    // Not ASCII: count the code units, then decode into a string of that length (the partial
+    // copy is garbage).
+    const decoded = __new(decodeInto(ptr, size, 0) << 1, idof<String>());
+    decodeInto(ptr, size, decoded);
+    return changetype<string>(decoded);
   }
   return changetype<string>(out);
 }
 
-/** Four bytes in the low half of `x` spread to four 16-bit code units. */
-@inline function widenAscii(x: u64): u64 {
-  x = (x | (x << 16)) & 0x0000ffff0000ffff;
-  return (x | (x << 8)) & 0x00ff00ff00ff00ff;
+/**
+ * Widens `size` ASCII bytes at `src` to code units at `dst`; false (and `dst` partly written)
+ * when one is not ASCII. Blocks of 16 bytes (4 for a value under 16): one test per block, then
+ * one load and one store per byte at constant offsets, the fewest wasm instructions per byte
+ * without SIMD (which some proxies' interpreters lack). The last block ends at the end,
+ * overlapping the one before, and a value of 4 bytes or more takes at least two blocks, so no
+ * length costs less than a shorter one (a partial last block handled byte by byte would make
+ * 15 bytes dearer than 16).
+ */
+function widenAscii(src: usize, size: usize, dst: usize): bool {
+  if (size >= 16) return widenBlocks(src, size, dst, 16);
+  if (size >= 4) return widenBlocks(src, size, dst, 4);
+  for (let i: usize = 0; i < size; i++) {
+    const c = load<u8>(src + i);
+    if (c >= 0x80) return false;
+    store<u16>(dst + (i << 1), c);
+  }
+  return true;
+}
+
+/** `size` (at least `step`) bytes in blocks of `step` (a constant: 16 or 4), the last one ending at the end. */
+@inline function widenBlocks(src: usize, size: usize, dst: usize, step: usize): bool {
+  const last = src + size - step;
+  let final = false;
+  while (true) {
+    // One block (the only copy of its code: inlined once per step).
+    if (step == 16 ? (load<u64>(src) | load<u64>(src, 8)) & 0x8080808080808080 : load<u32>(src) & 0x80808080) return false;
+    widen4(src, dst);
+    if (step == 16) {
+      widen4(src + 4, dst + 8);
+      widen4(src + 8, dst + 16);
+      widen4(src + 12, dst + 24);
+    }
+    if (final) return true;
+    src += step;
+    dst += step << 1;
+    if (src >= last) {
+      dst -= (src - last) << 1;
+      src = last;
+      final = true;
+    }
+  }
+}
+
+/** Four ASCII bytes at `src` as four code units at `dst`. */
+@inline function widen4(src: usize, dst: usize): void {
+  store<u16>(dst, load<u8>(src));
+  store<u16>(dst, load<u8>(src, 1), 2);
+  store<u16>(dst, load<u8>(src, 2), 4);
+  store<u16>(dst, load<u8>(src, 3), 6);
 }
 
 /** Decodes `size` bytes at `ptr` to code units at `out` (when not 0); returns how many. */

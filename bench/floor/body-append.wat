@@ -1,0 +1,25 @@
+;; The floor for body append: at the end of the request body, appends a fixed suffix
+;; (proxy_set_buffer_bytes at "to the end" with length 0), nothing else.
+(module
+  (import "env" "proxy_set_buffer_bytes" (func $set (param i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 4)
+  (data (i32.const 16) "\n<!-- appended by the filter -->\n")   ;; 16, 33
+  (func (export "proxy_abi_version_0_2_1"))
+  (func (export "_initialize"))
+  (func $alloc (param $size i32) (result i32)
+    (if (result i32) (i32.gt_u (local.get $size) (i32.const 196608))
+      (then (i32.const 0))
+      (else (i32.const 65536))))
+  (export "malloc" (func $alloc))
+  (export "proxy_on_memory_allocate" (func $alloc))
+  (func (export "proxy_on_context_create") (param i32 i32))
+  (func (export "proxy_on_vm_start") (param i32 i32) (result i32) (i32.const 1))
+  (func (export "proxy_on_done") (param i32) (result i32) (i32.const 1))
+  (func (export "proxy_on_log") (param i32))
+  (func (export "proxy_on_delete") (param i32))
+  (func (export "proxy_on_configure") (param i32 i32) (result i32) (i32.const 1))
+  (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32) (i32.const 0))
+  (func (export "proxy_on_request_body") (param $ctx i32) (param $size i32) (param $eos i32) (result i32)
+    (if (local.get $eos)
+      (then (drop (call $set (i32.const 0) (i32.const -1) (i32.const 0) (i32.const 16) (i32.const 33)))))
+    (i32.const 0)))

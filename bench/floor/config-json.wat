@@ -1,0 +1,21 @@
+;; The floor for plugin start with a configuration: reads the plugin configuration
+;; (proxy_get_buffer_bytes of the plugin configuration buffer) and does not parse it.
+(module
+  (import "env" "proxy_get_buffer_bytes" (func $get (param i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 4)
+  (func (export "proxy_abi_version_0_2_1"))
+  (func (export "_initialize"))
+  (func $alloc (param $size i32) (result i32)
+    (if (result i32) (i32.gt_u (local.get $size) (i32.const 196608))
+      (then (i32.const 0))
+      (else (i32.const 65536))))
+  (export "malloc" (func $alloc))
+  (export "proxy_on_memory_allocate" (func $alloc))
+  (func (export "proxy_on_context_create") (param i32 i32))
+  (func (export "proxy_on_vm_start") (param i32 i32) (result i32) (i32.const 1))
+  (func (export "proxy_on_done") (param i32) (result i32) (i32.const 1))
+  (func (export "proxy_on_log") (param i32))
+  (func (export "proxy_on_delete") (param i32))
+  (func (export "proxy_on_configure") (param $ctx i32) (param $size i32) (result i32)
+    (i32.eqz (call $get (i32.const 7) (i32.const 0) (local.get $size) (i32.const 0) (i32.const 4))))
+  (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32) (i32.const 0)))
