@@ -95,7 +95,7 @@ function ratioToDouble(numerator: BigNat, denominator: BigNat): f64 {
   }
   // Long division, one quotient bit at a time.
   let q: u64 = 0;
-  let step = d.shifted(63);
+  const step = d.shifted(63);
   for (let bit = 63; bit >= 0; bit--) {
     if (n.compare(step) >= 0) {
       n.subtract(step);

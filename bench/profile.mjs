@@ -23,14 +23,23 @@ export async function countHostCalls(contenders, iterations = 200) {
     if (!(module instanceof WebAssembly.Module)) return original(module, imports); // e.g. binaryen's own
     const wrapped = {};
     for (const [mod, fns] of Object.entries(imports)) {
-      wrapped[mod] = Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, (...args) => (bump(name), fn(...args))]));
+      wrapped[mod] = Object.fromEntries(Object.entries(fns).map(([name, fn]) => [
+          name,
+          (...args) => {
+            bump(name);
+            return fn(...args);
+          },
+        ]));
     }
     const instance = await original(module, wrapped);
     const exports = {};
     for (const name of Object.getOwnPropertyNames(instance.exports)) exports[name] = instance.exports[name];
     for (const name of ["malloc", "proxy_on_memory_allocate"]) {
       const fn = instance.exports[name];
-      if (typeof fn === "function") exports[name] = (n) => (bump(`${name} (host→module allocation)`), fn(n));
+      if (typeof fn === "function") exports[name] = (n) => {
+          bump(`${name} (host→module allocation)`);
+          return fn(n);
+        };
     }
     return { exports };
   };
@@ -68,7 +77,9 @@ export function cpuProfile(wasmPath, rootId, seconds) {
 function summarizeProfile(profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const categories = new Map();
   const functions = new Map();
   let total = 0;

@@ -8,7 +8,7 @@ import { Host } from "../host/index.js";
 import type { HttpStream, Plugin, Vm } from "../host/index.js";
 import type { Io } from "./io.js";
 import { instrumentPerFunction } from "./instruction-count.js";
-import { parseOptions, UsageError } from "./options.js";
+import { type ParsedOptions, parseOptions, UsageError } from "./options.js";
 
 export const COST_USAGE = `Usage: proxy-wasm-as cost [options] FILTER.wasm
 
@@ -234,7 +234,7 @@ ${boxes.join("\n")}
 }
 
 export async function cost(args: string[], io: Io): Promise<number> {
-  let opts;
+  let opts: ParsedOptions;
   try {
     opts = parseOptions(args, {
       scenario: { value: true }, "root-id": { value: true }, configuration: { value: true }, streams: { value: true },

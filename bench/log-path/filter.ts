@@ -8,6 +8,7 @@ const NONE: i32 = 0;
 const LOG: i32 = 1;
 const LEVEL: i32 = 2;
 /** What getLogLevel returned last, so the call is not optimised away. */
+// biome-ignore lint/correctness/noUnusedVariables: written, never read, so the optimizer keeps the measured call
 let lastLevel: LogLevel = LogLevel.Trace;
 
 class LogPathPlugin extends PluginContext {

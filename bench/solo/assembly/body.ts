@@ -14,7 +14,7 @@ import {
 } from "../node_modules/@solo-io/proxy-runtime/assembly/index";
 import { BufferTypeValues, get_buffer_bytes } from "../node_modules/@solo-io/proxy-runtime/assembly/runtime";
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @external("env", "proxy_set_buffer_bytes")
 declare function proxy_set_buffer_bytes(typ: u32, start: u32, length: u32, data: usize, size: usize): u32;
 

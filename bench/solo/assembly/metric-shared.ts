@@ -14,7 +14,6 @@ export function proxy_abi_version_0_2_1(): void {}
 import {
   RootContext, Context, registerRootContext, FilterHeadersStatusValues, Counter, WasmResultValues,
 } from "../node_modules/@solo-io/proxy-runtime/assembly/index";
-import { Reference } from "../node_modules/@solo-io/proxy-runtime/assembly/runtime";
 import { proxy_get_shared_data } from "../node_modules/@solo-io/proxy-runtime/assembly/imports";
 import { free } from "../node_modules/@solo-io/proxy-runtime/assembly/malloc";
 
@@ -50,6 +49,7 @@ function getSharedData(key: string): GetSharedData {
   return result;
 }
 
+// biome-ignore lint/correctness/noUnusedVariables: written, never read, so the optimizer keeps the measured call
 let sharedBytes: i32 = 0;
 
 class CountAndReadRoot extends RootContext {
