@@ -6,23 +6,65 @@
 // only the source shows it (`check` cannot see it in the binary).
 
 /** The SDK's context classes and the callbacks each gets (inherited ones included). */
-const CONTEXT = ["onHttpCallResponse", "onGrpcReceiveInitialMetadata", "onGrpcReceive", "onGrpcReceiveTrailingMetadata", "onGrpcClose"];
+const CONTEXT = [
+  "onHttpCallResponse",
+  "onGrpcReceiveInitialMetadata",
+  "onGrpcReceive",
+  "onGrpcReceiveTrailingMetadata",
+  "onGrpcClose",
+];
 export const CALLBACKS = {
   VMContext: ["onVmStart"],
   PluginContext: [...CONTEXT, "onPluginStart", "onPluginDone", "onTick", "onQueueReady", "onForeignFunction"],
-  HttpContext: [...CONTEXT, "onRequestHeaders", "onRequestBody", "onRequestTrailers", "onResponseHeaders", "onResponseBody", "onResponseTrailers", "onStreamDone", "onLog"],
-  TcpContext: [...CONTEXT, "onNewConnection", "onDownstreamData", "onDownstreamClose", "onUpstreamData", "onUpstreamClose", "onStreamDone", "onLog"],
+  HttpContext: [
+    ...CONTEXT,
+    "onRequestHeaders",
+    "onRequestBody",
+    "onRequestTrailers",
+    "onResponseHeaders",
+    "onResponseBody",
+    "onResponseTrailers",
+    "onStreamDone",
+    "onLog",
+  ],
+  TcpContext: [
+    ...CONTEXT,
+    "onNewConnection",
+    "onDownstreamData",
+    "onDownstreamClose",
+    "onUpstreamData",
+    "onUpstreamClose",
+    "onStreamDone",
+    "onLog",
+  ],
 };
 
 // Other SDKs' callback names, lower case without underscores, and what this SDK calls instead
 // (per context class; a name valid in one class is a mistake in another).
-const HTTP = { onhttprequestheaders: "onRequestHeaders", onhttprequestbody: "onRequestBody", onhttprequesttrailers: "onRequestTrailers",
-  onhttpresponseheaders: "onResponseHeaders", onhttpresponsebody: "onResponseBody", onhttpresponsetrailers: "onResponseTrailers",
-  onhttpstreamdone: "onStreamDone", ondone: "onStreamDone", ondelete: "onStreamDone" };
-const PLUGIN = { onconfigure: "onPluginStart", onstart: "onPluginStart", onvmstart: "onPluginStart (onVmStart is a VMContext's)",
-  ondone: "onPluginDone", ondelete: "onPluginDone" };
+const HTTP = {
+  onhttprequestheaders: "onRequestHeaders",
+  onhttprequestbody: "onRequestBody",
+  onhttprequesttrailers: "onRequestTrailers",
+  onhttpresponseheaders: "onResponseHeaders",
+  onhttpresponsebody: "onResponseBody",
+  onhttpresponsetrailers: "onResponseTrailers",
+  onhttpstreamdone: "onStreamDone",
+  ondone: "onStreamDone",
+  ondelete: "onStreamDone",
+};
+const PLUGIN = {
+  onconfigure: "onPluginStart",
+  onstart: "onPluginStart",
+  onvmstart: "onPluginStart (onVmStart is a VMContext's)",
+  ondone: "onPluginDone",
+  ondelete: "onPluginDone",
+};
 const ALIASES = {
-  VMContext: { onconfigure: "onVmStart", onstart: "onVmStart", onpluginstart: "onVmStart (onPluginStart is a PluginContext's)" },
+  VMContext: {
+    onconfigure: "onVmStart",
+    onstart: "onVmStart",
+    onpluginstart: "onVmStart (onPluginStart is a PluginContext's)",
+  },
   PluginContext: PLUGIN,
   HttpContext: HTTP,
   TcpContext: { ondone: "onStreamDone", ondelete: "onStreamDone" },
@@ -35,7 +77,8 @@ const a = (cls) => (cls === "HttpContext" ? `an ${cls}` : `a ${cls}`);
 
 /** Which class of the SDK `name` belongs to, when one calls it. */
 function ownerOf(normalized) {
-  for (const [cls, names] of Object.entries(CALLBACKS)) if (names.some((n) => n.toLowerCase() === normalized)) return cls;
+  for (const [cls, names] of Object.entries(CALLBACKS))
+    if (names.some((n) => n.toLowerCase() === normalized)) return cls;
   return null;
 }
 
@@ -46,7 +89,10 @@ function ownerOf(normalized) {
 export function misnamedCallback(base, method) {
   if (CALLBACKS[base].includes(method)) return null;
   const normalized = method.toLowerCase().replace(/_/g, "");
-  const right = own(ALIASES[base], normalized) ?? own(GRPC, normalized) ?? CALLBACKS[base].find((n) => n.toLowerCase() === normalized);
+  const right =
+    own(ALIASES[base], normalized) ??
+    own(GRPC, normalized) ??
+    CALLBACKS[base].find((n) => n.toLowerCase() === normalized);
   if (right) return `${method} is not a callback of this SDK (another SDK's name?): ${a(base)} gets ${right}`;
   const owner = ownerOf(normalized) ?? (own(HTTP, normalized) ? "HttpContext" : null);
   if (owner && owner !== base) return `${method} is ${a(owner)} callback: ${a(base)} never gets it`;
@@ -65,10 +111,13 @@ export default class CallbackNames {
   afterParse(parser) {
     const user = parser.sources.filter((s) => !s.internalPath.startsWith("~lib/"));
     const decls = user.flatMap((source) => [...classes(source.statements)].map((decl) => ({ source, decl })));
-    const parentOf = new Map(decls.map(({ decl }) => [decl.name.text, decl.extendsType?.name?.identifier?.text ?? null]));
+    const parentOf = new Map(
+      decls.map(({ decl }) => [decl.name.text, decl.extendsType?.name?.identifier?.text ?? null]),
+    );
     // The SDK class a user class derives from, through the user's own classes.
     const baseOf = (name) => {
-      for (let n = name, depth = 0; n && depth < 32; n = parentOf.get(n), depth++) if (n in CALLBACKS && !parentOf.has(n)) return n;
+      for (let n = name, depth = 0; n && depth < 32; n = parentOf.get(n), depth++)
+        if (n in CALLBACKS && !parentOf.has(n)) return n;
       return null;
     };
     for (const { source, decl } of decls) {
@@ -79,7 +128,9 @@ export default class CallbackNames {
         const warning = misnamedCallback(base, m.name.text);
         if (!warning) continue;
         const line = source.lineAt(m.range.start);
-        this.stderr?.write?.(`WARNING proxy-wasm-as: ${source.normalizedPath}:${line}: class ${decl.name.text}: ${warning}\n`);
+        this.stderr?.write?.(
+          `WARNING proxy-wasm-as: ${source.normalizedPath}:${line}: class ${decl.name.text}: ${warning}\n`,
+        );
       }
     }
   }

@@ -24,7 +24,9 @@ export function withoutCustomSection(bytes, name) {
   const parts = [bytes.subarray(0, 8)];
   let pos = 8;
   const uleb = () => {
-    let result = 0, scale = 1, byte;
+    let result = 0,
+      scale = 1,
+      byte;
     do {
       byte = bytes[pos++];
       result += (byte & 0x7f) * scale;
@@ -50,7 +52,8 @@ export function withoutCustomSection(bytes, name) {
 
 /** The internal name of each function by its index in the binary: imports first, then the module's own. */
 function functionNames(module, binaryen) {
-  const imported = [], defined = [];
+  const imported = [],
+    defined = [];
   for (let i = 0, n = module.getNumFunctions(); i < n; i++) {
     const info = binaryen.getFunctionInfo(module.getFunctionByIndex(i));
     (info.module ? imported : defined).push(info.name);
@@ -66,8 +69,10 @@ function functionScopes(program) {
     const range = element.declaration?.range;
     if (!range?.source) continue;
     const source = range.source;
-    const startLine = source.lineAt(range.start), startColumn = source.columnAt();
-    const endLine = source.lineAt(range.end), endColumn = source.columnAt();
+    const startLine = source.lineAt(range.start),
+      startColumn = source.columnAt();
+    const endLine = source.lineAt(range.end),
+      endColumn = source.columnAt();
     out.push([source.normalizedPath, startLine, startColumn, endLine, endColumn, name]);
   }
   return out;
@@ -83,7 +88,8 @@ const NAME = String.raw`\$(?:"((?:[^"\\]|\\.)*)"|([^\s()]+))`;
 function callersOf(module) {
   const callers = new Map();
   let current = null;
-  const func = new RegExp(String.raw`^ \(func ${NAME}`), call = new RegExp(String.raw`\((?:return_)?call ${NAME}`, "g");
+  const func = new RegExp(String.raw`^ \(func ${NAME}`),
+    call = new RegExp(String.raw`\((?:return_)?call ${NAME}`, "g");
   for (const line of module.emitText().split("\n")) {
     const f = func.exec(line);
     if (f) current = f[1] ?? f[2];
@@ -135,7 +141,8 @@ export default class ReleaseBinary {
       stderr[FILTERED] = true;
     }
     const emit = module.emitBinary;
-    const binaryen = this.binaryen, program = this.program;
+    const binaryen = this.binaryen,
+      program = this.program;
     // Only a build that writes a source map needs these; the calls are read now, before asc optimizes.
     const callers = program.options?.sourceMap === false ? new Map() : callersOf(module);
     let scopes = null;

@@ -15,7 +15,9 @@ export async function measureBodyMemory() {
   const wasm = at("test/build/body-lean.wasm");
   if (!existsSync(wasm)) return null;
   const bytes = new Uint8Array(readFileSync(wasm));
-  const body = new TextEncoder().encode("the quick brown fox jumps over the lazy dog\n".repeat(Math.ceil((2 * MIB) / 44))).subarray(0, 2 * MIB);
+  const body = new TextEncoder()
+    .encode("the quick brown fox jumps over the lazy dog\n".repeat(Math.ceil((2 * MIB) / 44)))
+    .subarray(0, 2 * MIB);
   const result = {};
   for (const path of BODY_PATHS) {
     const host = new Host({ record: false });
@@ -23,7 +25,11 @@ export async function measureBodyMemory() {
     const plugin = vm.startPlugin({ configuration: path });
     const before = vm.memoryBytes;
     const s = plugin.newHttpStream();
-    s.requestHeaders([[":method", "POST"], [":path", "/"], [":authority", "bench"]]);
+    s.requestHeaders([
+      [":method", "POST"],
+      [":path", "/"],
+      [":authority", "bench"],
+    ]);
     s.requestBody(body, true);
     s.complete();
     result[path] = { before, after: vm.memoryBytes, body: body.length };

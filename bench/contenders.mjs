@@ -29,34 +29,49 @@ function version(dir, pkg) {
  */
 export const CONTENDERS = [
   {
-    id: "floor", label: "floor (hand-written WAT)", kind: "wat", dir: "bench/floor",
+    id: "floor",
+    label: "floor (hand-written WAT)",
+    kind: "wat",
+    dir: "bench/floor",
     source: (filter) => at("bench/floor", `${filter}.wat`),
     wasm: (filter) => at("bench/floor/build", `${filter}.wasm`),
     rootId: "add_header",
     describe: () => "no SDK: the host calls and nothing else",
   },
   {
-    id: "ours", label: "proxy-wasm-as", kind: "ours", dir: "bench/ours",
+    id: "ours",
+    label: "proxy-wasm-as",
+    kind: "ours",
+    dir: "bench/ours",
     source: (filter) => (filter === "add-header" ? at("test/filters/add-header.ts") : at("bench/ours", `${filter}.ts`)),
     wasm: (filter) => at("bench/ours/build", `${filter}.wasm`),
     /** The same add-header build with a name section (asc --debug), for profiles only. */
     namedWasm: () => at("bench/ours/build/add-header.names.wasm"),
     rootId: "add_header",
-    describe: () => `proxy-wasm-as ${JSON.parse(readFileSync(at("package.json"), "utf8")).version}, AssemblyScript ${version(".", "assemblyscript")}, the repository's asconfig.json`,
+    describe: () =>
+      `proxy-wasm-as ${JSON.parse(readFileSync(at("package.json"), "utf8")).version}, AssemblyScript ${version(".", "assemblyscript")}, the repository's asconfig.json`,
   },
   {
-    id: "gcore", label: "G-Core", kind: "npm", dir: "bench/gcore",
+    id: "gcore",
+    label: "G-Core",
+    kind: "npm",
+    dir: "bench/gcore",
     source: (filter) => at("bench/gcore/assembly", filter === "add-header" ? "index.ts" : `${filter}.ts`),
     wasm: (filter) => at("bench/gcore/build", filter === "add-header" ? "filter.wasm" : `${filter}.wasm`),
     rootId: "add_header",
-    describe: () => `@gcoredev/proxy-wasm-sdk-as ${version("bench/gcore", "@gcoredev/proxy-wasm-sdk-as")}, AssemblyScript ${version("bench/gcore", "assemblyscript")} + wasi-shim, -O3`,
+    describe: () =>
+      `@gcoredev/proxy-wasm-sdk-as ${version("bench/gcore", "@gcoredev/proxy-wasm-sdk-as")}, AssemblyScript ${version("bench/gcore", "assemblyscript")} + wasi-shim, -O3`,
   },
   {
-    id: "solo", label: "solo.io", kind: "npm", dir: "bench/solo",
+    id: "solo",
+    label: "solo.io",
+    kind: "npm",
+    dir: "bench/solo",
     source: (filter) => at("bench/solo/assembly", filter === "add-header" ? "index.ts" : `${filter}.ts`),
     wasm: (filter) => at("bench/solo/build", filter === "add-header" ? "filter.wasm" : `${filter}.wasm`),
     rootId: "add_header",
-    describe: () => `@solo-io/proxy-runtime ${version("bench/solo", "@solo-io/proxy-runtime")}, AssemblyScript ${version("bench/solo", "assemblyscript")}, --optimize`,
+    describe: () =>
+      `@solo-io/proxy-runtime ${version("bench/solo", "@solo-io/proxy-runtime")}, AssemblyScript ${version("bench/solo", "assemblyscript")}, --optimize`,
   },
 ];
 
@@ -68,7 +83,9 @@ export const RUST_PEERS = at("../shared/peers/rust-sdk-0.2.0");
  * (bench/rust/build.sh), so the bench needs no Rust. `wasm` is null for a filter with no build.
  */
 export const RUST = {
-  id: "rust", label: "Rust SDK 0.2.0", kind: "prebuilt",
+  id: "rust",
+  label: "Rust SDK 0.2.0",
+  kind: "prebuilt",
   wasm(filter) {
     const own = at("bench/rust", `${filter}.wasm`);
     if (existsSync(own)) return own;
@@ -76,7 +93,8 @@ export const RUST = {
     return existsSync(peer) ? peer : null;
   },
   rootId: "add_header",
-  describe: () => "proxy-wasm-rust-sdk 0.2.0, Debian rustc 1.63, opt-level 3, LTO (../shared/peers/rust-sdk-0.2.0/PROVENANCE.md, bench/rust/build.sh)",
+  describe: () =>
+    "proxy-wasm-rust-sdk 0.2.0, Debian rustc 1.63, opt-level 3, LTO (../shared/peers/rust-sdk-0.2.0/PROVENANCE.md, bench/rust/build.sh)",
 };
 
 /** Which filters a contender has a build of: the floor and ours have every one. */

@@ -20,7 +20,17 @@ import { ensureEmulator } from "./prepare.mjs";
 // come after.
 ensureEmulator((message) => console.error(`[prepare] ${message}`));
 const { Host } = await import(at("dist/host/index.js"));
-const { BODY_BYTES, CHUNK, CHUNK_BYTES, CONFIGURATION, COUNTER, RESPONSE_HEADERS, SHARED_KEY, SHARED_VALUE, requestHeaders } = await import("./workloads.mjs");
+const {
+  BODY_BYTES,
+  CHUNK,
+  CHUNK_BYTES,
+  CONFIGURATION,
+  COUNTER,
+  RESPONSE_HEADERS,
+  SHARED_KEY,
+  SHARED_VALUE,
+  requestHeaders,
+} = await import("./workloads.mjs");
 const { MATRIX, WINDOWS } = await import("./matrix.mjs");
 const { COUNTER_EXPORT, instrumentForCounting } = await import("./instruction-counter.mjs");
 
@@ -41,7 +51,10 @@ export const STREAM_CALLBACKS = [
  */
 export const COUNTED_WORKLOADS = [
   {
-    id: "add-header", filter: "add-header", warmUp: 200, streams: 2000,
+    id: "add-header",
+    filter: "add-header",
+    warmUp: 200,
+    streams: 2000,
     title: "add-header: 10 request headers, read :path, add one request and one response header",
     stream(plugin) {
       const s = plugin.newHttpStream();
@@ -51,7 +64,10 @@ export const COUNTED_WORKLOADS = [
     },
   },
   {
-    id: "body", filter: "body", warmUp: 2, streams: 10,
+    id: "body",
+    filter: "body",
+    warmUp: 2,
+    streams: 10,
     title: `body: ${BODY_BYTES / 1024 / 1024} MiB request body in ${CHUNK_BYTES / 1024} KiB chunks, each read, upper-cased and written back`,
     stream(plugin) {
       const s = plugin.newHttpStream();
@@ -62,7 +78,10 @@ export const COUNTED_WORKLOADS = [
     },
   },
   {
-    id: "metric-shared", filter: "metric-shared", warmUp: 200, streams: 2000,
+    id: "metric-shared",
+    filter: "metric-shared",
+    warmUp: 200,
+    streams: 2000,
     title: `metric-shared: increment the counter ${COUNTER} and read the shared-data key ${SHARED_KEY} per request`,
     stream(plugin) {
       const s = plugin.newHttpStream();
@@ -99,9 +118,13 @@ export async function countingPlugin(wasmPath, rootId) {
   const { vm, plugin } = await startPluginOf(await instrumentForCounting(readFileSync(wasmPath)), rootId);
   const counter = vm.exports[COUNTER_EXPORT];
   let totals = new Map();
-  chargeCallbacks(vm, () => counter.value, (name, before) => {
-    totals.set(name, (totals.get(name) ?? 0n) + (counter.value - before));
-  });
+  chargeCallbacks(
+    vm,
+    () => counter.value,
+    (name, before) => {
+      totals.set(name, (totals.get(name) ?? 0n) + (counter.value - before));
+    },
+  );
   return {
     plugin,
     take() {
@@ -137,7 +160,10 @@ export function formatCountTable(rows) {
     `| filter | total | ${used.map(([, label]) => label).join(" | ")} |`,
     `|---|---:|${used.map(() => "---:").join("|")}|`,
   ];
-  for (const r of rows) lines.push(`| ${r.label} | ${fmt(r.counts.total)} | ${used.map(([name]) => fmt(r.counts.perCallback[name])).join(" | ")} |`);
+  for (const r of rows)
+    lines.push(
+      `| ${r.label} | ${fmt(r.counts.total)} | ${used.map(([name]) => fmt(r.counts.perCallback[name])).join(" | ")} |`,
+    );
   return lines.join("\n");
 }
 
@@ -163,18 +189,26 @@ export async function countPoint(wasmPath, rootId, point) {
       if (current) copiedPerCallback.set(current, (copiedPerCallback.get(current) ?? 0) + data.length);
       return alloc.call(this, data);
     };
-    chargeCallbacks(vm, () => counter.value, (name, before) => {
-      const spent = counter.value - before;
-      total += spent;
-      perCallback.set(name, (perCallback.get(name) ?? 0n) + spent);
-      peakBytes = Math.max(peakBytes, vm.memoryBytes);
-    });
+    chargeCallbacks(
+      vm,
+      () => counter.value,
+      (name, before) => {
+        const spent = counter.value - before;
+        total += spent;
+        perCallback.set(name, (perCallback.get(name) ?? 0n) + spent);
+        peakBytes = Math.max(peakBytes, vm.memoryBytes);
+      },
+    );
     // The allocation hook needs the callback's name: wrap once more, outside the charging.
     const call = vm.call;
     vm.call = function (name, ...rest) {
       const outer = current;
       current ??= name;
-      try { return call.call(this, name, ...rest); } finally { current = outer; }
+      try {
+        return call.call(this, name, ...rest);
+      } finally {
+        current = outer;
+      }
     };
     drive();
     vm.call = call;
@@ -185,7 +219,9 @@ export async function countPoint(wasmPath, rootId, point) {
     for (let w = 0; w < WINDOWS; w++) {
       const { vm } = await loadVmOf(bytes);
       let plugin;
-      const spent = counted(vm, () => { plugin = vm.startPlugin({ rootId, configuration: point.configuration }); });
+      const spent = counted(vm, () => {
+        plugin = vm.startPlugin({ rootId, configuration: point.configuration });
+      });
       if (!plugin.configured) throw new Error(`${wasmPath}: the plugin refused its configuration`);
       windows.push(Number(spent));
       units++;
@@ -228,14 +264,19 @@ export async function countMatrix(contenders, points = MATRIX, log = () => {}) {
     log(point.id);
     results[point.id] = {};
     for (const c of contenders) {
-      results[point.id][c.id] = hasFilter(c, point.filter) ? await countPoint(c.wasm(point.filter), c.rootId, point) : null;
+      results[point.id][c.id] = hasFilter(c, point.filter)
+        ? await countPoint(c.wasm(point.filter), c.rootId, point)
+        : null;
     }
   }
   return results;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const arg = (flag) => { const i = process.argv.indexOf(flag); return i > 0 ? process.argv[i + 1].split(",") : null; };
+  const arg = (flag) => {
+    const i = process.argv.indexOf(flag);
+    return i > 0 ? process.argv[i + 1].split(",") : null;
+  };
   const only = arg("--only");
   const families = arg("--points");
   const json = process.argv.includes("--json");
@@ -247,7 +288,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const points = MATRIX.filter((p) => !families || families.includes(p.family));
   const results = await countMatrix(contenders, points, (id) => console.error(`[count] ${id}`));
   const unbuilt = contenders.filter((c) => c.kind === "npm" && !hasFilter(c, "add-header"));
-  if (unbuilt.length) console.error(`[count] ${unbuilt.map((c) => c.label).join(" and ")}: not built; run \`npm run bench\` once (it installs their SDKs with npm ci)`);
+  if (unbuilt.length)
+    console.error(
+      `[count] ${unbuilt.map((c) => c.label).join(" and ")}: not built; run \`npm run bench\` once (it installs their SDKs with npm ci)`,
+    );
   if (json) console.log(JSON.stringify(results, null, 2));
   else console.log(formatMatrix(results, contenders, points));
 }

@@ -16,8 +16,13 @@ if (!file) {
   process.exit(2);
 }
 const point = MATRIX.find((p) => p.id === workloadId && p.kind !== "start");
-const workload = COUNTED_WORKLOADS.find((w) => w.id === workloadId) ??
-  (point && { warmUp: point.warmUp, streams: point.perWindow * 4, stream: (plugin, host) => point.stream(plugin, host).complete() });
+const workload =
+  COUNTED_WORKLOADS.find((w) => w.id === workloadId) ??
+  (point && {
+    warmUp: point.warmUp,
+    streams: point.perWindow * 4,
+    stream: (plugin, host) => point.stream(plugin, host).complete(),
+  });
 if (!workload) {
   console.error(`no workload or stream point ${workloadId}`);
   process.exit(2);
@@ -30,12 +35,17 @@ const snapshot = () => names.map((_, i) => vm.exports[`__count_${i + 1}`].value)
 const perCallback = new Map();
 chargeCallbacks(vm, snapshot, (name, before) => {
   const sums = perCallback.get(name) ?? names.map(() => 0n);
-  snapshot().forEach((v, i) => { sums[i] += v - before[i]; });
+  snapshot().forEach((v, i) => {
+    sums[i] += v - before[i];
+  });
   perCallback.set(name, sums);
 });
 for (let i = 0; i < workload.streams; i++) workload.stream(plugin, host);
 for (const [callback, sums] of perCallback) {
-  const list = names.map((n, i) => [n, Number(sums[i]) / workload.streams]).filter(([, c]) => c >= 0.5).sort((a, b) => b[1] - a[1]);
+  const list = names
+    .map((n, i) => [n, Number(sums[i]) / workload.streams])
+    .filter(([, c]) => c >= 0.5)
+    .sort((a, b) => b[1] - a[1]);
   console.log(`${callback}: ${Math.round(list.reduce((t, [, c]) => t + c, 0))}`);
   for (const [n, c] of list.slice(0, Number(rows))) console.log(`${c.toFixed(1).padStart(9)}  ${n}`);
 }

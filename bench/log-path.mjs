@@ -17,7 +17,10 @@ const out = mkdtempSync(join(tmpdir(), "pwas-log-path-"));
 
 async function build(name, extra) {
   const output = join(out, `${name}.wasm`);
-  const { error, stderr } = await asc.main(["bench/log-path/filter.ts", "--config", "asconfig.json", "-o", output, ...extra], { stdout: { write() {} } });
+  const { error, stderr } = await asc.main(
+    ["bench/log-path/filter.ts", "--config", "asconfig.json", "-o", output, ...extra],
+    { stdout: { write() {} } },
+  );
   if (error) throw new Error(`asc failed: ${error.message}\n${stderr.toString()}`);
   return output;
 }
@@ -52,7 +55,9 @@ for (const [label, wasm] of builds) {
   const none = await perRequestHeaders(wasm, "none");
   const log = (await perRequestHeaders(wasm, "log")) - none;
   const level = (await perRequestHeaders(wasm, "level")) - none;
-  const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm))).some((i) => i.name === "proxy_get_log_level");
+  const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm))).some(
+    (i) => i.name === "proxy_get_log_level",
+  );
   console.log(`| ${label} | ${log} | ${level} | ${imports ? "yes" : "no"} |`);
 }
 rmSync(out, { recursive: true, force: true });

@@ -29,7 +29,9 @@ export function formatMatrix(results, contenders, points) {
     out.push(`|---|${contenders.map(() => "---:").join("|")}|---:|`);
     for (const p of rows) {
       const r = ratio(results[p.id]);
-      out.push(`| ${p.label} | ${contenders.map((c) => formatCount(results[p.id][c.id])).join(" | ")} | ${r === null ? "–" : `${r.toFixed(2)}x`} |`);
+      out.push(
+        `| ${p.label} | ${contenders.map((c) => formatCount(results[p.id][c.id])).join(" | ")} | ${r === null ? "–" : `${r.toFixed(2)}x`} |`,
+      );
     }
     out.push("");
   }

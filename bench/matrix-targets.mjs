@@ -20,7 +20,9 @@ export function evaluateMatrixTargets(results, points, sizes) {
     miss: behind.map((p) => `${p.label} ${(ours(p.id).mean / rust(p.id).mean).toFixed(2)}×`).join(", "),
   });
 
-  const short = PATH_LENGTHS.filter((l) => l <= 64).map((l) => ({ l, r: ours(`add-header/${l}`) })).filter((x) => x.r);
+  const short = PATH_LENGTHS.filter((l) => l <= 64)
+    .map((l) => ({ l, r: ours(`add-header/${l}`) }))
+    .filter((x) => x.r);
   const over = short.filter((x) => x.r.mean > 1000);
   targets.push({
     what: "add-header at most 1,000 instructions per stream at every :path length up to 64 bytes",
@@ -38,7 +40,10 @@ export function evaluateMatrixTargets(results, points, sizes) {
     what: "cost per extra byte of a header value read (1 KiB → 8 KiB :path) at most the Rust SDK's",
     measured: `ours ${slope("ours").toFixed(2)}, Rust ${slope("rust").toFixed(2)} instructions per byte`,
     pass: slope("ours") <= slope("rust"),
-    miss: slope("ours") > slope("rust") ? `${(slope("ours") - slope("rust")).toFixed(2)} per byte over: a string is UTF-16, so each byte is widened (a load and a store, 4 instructions at least without SIMD); Rust validates UTF-8 in place. getBytes() reads a value with no per-byte cost` : "",
+    miss:
+      slope("ours") > slope("rust")
+        ? `${(slope("ours") - slope("rust")).toFixed(2)} per byte over: a string is UTF-16, so each byte is widened (a load and a store, 4 instructions at least without SIMD); Rust validates UTF-8 in place. getBytes() reads a value with no per-byte cost`
+        : "",
   });
 
   const lengths = PATH_LENGTHS.filter((l) => ours(`add-header/${l}`));
@@ -50,7 +55,9 @@ export function evaluateMatrixTargets(results, points, sizes) {
     miss: drops.map((l) => `${l} B is cheaper than the length before it`).join(", "),
   });
 
-  const spreads = points.filter((p) => ours(p.id)).map((p) => ({ p, s: (ours(p.id).max - ours(p.id).min) / ours(p.id).mean }));
+  const spreads = points
+    .filter((p) => ours(p.id))
+    .map((p) => ({ p, s: (ours(p.id).max - ours(p.id).min) / ours(p.id).mean }));
   const wide = spreads.filter((x) => x.s > 0.02);
   targets.push({
     what: "no collection or allocator cadence visible: spread over the windows within 2% at every point",
@@ -64,26 +71,41 @@ export function evaluateMatrixTargets(results, points, sizes) {
   const copied = pass.map((p) => ({ p, bytes: copiedBytes(ours(p.id), bodyCallbacks) }));
   targets.push({
     what: "body pass-through without reading copies nothing into wasm memory",
-    measured: copied.map((x) => `${x.p.label.replace("body pass-through, ", "")}: ${n(x.bytes)} B per stream`).join(", "),
+    measured: copied
+      .map((x) => `${x.p.label.replace("body pass-through, ", "")}: ${n(x.bytes)} B per stream`)
+      .join(", "),
     pass: copied.every((x) => x.bytes === 0),
-    miss: copied.filter((x) => x.bytes > 0).map((x) => x.p.label).join(", "),
+    miss: copied
+      .filter((x) => x.bytes > 0)
+      .map((x) => x.p.label)
+      .join(", "),
   });
 
   // Linear memory grows in 64 KiB pages: the growth over the pass-through's is read in pages.
   const PAGE = 64 * 1024;
-  const inPlace = points.filter((p) => p.family === "body-in-place" && ours(p.id)).map((p) => {
-    const base = ours(`body-pass/${p.bytes}`)?.peakBytes ?? 0;
-    const limit = Math.ceil((2 * p.chunkBytes) / PAGE) * PAGE;
-    return { p, growth: ours(p.id).peakBytes - base, limit };
-  });
+  const inPlace = points
+    .filter((p) => p.family === "body-in-place" && ours(p.id))
+    .map((p) => {
+      const base = ours(`body-pass/${p.bytes}`)?.peakBytes ?? 0;
+      const limit = Math.ceil((2 * p.chunkBytes) / PAGE) * PAGE;
+      return { p, growth: ours(p.id).peakBytes - base, limit };
+    });
   targets.push({
     what: "body read-modify-write (streamed) peak memory at most 2× the chunk (in whole 64 KiB pages) over the pass-through's",
-    measured: inPlace.map((x) => `${x.p.label.replace("body read, upper-cased in place, ", "")}: +${n(x.growth / 1024)} KiB`).join(", "),
+    measured: inPlace
+      .map((x) => `${x.p.label.replace("body read, upper-cased in place, ", "")}: +${n(x.growth / 1024)} KiB`)
+      .join(", "),
     pass: inPlace.every((x) => x.growth <= x.limit),
-    miss: inPlace.filter((x) => x.growth > x.limit).map((x) => `${x.p.label}: +${n(x.growth / 1024)} KiB, limit ${n(x.limit / 1024)} KiB`).join(", "),
+    miss: inPlace
+      .filter((x) => x.growth > x.limit)
+      .map((x) => `${x.p.label}: +${n(x.growth / 1024)} KiB, limit ${n(x.limit / 1024)} KiB`)
+      .join(", "),
   });
 
-  for (const [what, bytes, limit] of [["hello-world", sizes.helloWorld, 7370], ["add-header", sizes.addHeader, 8500]]) {
+  for (const [what, bytes, limit] of [
+    ["hello-world", sizes.helloWorld, 7370],
+    ["add-header", sizes.addHeader, 8500],
+  ]) {
     targets.push({
       what: `${what} at most ${n(limit)} bytes (its size before issue 20)`,
       measured: `${n(bytes)} bytes`,

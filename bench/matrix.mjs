@@ -23,7 +23,8 @@ export function pathOfLength(length) {
 }
 
 const expect = (what, actual, expected) => {
-  if (actual !== expected) throw new Error(`${what}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+  if (actual !== expected)
+    throw new Error(`${what}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
 };
 
 /** The 10 request headers of the timing workloads, with :path replaced. */
@@ -34,8 +35,13 @@ function headersWithPath(length) {
 function addHeaderPoint(length) {
   const headers = headersWithPath(length);
   return {
-    id: `add-header/${length}`, family: "add-header", x: length, label: `add-header, :path ${length} B`,
-    filter: "add-header", warmUp: 200, perWindow: STREAMS_PER_WINDOW,
+    id: `add-header/${length}`,
+    family: "add-header",
+    x: length,
+    label: `add-header, :path ${length} B`,
+    filter: "add-header",
+    warmUp: 200,
+    perWindow: STREAMS_PER_WINDOW,
     stream(plugin) {
       const s = plugin.newHttpStream();
       s.requestHeaders(headers, { endOfStream: true });
@@ -44,7 +50,11 @@ function addHeaderPoint(length) {
     },
     check(s) {
       // An empty value: ours reads "" (seen), the Rust SDK reads None (none); both did the job.
-      expect("x-path-length", length === 0 ? s.requestHeader("x-path-length") !== undefined : s.requestHeader("x-path-length"), length === 0 ? true : "seen");
+      expect(
+        "x-path-length",
+        length === 0 ? s.requestHeader("x-path-length") !== undefined : s.requestHeader("x-path-length"),
+        length === 0 ? true : "seen",
+      );
       expect("x-filter", s.responseHeader("x-filter"), "proxy-wasm-as");
     },
   };
@@ -59,13 +69,27 @@ function headerMapPoints(count) {
   };
   return [
     {
-      id: `headers-all/${count}`, family: "headers-all", x: count, label: `read all ${count} headers, add one`,
-      filter: "headers-all", warmUp: 100, perWindow: count > 10 ? 200 : STREAMS_PER_WINDOW / 2, stream,
-      check(s) { expect("x-header-count", s.requestHeader("x-header-count"), "some"); },
+      id: `headers-all/${count}`,
+      family: "headers-all",
+      x: count,
+      label: `read all ${count} headers, add one`,
+      filter: "headers-all",
+      warmUp: 100,
+      perWindow: count > 10 ? 200 : STREAMS_PER_WINDOW / 2,
+      stream,
+      check(s) {
+        expect("x-header-count", s.requestHeader("x-header-count"), "some");
+      },
     },
     {
-      id: `headers-one/${count}`, family: "headers-one", x: count, label: `${count} headers: read one, replace one, remove one`,
-      filter: "headers-one", warmUp: 100, perWindow: STREAMS_PER_WINDOW, stream,
+      id: `headers-one/${count}`,
+      family: "headers-one",
+      x: count,
+      label: `${count} headers: read one, replace one, remove one`,
+      filter: "headers-one",
+      warmUp: 100,
+      perWindow: STREAMS_PER_WINDOW,
+      stream,
       check(s) {
         // (The floor writes "seen" whatever it read.)
         expect("x-request-id replaced", s.requestHeader("x-request-id") !== undefined, true);
@@ -87,7 +111,11 @@ const STREAMS_PER_WINDOW = 2000;
  * every byte is read, 64 chunks (the per-byte loop decides the figure, not collections).
  */
 const bodyStreamsPerWindow = (bytes, cheap) =>
-  cheap ? (bytes > 64 * 1024 ? STREAMS_PER_WINDOW / 2 : STREAMS_PER_WINDOW) : Math.max(2, Math.round(64 / Math.ceil(bytes / BODY_CHUNK_BYTES)));
+  cheap
+    ? bytes > 64 * 1024
+      ? STREAMS_PER_WINDOW / 2
+      : STREAMS_PER_WINDOW
+    : Math.max(2, Math.round(64 / Math.ceil(bytes / BODY_CHUNK_BYTES)));
 
 function bodyPoints(bytes) {
   const chunk = CHUNK.subarray(0, Math.min(bytes, BODY_CHUNK_BYTES));
@@ -101,23 +129,54 @@ function bodyPoints(bytes) {
   };
   const size = bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`;
   const upper = new TextDecoder().decode(chunk).toUpperCase();
-  const common = { x: bytes, warmUp: 20, perWindow: bodyStreamsPerWindow(bytes, true), bytes, chunkBytes: chunk.length, stream };
+  const common = {
+    x: bytes,
+    warmUp: 20,
+    perWindow: bodyStreamsPerWindow(bytes, true),
+    bytes,
+    chunkBytes: chunk.length,
+    stream,
+  };
   return [
-    { ...common, id: `body-pass/${bytes}`, family: "body-pass", label: `body pass-through, ${size}`, filter: "body-pass" },
     {
-      ...common, perWindow: bodyStreamsPerWindow(bytes, false), id: `body-in-place/${bytes}`, family: "body-in-place", label: `body read, upper-cased in place, ${size}`, filter: "body",
-      check(s) { expect("last chunk upper-cased", s.requestBodyText, upper); },
+      ...common,
+      id: `body-pass/${bytes}`,
+      family: "body-pass",
+      label: `body pass-through, ${size}`,
+      filter: "body-pass",
     },
     {
-      ...common, id: `body-append/${bytes}`, family: "body-append", label: `body append at the end, ${size}`, filter: "body-append",
-      check(s) { expect("suffix appended", s.requestBodyText.endsWith("\n<!-- appended by the filter -->\n"), true); },
+      ...common,
+      perWindow: bodyStreamsPerWindow(bytes, false),
+      id: `body-in-place/${bytes}`,
+      family: "body-in-place",
+      label: `body read, upper-cased in place, ${size}`,
+      filter: "body",
+      check(s) {
+        expect("last chunk upper-cased", s.requestBodyText, upper);
+      },
+    },
+    {
+      ...common,
+      id: `body-append/${bytes}`,
+      family: "body-append",
+      label: `body append at the end, ${size}`,
+      filter: "body-append",
+      check(s) {
+        expect("suffix appended", s.requestBodyText.endsWith("\n<!-- appended by the filter -->\n"), true);
+      },
     },
   ];
 }
 
 const metricShared = {
-  id: "metric-shared", family: "metric-shared", x: 0, label: "metric increment + shared-data read",
-  filter: "metric-shared", warmUp: 200, perWindow: STREAMS_PER_WINDOW,
+  id: "metric-shared",
+  family: "metric-shared",
+  x: 0,
+  label: "metric increment + shared-data read",
+  filter: "metric-shared",
+  warmUp: 200,
+  perWindow: STREAMS_PER_WINDOW,
   stream(plugin) {
     const s = plugin.newHttpStream();
     s.requestHeaders(requestHeaders(10), { endOfStream: true });
@@ -126,8 +185,13 @@ const metricShared = {
 };
 
 const httpCall = {
-  id: "http-call", family: "http-call", x: 0, label: "HTTP call in request headers, resumed by its response",
-  filter: "http-call", warmUp: 200, perWindow: STREAMS_PER_WINDOW / 2,
+  id: "http-call",
+  family: "http-call",
+  x: 0,
+  label: "HTTP call in request headers, resumed by its response",
+  filter: "http-call",
+  warmUp: 200,
+  perWindow: STREAMS_PER_WINDOW / 2,
   stream(plugin, host) {
     const s = plugin.newHttpStream();
     s.requestHeaders(requestHeaders(10), { endOfStream: true });
@@ -144,7 +208,14 @@ export function jsonConfiguration(bytes) {
   const rules = [];
   let size = 12;
   for (let i = 0; size < bytes; i++) {
-    const rule = JSON.stringify({ name: `rule-${i}`, match: `/api/v1/items/${i}`, header: "x-rule", value: `value-${i}`, enabled: i % 2 === 0, weight: i });
+    const rule = JSON.stringify({
+      name: `rule-${i}`,
+      match: `/api/v1/items/${i}`,
+      header: "x-rule",
+      value: `value-${i}`,
+      enabled: i % 2 === 0,
+      weight: i,
+    });
     rules.push(rule);
     size += rule.length + 1;
   }
@@ -153,8 +224,13 @@ export function jsonConfiguration(bytes) {
 
 function startPoint(bytes) {
   return {
-    id: `plugin-start/${bytes}`, family: "plugin-start", x: bytes, label: `plugin start, ${bytes / 1024} KiB JSON configuration`,
-    filter: "config-json", kind: "start", configuration: jsonConfiguration(bytes),
+    id: `plugin-start/${bytes}`,
+    family: "plugin-start",
+    x: bytes,
+    label: `plugin start, ${bytes / 1024} KiB JSON configuration`,
+    filter: "config-json",
+    kind: "start",
+    configuration: jsonConfiguration(bytes),
   };
 }
 
@@ -170,13 +246,56 @@ export const MATRIX = [
 
 /** The families, in table order, with what one unit of their figures is. */
 export const FAMILIES = [
-  { id: "add-header", title: "add-header: 10 request headers, read :path, add a request and a response header", unit: "instructions per stream", xLabel: ":path bytes" },
-  { id: "headers-all", title: "Header maps: read every pair, add one", unit: "instructions per stream", xLabel: "request headers" },
-  { id: "headers-one", title: "Header maps: read one by name, replace one, remove one", unit: "instructions per stream", xLabel: "request headers" },
-  { id: "body-pass", title: "Body pass-through (not read), 16 KiB chunks", unit: "instructions per stream", xLabel: "body bytes" },
-  { id: "body-in-place", title: "Body read, upper-cased in place and written back, 16 KiB chunks", unit: "instructions per stream", xLabel: "body bytes" },
-  { id: "body-append", title: "Body append at the end of stream, 16 KiB chunks", unit: "instructions per stream", xLabel: "body bytes" },
-  { id: "metric-shared", title: "metric-shared: a counter increment and a shared-data read per request", unit: "instructions per stream" },
-  { id: "http-call", title: "HTTP call: dispatched in request headers, the stream resumed in the call's response", unit: "instructions per stream" },
-  { id: "plugin-start", title: "Plugin start (context create, VM start, configure) with a JSON configuration", unit: "instructions per start", xLabel: "configuration bytes" },
+  {
+    id: "add-header",
+    title: "add-header: 10 request headers, read :path, add a request and a response header",
+    unit: "instructions per stream",
+    xLabel: ":path bytes",
+  },
+  {
+    id: "headers-all",
+    title: "Header maps: read every pair, add one",
+    unit: "instructions per stream",
+    xLabel: "request headers",
+  },
+  {
+    id: "headers-one",
+    title: "Header maps: read one by name, replace one, remove one",
+    unit: "instructions per stream",
+    xLabel: "request headers",
+  },
+  {
+    id: "body-pass",
+    title: "Body pass-through (not read), 16 KiB chunks",
+    unit: "instructions per stream",
+    xLabel: "body bytes",
+  },
+  {
+    id: "body-in-place",
+    title: "Body read, upper-cased in place and written back, 16 KiB chunks",
+    unit: "instructions per stream",
+    xLabel: "body bytes",
+  },
+  {
+    id: "body-append",
+    title: "Body append at the end of stream, 16 KiB chunks",
+    unit: "instructions per stream",
+    xLabel: "body bytes",
+  },
+  {
+    id: "metric-shared",
+    title: "metric-shared: a counter increment and a shared-data read per request",
+    unit: "instructions per stream",
+  },
+  {
+    id: "http-call",
+    title: "HTTP call: dispatched in request headers, the stream resumed in the call's response",
+    unit: "instructions per stream",
+  },
+  {
+    id: "plugin-start",
+    title: "Plugin start (context create, VM start, configure) with a JSON configuration",
+    unit: "instructions per start",
+    xLabel: "configuration bytes",
+  },
 ];

@@ -79,7 +79,12 @@ async function buildContender(c, log) {
       run("npm", ["ci", "--no-audit", "--no-fund"], at(c.dir));
     }
   }
-  const filters = c.kind === "wat" ? [...FILTERS, ...MATRIX_FILTERS, CALIBRATION] : c.kind === "ours" ? [...FILTERS, ...MATRIX_FILTERS] : FILTERS;
+  const filters =
+    c.kind === "wat"
+      ? [...FILTERS, ...MATRIX_FILTERS, CALIBRATION]
+      : c.kind === "ours"
+        ? [...FILTERS, ...MATRIX_FILTERS]
+        : FILTERS;
   for (const filter of filters) {
     const source = c.source(filter);
     const output = c.wasm(filter);
@@ -113,14 +118,17 @@ async function buildNamed(c, log) {
 /** The examples with an asconfig.json, each built as a user would (--target release). */
 export function examples() {
   const dir = at("examples");
-  return readdirSync(dir).sort().filter((name) => existsSync(join(dir, name, "asconfig.json")))
+  return readdirSync(dir)
+    .sort()
+    .filter((name) => existsSync(join(dir, name, "asconfig.json")))
     .map((name) => ({ name, dir: join(dir, name), wasm: join(dir, name, "build", "filter.wasm") }));
 }
 
 async function buildExamples(log) {
   const failures = {};
   for (const ex of examples()) {
-    if (upToDate(ex.wasm, [...filesUnder(join(ex.dir, "assembly")), join(ex.dir, "asconfig.json"), ...SDK_SOURCES()])) continue;
+    if (upToDate(ex.wasm, [...filesUnder(join(ex.dir, "assembly")), join(ex.dir, "asconfig.json"), ...SDK_SOURCES()]))
+      continue;
     log(`building examples/${ex.name}`);
     try {
       await compileAsc(["assembly/index.ts", "--config", "asconfig.json", "--target", "release"], ex.dir);

@@ -23,20 +23,23 @@ export async function countHostCalls(contenders, iterations = 200) {
     if (!(module instanceof WebAssembly.Module)) return original(module, imports); // e.g. binaryen's own
     const wrapped = {};
     for (const [mod, fns] of Object.entries(imports)) {
-      wrapped[mod] = Object.fromEntries(Object.entries(fns).map(([name, fn]) => [
+      wrapped[mod] = Object.fromEntries(
+        Object.entries(fns).map(([name, fn]) => [
           name,
           (...args) => {
             bump(name);
             return fn(...args);
           },
-        ]));
+        ]),
+      );
     }
     const instance = await original(module, wrapped);
     const exports = {};
     for (const name of Object.getOwnPropertyNames(instance.exports)) exports[name] = instance.exports[name];
     for (const name of ["malloc", "proxy_on_memory_allocate"]) {
       const fn = instance.exports[name];
-      if (typeof fn === "function") exports[name] = (n) => {
+      if (typeof fn === "function")
+        exports[name] = (n) => {
           bump(`${name} (host→module allocation)`);
           return fn(n);
         };
@@ -65,7 +68,11 @@ export async function countHostCalls(contenders, iterations = 200) {
 export function cpuProfile(wasmPath, rootId, seconds) {
   const dir = mkdtempSync(join(tmpdir(), "bench-prof-"));
   try {
-    const out = spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, SELF, wasmPath, rootId, String(seconds)], { encoding: "utf8" });
+    const out = spawnSync(
+      process.execPath,
+      ["--cpu-prof", "--cpu-prof-dir", dir, SELF, wasmPath, rootId, String(seconds)],
+      { encoding: "utf8" },
+    );
     if (out.status !== 0) throw new Error(`profiling ${wasmPath} failed:\n${out.stderr}`);
     const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
     return summarizeProfile(JSON.parse(readFileSync(join(dir, file), "utf8")));
@@ -86,23 +93,41 @@ function summarizeProfile(profile) {
   let inLoop = 0;
   for (const [id, us] of self) {
     const { functionName, url } = byId.get(id).callFrame;
-    const category = url.startsWith("wasm://") ? "filter (wasm)"
-      : url.includes("/dist/host/") ? "emulator (JavaScript)"
-        : functionName === "(garbage collector)" ? "garbage collector (JavaScript heap)"
-          : functionName === "(program)" || functionName === "(idle)" ? "other"
-            : url.includes("/bench/") ? "harness"
+    const category = url.startsWith("wasm://")
+      ? "filter (wasm)"
+      : url.includes("/dist/host/")
+        ? "emulator (JavaScript)"
+        : functionName === "(garbage collector)"
+          ? "garbage collector (JavaScript heap)"
+          : functionName === "(program)" || functionName === "(idle)"
+            ? "other"
+            : url.includes("/bench/")
+              ? "harness"
               : "other";
     total += us;
     if (category !== "other") inLoop += us;
     categories.set(category, (categories.get(category) ?? 0) + us);
-    const key = category === "filter (wasm)" || category === "emulator (JavaScript)" ? `${category}: ${functionName || "(anonymous)"}` : null;
+    const key =
+      category === "filter (wasm)" || category === "emulator (JavaScript)"
+        ? `${category}: ${functionName || "(anonymous)"}`
+        : null;
     if (key) functions.set(key, (functions.get(key) ?? 0) + us);
   }
   const share = (us) => us / inLoop;
   return {
-    categories: [...categories].filter(([k]) => k !== "other").map(([k, us]) => ({ name: k, share: share(us) })).sort((a, b) => b.share - a.share),
-    top: [...functions].map(([k, us]) => ({ name: k, share: share(us) })).sort((a, b) => b.share - a.share).slice(0, 8),
-    topFilter: [...functions].filter(([k]) => k.startsWith("filter")).map(([k, us]) => ({ name: k, share: share(us) })).sort((a, b) => b.share - a.share).slice(0, 10),
+    categories: [...categories]
+      .filter(([k]) => k !== "other")
+      .map(([k, us]) => ({ name: k, share: share(us) }))
+      .sort((a, b) => b.share - a.share),
+    top: [...functions]
+      .map(([k, us]) => ({ name: k, share: share(us) }))
+      .sort((a, b) => b.share - a.share)
+      .slice(0, 8),
+    topFilter: [...functions]
+      .filter(([k]) => k.startsWith("filter"))
+      .map(([k, us]) => ({ name: k, share: share(us) }))
+      .sort((a, b) => b.share - a.share)
+      .slice(0, 10),
     sampledMs: total / 1000,
   };
 }

@@ -17,15 +17,34 @@ const outFile = outIndex >= 0 ? args[outIndex + 1] : at("docs/performance.md");
 const log = (message) => console.error(`[bench] ${message}`);
 
 const settings = quick
-  ? { rounds: 3, warmupMs: 5, batchMs: 3, coldRounds: 1, memory: { first: 100, total: 1_000 }, profileSeconds: 0.3, countIterations: 5 }
-  : { rounds: 25, warmupMs: 300, batchMs: 100, coldRounds: 15, memory: { first: 1_000, total: 1_000_000 }, profileSeconds: 3, countIterations: 200 };
+  ? {
+      rounds: 3,
+      warmupMs: 5,
+      batchMs: 3,
+      coldRounds: 1,
+      memory: { first: 100, total: 1_000 },
+      profileSeconds: 0.3,
+      countIterations: 5,
+    }
+  : {
+      rounds: 25,
+      warmupMs: 300,
+      batchMs: 100,
+      coldRounds: 15,
+      memory: { first: 1_000, total: 1_000_000 },
+      profileSeconds: 3,
+      countIterations: 200,
+    };
 
 const loadAtStart = os.loadavg()[0];
 /** The commit measured, and the SDK/emulator files that differed from it when the run started. */
 const git = (...a) => execFileSync("git", a, { cwd: at("."), encoding: "utf8" });
 const revision = {
   commit: git("rev-parse", "--short", "HEAD").trim(),
-  dirty: git("status", "--porcelain", "--", "assembly", "host", "asconfig.json").split("\n").filter(Boolean).map((l) => l.slice(3)),
+  dirty: git("status", "--porcelain", "--", "assembly", "host", "asconfig.json")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.slice(3)),
 };
 const exampleFailures = await prepare({ log });
 
@@ -71,7 +90,9 @@ const { MATRIX } = await import("./matrix.mjs");
 const { matrixCharts } = await import("./charts.mjs");
 const { evaluateMatrixTargets } = await import("./matrix-targets.mjs");
 const matrixContenders = MATRIX_CONTENDERS();
-const matrixPoints = quick ? MATRIX.map((p) => ({ ...p, warmUp: Math.min(p.warmUp ?? 0, 5), perWindow: Math.min(p.perWindow ?? 1, 3) })) : MATRIX;
+const matrixPoints = quick
+  ? MATRIX.map((p) => ({ ...p, warmUp: Math.min(p.warmUp ?? 0, 5), perWindow: Math.min(p.perWindow ?? 1, 3) }))
+  : MATRIX;
 const matrix = await countMatrix(matrixContenders, matrixPoints, (id) => log(`  ${id}`));
 const charts = matrixCharts(matrix, matrixContenders, matrixPoints);
 for (const [name, svg] of Object.entries(charts)) writeFileSync(join(dirname(outFile), name), svg);
@@ -89,7 +110,8 @@ const hostCalls = await countHostCalls(CONTENDERS, settings.countIterations);
 log("CPU profiles");
 const ours = CONTENDERS.find((c) => c.id === "ours");
 const profiles = {};
-for (const c of CONTENDERS) profiles[c.id] = cpuProfile(c === ours ? ours.namedWasm() : c.wasm("add-header"), c.rootId, settings.profileSeconds);
+for (const c of CONTENDERS)
+  profiles[c.id] = cpuProfile(c === ours ? ours.namedWasm() : c.wasm("add-header"), c.rootId, settings.profileSeconds);
 log("sizes");
 const sizes = measureSizes();
 const oursBytes = { release: wasmFunctions(ours.wasm("add-header")), named: wasmFunctions(ours.namedWasm()) };
@@ -116,9 +138,36 @@ const matrixTargets = evaluateMatrixTargets(matrix, matrixPoints, {
   helloWorld: sizes.examples.find((e) => e.name === "hello-world")?.bytes ?? NaN,
   addHeader: statSync(ours.wasm("add-header")).size,
 });
-writeFileSync(outFile, renderReport({ env, contenders, instructionTables, matrix: { results: matrix, contenders: matrixContenders, points: matrixPoints, charts: Object.keys(charts), targets: matrixTargets }, bodyMemory, timings, coldStart, calibration, sizes, memory, hostCalls, profiles, oursBytes, targets, settings, exampleFailures }) + "\n");
+writeFileSync(
+  outFile,
+  renderReport({
+    env,
+    contenders,
+    instructionTables,
+    matrix: {
+      results: matrix,
+      contenders: matrixContenders,
+      points: matrixPoints,
+      charts: Object.keys(charts),
+      targets: matrixTargets,
+    },
+    bodyMemory,
+    timings,
+    coldStart,
+    calibration,
+    sizes,
+    memory,
+    hostCalls,
+    profiles,
+    oursBytes,
+    targets,
+    settings,
+    exampleFailures,
+  }) + "\n",
+);
 log(`wrote ${outFile}`);
-for (const t of [...matrixTargets, ...targets]) log(`${t.info ? "info" : t.pass ? "pass" : "FAIL"}: ${t.what}: ${t.measured}${t.miss ? ` (${t.miss})` : ""}`);
+for (const t of [...matrixTargets, ...targets])
+  log(`${t.info ? "info" : t.pass ? "pass" : "FAIL"}: ${t.what}: ${t.measured}${t.miss ? ` (${t.miss})` : ""}`);
 if (memory.grew) {
   log(`memory of examples/${memory.example} grew from ${memory.afterFirst} to ${memory.afterTotal} bytes`);
   process.exitCode = 1;

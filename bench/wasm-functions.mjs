@@ -5,14 +5,42 @@ import { readFileSync } from "node:fs";
 function reader(bytes) {
   let pos = 0;
   const u32 = () => {
-    let result = 0, shift = 0, b;
-    do { b = bytes[pos++]; result |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
+    let result = 0,
+      shift = 0,
+      b;
+    do {
+      b = bytes[pos++];
+      result |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
     return result >>> 0;
   };
-  return { u32, get pos() { return pos; }, set pos(p) { pos = p; } };
+  return {
+    u32,
+    get pos() {
+      return pos;
+    },
+    set pos(p) {
+      pos = p;
+    },
+  };
 }
 
-const SECTION_NAMES = ["custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code", "data", "data count"];
+const SECTION_NAMES = [
+  "custom",
+  "type",
+  "import",
+  "function",
+  "table",
+  "memory",
+  "global",
+  "export",
+  "start",
+  "element",
+  "code",
+  "data",
+  "data count",
+];
 
 export function wasmFunctions(path) {
   const bytes = new Uint8Array(readFileSync(path));
@@ -51,10 +79,19 @@ export function wasmFunctions(path) {
       for (let count = r.u32(); count > 0; count--) {
         for (let k = 0; k < 2; k++) r.pos += r.u32(); // module, name
         const kind = bytes[r.pos++];
-        if (kind === 0) { r.u32(); importedFunctions++; }
-        else if (kind === 1) { r.pos++; const f = r.u32(); r.u32(); if (f & 1) r.u32(); }
-        else if (kind === 2) { const f = r.u32(); r.u32(); if (f & 1) r.u32(); }
-        else r.pos += 2;
+        if (kind === 0) {
+          r.u32();
+          importedFunctions++;
+        } else if (kind === 1) {
+          r.pos++;
+          const f = r.u32();
+          r.u32();
+          if (f & 1) r.u32();
+        } else if (kind === 2) {
+          const f = r.u32();
+          r.u32();
+          if (f & 1) r.u32();
+        } else r.pos += 2;
       }
     } else if (id === 10) {
       for (let count = r.u32(), i = 0; i < count; i++) {
@@ -66,6 +103,8 @@ export function wasmFunctions(path) {
     sections.push({ name, bytes: size });
     r.pos = start + size;
   }
-  bodies = bodies.map((b) => ({ ...b, name: names.get(b.index) ?? `function ${b.index}` })).sort((a, b) => b.bytes - a.bytes);
+  bodies = bodies
+    .map((b) => ({ ...b, name: names.get(b.index) ?? `function ${b.index}` }))
+    .sort((a, b) => b.bytes - a.bytes);
   return { total: bytes.length, sections, functions: bodies };
 }

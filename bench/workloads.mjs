@@ -14,19 +14,31 @@ export const CONFIGURATION = "{}";
 /** Request headers: the pseudo-headers and a few usual ones, then x-bench-N up to `count`. */
 export function requestHeaders(count) {
   const pairs = [
-    [":method", "GET"], [":path", "/bench/items?id=7"], [":authority", "example.com"], [":scheme", "https"],
-    ["user-agent", "bench/1.0"], ["accept", "*/*"], ["x-request-id", "0f8fad5b-d9cb-469f-a165-70867728950e"],
+    [":method", "GET"],
+    [":path", "/bench/items?id=7"],
+    [":authority", "example.com"],
+    [":scheme", "https"],
+    ["user-agent", "bench/1.0"],
+    ["accept", "*/*"],
+    ["x-request-id", "0f8fad5b-d9cb-469f-a165-70867728950e"],
   ];
   for (let i = pairs.length; i < count; i++) pairs.push([`x-bench-${i}`, `value-${i}`]);
   return pairs.slice(0, count);
 }
 
-export const RESPONSE_HEADERS = [[":status", "200"], ["content-type", "text/plain"], ["content-length", "2"], ["server", "upstream"]];
+export const RESPONSE_HEADERS = [
+  [":status", "200"],
+  ["content-type", "text/plain"],
+  ["content-length", "2"],
+  ["server", "upstream"],
+];
 
 export const CHUNK_BYTES = 64 * 1024;
 export const BODY_BYTES = 1024 * 1024;
 /** One 64 KiB chunk of lower-case text (every chunk of the 1 MiB body is this one). */
-export const CHUNK = new TextEncoder().encode("the quick brown fox jumps over the lazy dog 0123456789\n".repeat(1200)).subarray(0, CHUNK_BYTES);
+export const CHUNK = new TextEncoder()
+  .encode("the quick brown fox jumps over the lazy dog 0123456789\n".repeat(1200))
+  .subarray(0, CHUNK_BYTES);
 const UPPER = new TextEncoder().encode(new TextDecoder().decode(CHUNK).toUpperCase());
 
 export const SHARED_KEY = "bench_key";
@@ -43,7 +55,8 @@ export async function startPlugin(wasmPath, rootId, hostOptions = HOST_OPTIONS) 
 }
 
 function expectEqual(what, actual, expected) {
-  if (actual !== expected) throw new Error(`${what}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+  if (actual !== expected)
+    throw new Error(`${what}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
 }
 
 function lifecycle(headerCount) {
@@ -63,7 +76,9 @@ function lifecycle(headerCount) {
         return s;
       };
       return {
-        run(n) { for (let i = 0; i < n; i++) one(); },
+        run(n) {
+          for (let i = 0; i < n; i++) one();
+        },
         verify() {
           const s = plugin.newHttpStream();
           s.requestHeaders(req, { endOfStream: true });
@@ -93,7 +108,9 @@ const body = {
       return s;
     };
     return {
-      run(n) { for (let i = 0; i < n; i++) one().complete(); },
+      run(n) {
+        for (let i = 0; i < n; i++) one().complete();
+      },
       verify() {
         const s = one();
         const out = s.requestBodyBytes; // lean mode: the last chunk that went upstream

@@ -55,7 +55,9 @@ export async function addFilter(req: AddFilterRequest, io: Io): Promise<number> 
   const manifestFile = join(project, "package.json");
   const asconfigFile = join(project, "asconfig.json");
   if (!existsSync(manifestFile) || !existsSync(asconfigFile)) {
-    io.err(`init --add: ${project} is not a filter project (it needs package.json and asconfig.json); start one with "proxy-wasm-as init NAME"\n`);
+    io.err(
+      `init --add: ${project} is not a filter project (it needs package.json and asconfig.json); start one with "proxy-wasm-as init NAME"\n`,
+    );
     return 1;
   }
   let manifest: Manifest, asconfig: Manifest;
@@ -76,7 +78,9 @@ export async function addFilter(req: AddFilterRequest, io: Io): Promise<number> 
     name === "filter" && existsSync(join(project, "assembly", "index.ts")) && `${output} (the first filter's build)`,
   ].filter(Boolean);
   if (taken.length) {
-    io.err(`init --add: the project already has ${taken.join(", ")}; choose another filter name (nothing was written)\n`);
+    io.err(
+      `init --add: the project already has ${taken.join(", ")}; choose another filter name (nothing was written)\n`,
+    );
     return 1;
   }
 
@@ -104,16 +108,27 @@ export async function addFilter(req: AddFilterRequest, io: Io): Promise<number> 
       changed.push(`asconfig.json: "entries" removed (each build script names its entry file)`);
     }
     const entry = `assembly/${name}/index.ts`;
-    scripts[`build:${name}`] = `asc ${entry} --config asconfig.json --target release --outFile ${output} && proxy-wasm-as check ${output}`;
+    scripts[`build:${name}`] =
+      `asc ${entry} --config asconfig.json --target release --outFile ${output} && proxy-wasm-as check ${output}`;
     // "proxy-wasm-as build" finds assembly/NAME/ itself (and builds the filters in parallel).
-    if (!scripts.build?.startsWith(PROJECT_BUILD)) scripts.build = scripts.build ? `${scripts.build} && npm run build:${name}` : `npm run build:${name}`;
+    if (!scripts.build?.startsWith(PROJECT_BUILD))
+      scripts.build = scripts.build ? `${scripts.build} && npm run build:${name}` : `npm run build:${name}`;
     manifest.scripts = scripts;
-    changed.push(scripts.build.startsWith(PROJECT_BUILD) ? `package.json: script build:${name} (to build it alone); "npm run build" builds it with the others` : `package.json: script build:${name}; "npm run build" runs it`);
+    changed.push(
+      scripts.build.startsWith(PROJECT_BUILD)
+        ? `package.json: script build:${name} (to build it alone); "npm run build" builds it with the others`
+        : `package.json: script build:${name}; "npm run build" runs it`,
+    );
     // What the example needs and the project lacks (its tests use vitest, its build asc).
     const exampleManifest = json(await readFile(join(example, "package.json"), "utf8"), `${template}/package.json`);
     for (const field of ["dependencies", "devDependencies"] as const) {
       for (const [dep, range] of Object.entries(exampleManifest[field] ?? {})) {
-        if (dep === "proxy-wasm-as" || manifest.dependencies?.[dep] !== undefined || manifest.devDependencies?.[dep] !== undefined) continue;
+        if (
+          dep === "proxy-wasm-as" ||
+          manifest.dependencies?.[dep] !== undefined ||
+          manifest.devDependencies?.[dep] !== undefined
+        )
+          continue;
         manifest[field] = { ...(manifest[field] ?? {}), [dep]: range };
         changed.push(`package.json: ${field} ${dep} ${range}`);
       }

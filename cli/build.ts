@@ -41,7 +41,8 @@ export interface FilterBuild {
 /** The project's filters, by the layout init and init --add write. */
 export function projectFilters(dir: string, target: string): FilterBuild[] {
   const config = join(dir, "asconfig.json");
-  if (!existsSync(config)) throw new UsageError(`${dir} has no asconfig.json (start a project with "proxy-wasm-as init NAME")`);
+  if (!existsSync(config))
+    throw new UsageError(`${dir} has no asconfig.json (start a project with "proxy-wasm-as init NAME")`);
   let targets: Record<string, { outFile?: string }> | undefined;
   try {
     targets = JSON.parse(readFileSync(config, "utf8")).targets;
@@ -53,8 +54,15 @@ export function projectFilters(dir: string, target: string): FilterBuild[] {
   const out: FilterBuild[] = [];
   if (existsSync(join(dir, "assembly", "index.ts"))) out.push({ entry: "assembly/index.ts", outFile });
   const assembly = join(dir, "assembly");
-  const subdirs = existsSync(assembly) ? readdirSync(assembly, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
-  for (const name of subdirs) if (existsSync(join(assembly, name, "index.ts"))) out.push({ entry: `assembly/${name}/index.ts`, outFile: `build/${name}.wasm` });
+  const subdirs = existsSync(assembly)
+    ? readdirSync(assembly, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort()
+    : [];
+  for (const name of subdirs)
+    if (existsSync(join(assembly, name, "index.ts")))
+      out.push({ entry: `assembly/${name}/index.ts`, outFile: `build/${name}.wasm` });
   if (out.length === 0) throw new UsageError(`${dir} has no filter (assembly/index.ts or assembly/NAME/index.ts)`);
   return out;
 }
@@ -85,7 +93,12 @@ export interface BuildResult {
 }
 
 /** Compiles the builds in `lanes` worker threads; each result once its build is done. */
-export async function compileInParallel(dir: string, builds: FilterBuild[], target: string, lanes: number): Promise<BuildResult[]> {
+export async function compileInParallel(
+  dir: string,
+  builds: FilterBuild[],
+  target: string,
+  lanes: number,
+): Promise<BuildResult[]> {
   const asc = pathToFileURL(createRequire(import.meta.url).resolve("assemblyscript/dist/asc.js")).href;
   const queue = [...builds];
   const results: BuildResult[] = [];
@@ -96,7 +109,10 @@ export async function compileInParallel(dir: string, builds: FilterBuild[], targ
       const next = () => {
         current = queue.shift() ?? null;
         if (!current) return void worker.terminate().then(() => done());
-        worker.postMessage({ cwd: dir, args: [current.entry, "--config", "asconfig.json", "--target", target, "--outFile", current.outFile] });
+        worker.postMessage({
+          cwd: dir,
+          args: [current.entry, "--config", "asconfig.json", "--target", target, "--outFile", current.outFile],
+        });
       };
       worker.on("message", (m: { error: string; stderr: string } | null) => {
         if (m && current) results.push({ build: current, ...m });
@@ -152,6 +168,8 @@ export async function build(args: string[], io: Io): Promise<number> {
     }
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  io.out(`built ${builds.length - failed} of ${builds.length} filter${builds.length === 1 ? "" : "s"} (--target ${target}, ${lanes} at a time) in ${seconds} s\n`);
+  io.out(
+    `built ${builds.length - failed} of ${builds.length} filter${builds.length === 1 ? "" : "s"} (--target ${target}, ${lanes} at a time) in ${seconds} s\n`,
+  );
   return failed ? 1 : 0;
 }

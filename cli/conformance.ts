@@ -3,7 +3,13 @@
 import { loadAbiTable, type AbiFunction } from "../host/wasm/abi-table.js";
 import { groupCallbacks, type CallbackGroup } from "./callback-groups.js";
 import { adviseUnknownImport, WASI_MODULES } from "./import-advice.js";
-import { formatSignature, readWasm, type ExternKind, type FuncType, type WasmModule } from "../host/wasm/wasm-reader.js";
+import {
+  formatSignature,
+  readWasm,
+  type ExternKind,
+  type FuncType,
+  type WasmModule,
+} from "../host/wasm/wasm-reader.js";
 
 export type Severity = "error" | "warning";
 
@@ -55,7 +61,10 @@ export function checkParsedModule(mod: WasmModule): ModuleReport {
   for (const f of findings) if (worstBySubject.get(f.subject) !== "error") worstBySubject.set(f.subject, f.severity);
   const worst = (subject: string): EntryLine["status"] => worstBySubject.get(subject) ?? "ok";
   const line = (name: string, kind: ExternKind, type?: FuncType): EntryLine => ({
-    name, kind, ...(type && { signature: formatSignature(type) }), status: worst(name),
+    name,
+    kind,
+    ...(type && { signature: formatSignature(type) }),
+    status: worst(name),
   });
   const errors = findings.filter((f) => f.severity === "error").length;
   return {
@@ -64,7 +73,10 @@ export function checkParsedModule(mod: WasmModule): ModuleReport {
     exitCode: errors === 0 ? 0 : 1,
     imports: mod.imports.map((i) => line(`${i.module}.${i.name}`, i.kind, i.type)),
     exports: mod.exports.map((e) => line(e.name, e.kind, e.type)),
-    callbacks: groupCallbacks(new Set(mod.exports.filter((e) => e.kind === "func").map((e) => e.name)), table.functions),
+    callbacks: groupCallbacks(
+      new Set(mod.exports.filter((e) => e.kind === "func").map((e) => e.name)),
+      table.functions,
+    ),
     findings,
     errors,
     warnings: findings.length - errors,
@@ -88,9 +100,17 @@ function checkMemory(mod: WasmModule, add: Add): void {
     if (m.wide) {
       add("error", "memory", "a 64-bit memory (memory64): Proxy-Wasm hosts load 32-bit memories only");
     } else if (m.initial > PROXY_MAX_PAGES) {
-      add("error", "memory", `initial memory is ${m.initial} pages (${mib(m.initial)}), more than a proxy allows (${PROXY_MAX_PAGES} pages, 1 GiB: proxy-wasm-cpp-host's limit): the VM fails to start; lower the initial memory (asc --initialMemory)`);
+      add(
+        "error",
+        "memory",
+        `initial memory is ${m.initial} pages (${mib(m.initial)}), more than a proxy allows (${PROXY_MAX_PAGES} pages, 1 GiB: proxy-wasm-cpp-host's limit): the VM fails to start; lower the initial memory (asc --initialMemory)`,
+      );
     } else if (m.initial > EMULATOR_DEFAULT_MAX_PAGES) {
-      add("warning", "memory", `initial memory is ${m.initial} pages (${mib(m.initial)}): a proxy allows it (up to 1 GiB), but the emulator refuses more than ${EMULATOR_DEFAULT_MAX_PAGES} pages unless memoryLimitBytes is raised, and every VM of every worker reserves it`);
+      add(
+        "warning",
+        "memory",
+        `initial memory is ${m.initial} pages (${mib(m.initial)}): a proxy allows it (up to 1 GiB), but the emulator refuses more than ${EMULATOR_DEFAULT_MAX_PAGES} pages unless memoryLimitBytes is raised, and every VM of every worker reserves it`,
+      );
     }
   }
 }
@@ -109,7 +129,11 @@ function checkImports(mod: WasmModule, abi: AbiFunction[], add: Add): void {
     if (!spec) {
       add("error", subject, adviseUnknownImport(imp, wasiNames));
     } else if (!sameType(imp.type!, spec)) {
-      add("error", subject, `imported as ${formatSignature(imp.type!)}, but ABI v0.2.1 defines ${formatSignature(spec)}: the module will fail to link`);
+      add(
+        "error",
+        subject,
+        `imported as ${formatSignature(imp.type!)}, but ABI v0.2.1 defines ${formatSignature(spec)}: the module will fail to link`,
+      );
     } else if (spec.deprecated) {
       add("warning", subject, deprecation(spec, abi));
     } else if (spec.note) {
@@ -136,14 +160,22 @@ function checkExports(mod: WasmModule, abi: AbiFunction[], add: Add): void {
     const spec = callbacks.get(exp.name);
     if (!spec) {
       if (exp.name.startsWith("proxy_on_")) {
-        add("warning", exp.name, "not a callback of ABI v0.2.1, so the host never calls it (a typo, or a callback of another ABI version?)");
+        add(
+          "warning",
+          exp.name,
+          "not a callback of ABI v0.2.1, so the host never calls it (a typo, or a callback of another ABI version?)",
+        );
       }
       continue;
     }
     if (exp.kind !== "func") {
       add("error", exp.name, `exported as a ${exp.kind}, but ABI v0.2.1 defines a function ${formatSignature(spec)}`);
     } else if (!sameType(exp.type!, spec)) {
-      add("error", exp.name, `exported as ${formatSignature(exp.type!)}, but ABI v0.2.1 defines ${formatSignature(spec)}`);
+      add(
+        "error",
+        exp.name,
+        `exported as ${formatSignature(exp.type!)}, but ABI v0.2.1 defines ${formatSignature(spec)}`,
+      );
     } else if (spec.deprecated && !names.has(replacementOf(spec, abi)?.name ?? "")) {
       // Exporting both (malloc next to proxy_on_memory_allocate) is fine: hosts try either.
       add("warning", exp.name, deprecation(spec, abi));
@@ -155,15 +187,27 @@ function checkRequiredExports(mod: WasmModule, add: Add): void {
   const names = new Set(mod.exports.map((e) => e.name));
   if (!names.has("proxy_abi_version_0_2_1")) {
     const other = mod.exports.find((e) => e.name.startsWith("proxy_abi_version_"));
-    add("error", "proxy_abi_version_0_2_1", other
-      ? `missing: the module advertises ${other.name} instead; build it against ABI v0.2.1`
-      : "missing: export the empty function proxy_abi_version_0_2_1 so the proxy knows the module speaks ABI v0.2.1");
+    add(
+      "error",
+      "proxy_abi_version_0_2_1",
+      other
+        ? `missing: the module advertises ${other.name} instead; build it against ABI v0.2.1`
+        : "missing: export the empty function proxy_abi_version_0_2_1 so the proxy knows the module speaks ABI v0.2.1",
+    );
   }
   if (!mod.exports.some((e) => e.kind === "memory")) {
-    add("error", "memory", "the module exports no memory, so the host cannot read or write its data: export it (do not build with --noExportMemory)");
+    add(
+      "error",
+      "memory",
+      "the module exports no memory, so the host cannot read or write its data: export it (do not build with --noExportMemory)",
+    );
   }
   if (!names.has("proxy_on_memory_allocate") && !names.has("malloc")) {
-    add("error", "proxy_on_memory_allocate", "missing: the host needs it to hand data (headers, bodies, config) to the module");
+    add(
+      "error",
+      "proxy_on_memory_allocate",
+      "missing: the host needs it to hand data (headers, bodies, config) to the module",
+    );
   }
   if (!names.has("_initialize") && !names.has("_start")) {
     add("error", "_initialize", "missing: export _initialize (or _start) so the proxy can initialise the module");

@@ -58,9 +58,28 @@ const KIB = "x".repeat(1024);
 
 export const STANDARD_STREAM: Scenario = {
   stream: [
-    { requestHeaders: [[":method", "GET"], [":path", "/hello"], [":authority", "example.com"], [":scheme", "https"], ["user-agent", "cost/1.0"], ["accept", "*/*"], ["x-request-id", "0f8fad5b-d9cb-469f-a165-70867728950e"]], endOfStream: false },
+    {
+      requestHeaders: [
+        [":method", "GET"],
+        [":path", "/hello"],
+        [":authority", "example.com"],
+        [":scheme", "https"],
+        ["user-agent", "cost/1.0"],
+        ["accept", "*/*"],
+        ["x-request-id", "0f8fad5b-d9cb-469f-a165-70867728950e"],
+      ],
+      endOfStream: false,
+    },
     { requestBody: KIB, endOfStream: true },
-    { responseHeaders: [[":status", "200"], ["content-type", "text/plain"], ["content-length", "1024"], ["server", "upstream"]], endOfStream: false },
+    {
+      responseHeaders: [
+        [":status", "200"],
+        ["content-type", "text/plain"],
+        ["content-length", "1024"],
+        ["server", "upstream"],
+      ],
+      endOfStream: false,
+    },
     { responseBody: KIB, endOfStream: true },
   ],
 };
@@ -80,7 +99,12 @@ export interface CostReport {
 }
 
 /** Counts `bytes` (a .wasm) on `scenario`. Throws WasmTrapError when the filter traps. */
-export async function measureCost(file: string, bytes: Uint8Array, scenario: Scenario, opts: { streams: number; warmUp: number; rootId: string; configuration: string }): Promise<CostReport> {
+export async function measureCost(
+  file: string,
+  bytes: Uint8Array,
+  scenario: Scenario,
+  opts: { streams: number; warmUp: number; rootId: string; configuration: string },
+): Promise<CostReport> {
   const { binary, names } = await instrumentPerFunction(bytes);
   const host = new Host({ record: false, logLevel: "info" });
   const vm = await host.loadVm(binary);
@@ -108,10 +132,17 @@ export async function measureCost(file: string, bytes: Uint8Array, scenario: Sce
   for (const [callback, s] of sums) {
     perCallback[callback] = Math.round(Number(s.reduce((a, b) => a + b, 0n)) / opts.streams);
     functions[callback] = {};
-    s.forEach((v, i) => { if (v > 0n) functions[callback][names[i]] = Number(v) / opts.streams; });
+    s.forEach((v, i) => {
+      if (v > 0n) functions[callback][names[i]] = Number(v) / opts.streams;
+    });
   }
   return {
-    file, streams: opts.streams, warmUp: opts.warmUp, start, perCallback, functions,
+    file,
+    streams: opts.streams,
+    warmUp: opts.warmUp,
+    start,
+    perCallback,
+    functions,
     perStream: Object.values(perCallback).reduce((a, b) => a + b, 0),
     hasNames: WebAssembly.Module.customSections(new WebAssembly.Module(new Uint8Array(bytes)), "name").length > 0,
   };
@@ -127,9 +158,17 @@ export class ConfigurationRefused extends Error {}
 export function chargeEachCallback<T>(vm: Vm, read: () => T, charge: (name: string, before: T) => void): void {
   const call = vm.call;
   let depth = 0;
-  vm.call = function (this: Vm, name: string, ...rest: Parameters<Vm["call"]> extends [string, ...infer R] ? R : never) {
+  vm.call = function (
+    this: Vm,
+    name: string,
+    ...rest: Parameters<Vm["call"]> extends [string, ...infer R] ? R : never
+  ) {
     if (depth++ > 0) {
-      try { return call.call(this, name, ...rest); } finally { depth--; }
+      try {
+        return call.call(this, name, ...rest);
+      } finally {
+        depth--;
+      }
     }
     const before = read();
     try {
@@ -160,7 +199,8 @@ function applyStep(s: HttpStream, step: ScenarioStep): boolean {
     if ("requestHeaders" in step) s.requestHeaders(step.requestHeaders, { endOfStream: step.endOfStream ?? false });
     else if ("requestBody" in step) s.requestBody(step.requestBody, step.endOfStream ?? false);
     else if ("requestTrailers" in step) s.requestTrailers(step.requestTrailers);
-    else if ("responseHeaders" in step) s.responseHeaders(step.responseHeaders, { endOfStream: step.endOfStream ?? false });
+    else if ("responseHeaders" in step)
+      s.responseHeaders(step.responseHeaders, { endOfStream: step.endOfStream ?? false });
     else if ("responseBody" in step) s.responseBody(step.responseBody, step.endOfStream ?? false);
     else if ("responseTrailers" in step) s.responseTrailers(step.responseTrailers);
     return true;
@@ -175,12 +215,16 @@ const n = (v: number): string => Math.round(v).toLocaleString("en-US");
 /** The functions of all callbacks together, dearest first. */
 function topFunctions(report: CostReport): [string, number][] {
   const total = new Map<string, number>();
-  for (const fns of Object.values(report.functions)) for (const [name, c] of Object.entries(fns)) total.set(name, (total.get(name) ?? 0) + c);
+  for (const fns of Object.values(report.functions))
+    for (const [name, c] of Object.entries(fns)) total.set(name, (total.get(name) ?? 0) + c);
   return [...total].sort((a, b) => b[1] - a[1]);
 }
 
 export function formatCostText(report: CostReport, top: number): string {
-  const lines = [`${report.file}: executed wasm instructions (Wasmtime fuel rules), ${n(report.streams)} streams after ${n(report.warmUp)} warm-up`, ""];
+  const lines = [
+    `${report.file}: executed wasm instructions (Wasmtime fuel rules), ${n(report.streams)} streams after ${n(report.warmUp)} warm-up`,
+    "",
+  ];
   const startTotal = Object.values(report.start).reduce((a, b) => a + b, 0);
   lines.push(`plugin start: ${n(startTotal)}`);
   for (const [name, c] of Object.entries(report.start)) lines.push(`  ${name.padEnd(36)}${n(c).padStart(12)}`);
@@ -210,8 +254,13 @@ export function flameGraphSvg(report: CostReport): string {
   const box = (x: number, y: number, w: number, label: string, value: number, hue: number): void => {
     if (w < 0.5) return;
     const title = `${label}: ${n(value)} instructions (${((value / total) * 100).toFixed(1)}%)`;
-    const text = w > 40 ? `<text x="${(x + 3).toFixed(1)}" y="${y + 13}" font-size="11" font-family="monospace">${escapeXml(label.slice(0, Math.floor(w / 7)))}</text>` : "";
-    boxes.push(`<g><title>${escapeXml(title)}</title><rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${row - 1}" fill="hsl(${hue},70%,65%)"/>${text}</g>`);
+    const text =
+      w > 40
+        ? `<text x="${(x + 3).toFixed(1)}" y="${y + 13}" font-size="11" font-family="monospace">${escapeXml(label.slice(0, Math.floor(w / 7)))}</text>`
+        : "";
+    boxes.push(
+      `<g><title>${escapeXml(title)}</title><rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${row - 1}" fill="hsl(${hue},70%,65%)"/>${text}</g>`,
+    );
   };
   const height = row * 3 + 40;
   const base = height - 10 - row;
@@ -221,7 +270,7 @@ export function flameGraphSvg(report: CostReport): string {
     box(x, base - row, count * scale, callback, count, 40);
     let fx = x;
     for (const [fn, c] of Object.entries(report.functions[callback] ?? {}).sort((a, b) => b[1] - a[1])) {
-      box(fx, base - 2 * row, c * scale, fn, c, 0 + (fx * 7) % 60);
+      box(fx, base - 2 * row, c * scale, fn, c, 0 + ((fx * 7) % 60));
       fx += c * scale;
     }
     x += count * scale;
@@ -237,15 +286,31 @@ export async function cost(args: string[], io: Io): Promise<number> {
   let opts: ParsedOptions;
   try {
     opts = parseOptions(args, {
-      scenario: { value: true }, "root-id": { value: true }, configuration: { value: true }, streams: { value: true },
-      "warm-up": { value: true }, top: { value: true }, flame: { value: true }, json: {}, help: { short: "h" },
+      scenario: { value: true },
+      "root-id": { value: true },
+      configuration: { value: true },
+      streams: { value: true },
+      "warm-up": { value: true },
+      top: { value: true },
+      flame: { value: true },
+      json: {},
+      help: { short: "h" },
     });
   } catch (e) {
-    if (e instanceof UsageError) { io.err(`cost: ${e.message}\n\n${COST_USAGE}`); return 2; }
+    if (e instanceof UsageError) {
+      io.err(`cost: ${e.message}\n\n${COST_USAGE}`);
+      return 2;
+    }
     throw e;
   }
-  if (opts.flags.has("help")) { io.out(COST_USAGE); return 0; }
-  if (opts.positionals.length !== 1) { io.err(`cost: give one FILTER.wasm\n\n${COST_USAGE}`); return 2; }
+  if (opts.flags.has("help")) {
+    io.out(COST_USAGE);
+    return 0;
+  }
+  if (opts.positionals.length !== 1) {
+    io.err(`cost: give one FILTER.wasm\n\n${COST_USAGE}`);
+    return 2;
+  }
   const value = (name: string): string | undefined => opts.values.get(name)?.[0];
   const count = (name: string, fallback: number): number | null => {
     const v = value(name);
@@ -255,7 +320,10 @@ export async function cost(args: string[], io: Io): Promise<number> {
   const streams = count("streams", 100);
   const warmUp = count("warm-up", 10);
   const top = count("top", 15);
-  if (streams === null || streams < 1 || warmUp === null || top === null) { io.err(`cost: --streams, --warm-up and --top take a whole number (streams at least 1)\n`); return 2; }
+  if (streams === null || streams < 1 || warmUp === null || top === null) {
+    io.err(`cost: --streams, --warm-up and --top take a whole number (streams at least 1)\n`);
+    return 2;
+  }
   const [file] = opts.positionals;
   let bytes: Uint8Array;
   let scenario = STANDARD_STREAM;
@@ -267,13 +335,22 @@ export async function cost(args: string[], io: Io): Promise<number> {
     io.err(`cost: ${(e as Error).message}\n`);
     return 2;
   }
-  const configuration = value("configuration") ?? (scenario.configuration === undefined ? "" : typeof scenario.configuration === "string" ? scenario.configuration : JSON.stringify(scenario.configuration));
+  const configuration =
+    value("configuration") ??
+    (scenario.configuration === undefined
+      ? ""
+      : typeof scenario.configuration === "string"
+        ? scenario.configuration
+        : JSON.stringify(scenario.configuration));
   const rootId = value("root-id") ?? scenario.rootId ?? "cost";
   let report: CostReport;
   try {
     report = await measureCost(file, bytes, scenario, { streams, warmUp, rootId, configuration });
   } catch (e) {
-    if (e instanceof ConfigurationRefused) { io.err(`cost: ${file}: the plugin refused its configuration (root id "${rootId}")\n`); return 1; }
+    if (e instanceof ConfigurationRefused) {
+      io.err(`cost: ${file}: the plugin refused its configuration (root id "${rootId}")\n`);
+      return 1;
+    }
     io.err(`cost: ${file}: ${(e as Error).message}\n`);
     return /not a wasm|magic|Failed to load|wasm2wat|readWasm/i.test((e as Error).message) ? 2 : 1;
   }
@@ -292,11 +369,20 @@ export function parseScenario(text: string, file: string): Scenario {
     throw new Error(`${file}: not JSON: ${(e as Error).message}`);
   }
   const s = data as Scenario;
-  if (typeof s !== "object" || s === null || !Array.isArray(s.stream) || s.stream.length === 0) throw new Error(`${file}: expected an object with a non-empty "stream" array of steps`);
-  const kinds = ["requestHeaders", "requestBody", "requestTrailers", "responseHeaders", "responseBody", "responseTrailers"];
+  if (typeof s !== "object" || s === null || !Array.isArray(s.stream) || s.stream.length === 0)
+    throw new Error(`${file}: expected an object with a non-empty "stream" array of steps`);
+  const kinds = [
+    "requestHeaders",
+    "requestBody",
+    "requestTrailers",
+    "responseHeaders",
+    "responseBody",
+    "responseTrailers",
+  ];
   s.stream.forEach((step, i) => {
     const keys = Object.keys(step ?? {}).filter((k) => k !== "endOfStream");
-    if (keys.length !== 1 || !kinds.includes(keys[0])) throw new Error(`${file}: stream step ${i + 1}: expected one of ${kinds.join(", ")} (and endOfStream)`);
+    if (keys.length !== 1 || !kinds.includes(keys[0]))
+      throw new Error(`${file}: stream step ${i + 1}: expected one of ${kinds.join(", ")} (and endOfStream)`);
   });
   return s;
 }

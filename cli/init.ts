@@ -15,7 +15,6 @@ import { sdkSource } from "./sdk-source.js";
 
 export const DEFAULT_TEMPLATE = "http-headers";
 
-
 /** What is never copied from an example: build output, installs, lock files, test reports. */
 const SKIP = new Set(["build", "node_modules", "package-lock.json", ".vitest-results.json", ".npmignore"]);
 /** Files where the example's name is replaced by the project's. */
@@ -36,7 +35,9 @@ export function packageRoot(): string {
 export function templates(root = packageRoot()): string[] {
   const dir = join(root, "examples");
   if (!existsSync(dir)) return [];
-  return readdirSyncSafe(dir).filter((name) => ["package.json", "asconfig.json", "assembly"].every((f) => existsSync(join(dir, name, f)))).sort();
+  return readdirSyncSafe(dir)
+    .filter((name) => ["package.json", "asconfig.json", "assembly"].every((f) => existsSync(join(dir, name, f))))
+    .sort();
 }
 
 function readdirSyncSafe(dir: string): string[] {
@@ -96,7 +97,13 @@ Exit status: 0 created, 1 could not create (folder not empty, cannot write), 2 b
 `;
 }
 
-async function copyTemplate(from: string, to: string, rename: (text: string) => string, created: string[], top: string): Promise<void> {
+async function copyTemplate(
+  from: string,
+  to: string,
+  rename: (text: string) => string,
+  created: string[],
+  top: string,
+): Promise<void> {
   await mkdir(to, { recursive: true });
   for (const entry of (await readdir(from, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (SKIP.has(entry.name)) continue;
@@ -116,7 +123,11 @@ export async function init(args: string[], io: Io): Promise<number> {
   let target: string, name: string, template: string, sdk: string, version: string, sdkFrom: string;
   try {
     const p = parseOptions(args, {
-      template: { value: true, short: "t" }, sdk: { value: true }, add: {}, project: { value: true }, help: { short: "h" },
+      template: { value: true, short: "t" },
+      sdk: { value: true },
+      add: {},
+      project: { value: true },
+      help: { short: "h" },
     });
     if (p.flags.has("help")) {
       io.out(usage(root));
@@ -124,15 +135,23 @@ export async function init(args: string[], io: Io): Promise<number> {
     }
     const adding = p.flags.has("add");
     if (!adding && one(p, "project") !== undefined) throw new UsageError("--project goes with --add");
-    if (adding && one(p, "sdk") !== undefined) throw new UsageError("--sdk does not go with --add (the project already depends on proxy-wasm-as)");
+    if (adding && one(p, "sdk") !== undefined)
+      throw new UsageError("--sdk does not go with --add (the project already depends on proxy-wasm-as)");
     const what = adding ? "filter NAME" : "project NAME";
-    if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? `one NAME only, got ${p.positionals.join(" ")}` : `no ${what} given (init ${adding ? "--add " : ""}NAME)`);
+    if (p.positionals.length !== 1)
+      throw new UsageError(
+        p.positionals.length
+          ? `one NAME only, got ${p.positionals.join(" ")}`
+          : `no ${what} given (init ${adding ? "--add " : ""}NAME)`,
+      );
     target = resolve(p.positionals[0]);
     name = adding ? p.positionals[0] : basename(target);
     if (!/^[a-z0-9][a-z0-9._-]{0,213}$/.test(name)) {
-      throw new UsageError(adding
-        ? `"${name}" is not a valid filter name (lower-case letters, digits, - . _; e.g. auth)`
-        : `"${name}" is not a valid npm package name (lower-case letters, digits, - . _; e.g. my-filter)`);
+      throw new UsageError(
+        adding
+          ? `"${name}" is not a valid filter name (lower-case letters, digits, - . _; e.g. auth)`
+          : `"${name}" is not a valid npm package name (lower-case letters, digits, - . _; e.g. my-filter)`,
+      );
     }
     template = one(p, "template") ?? DEFAULT_TEMPLATE;
     const list = templates(root);
@@ -141,7 +160,11 @@ export async function init(args: string[], io: Io): Promise<number> {
       return 1;
     }
     if (!list.includes(template)) throw new UsageError(`unknown template "${template}"; one of: ${list.join(", ")}`);
-    if (adding) return await addFilter({ example: join(root, "examples", template), template, name, project: resolve(one(p, "project") ?? ".") }, io);
+    if (adding)
+      return await addFilter(
+        { example: join(root, "examples", template), template, name, project: resolve(one(p, "project") ?? ".") },
+        io,
+      );
     version = JSON.parse(await readFile(join(root, "package.json"), "utf8")).version;
     const source = sdkSource(root, version, target);
     sdk = one(p, "sdk") ?? source.spec;
@@ -189,7 +212,9 @@ export async function init(args: string[], io: Io): Promise<number> {
       `Created ${shown}/ from the ${template} example (proxy-wasm-as ${sdk}):`,
       ...created.sort().map((f) => `  ${f}`),
       "",
-      ...(sdkFrom ? [`package.json depends on proxy-wasm-as ${sdk}: this proxy-wasm-as came from ${sdkFrom}.`, ""] : []),
+      ...(sdkFrom
+        ? [`package.json depends on proxy-wasm-as ${sdk}: this proxy-wasm-as came from ${sdkFrom}.`, ""]
+        : []),
       "Next:",
       `  cd ${shown}`,
       "  npm install",

@@ -15,7 +15,13 @@ import wabtInit from "wabt";
 /** The exported global that holds the count (not part of the ABI: only counting copies have it). */
 export const COUNTER_EXPORT = "__executed_instructions";
 
-const FEATURES = { mutable_globals: true, sign_extension: true, bulk_memory: true, sat_float_to_int: true, multi_value: true };
+const FEATURES = {
+  mutable_globals: true,
+  sign_extension: true,
+  bulk_memory: true,
+  sat_float_to_int: true,
+  multi_value: true,
+};
 const FREE = new Set(["nop", "drop", "block", "loop", "else", "end", "unreachable", "return"]);
 /** Control may arrive just after these (a branch target, an else arm, the code after an if). */
 const STARTS_RUN_AFTER = new Set(["block", "loop", "if", "else", "end", "try", "catch"]);
@@ -54,12 +60,16 @@ export async function instrumentPerFunction(bytes: Uint8Array): Promise<{ binary
     if (!item.startsWith("  (func ")) return item;
     names.push(item.match(/^ {2}\(func \$(\S+)/)?.[1] ?? `function ${names.length}`);
     const n = names.length;
-    const counted = addCounter(`${item}\n  (export "x" (func 0))`).split("\n")
+    const counted = addCounter(`${item}\n  (export "x" (func 0))`)
+      .split("\n")
       .filter((l) => !l.includes("(export ") && !l.includes("(global $__count"))
       .join("\n");
     return counted.replaceAll("$__count", `$__count_${n}`);
   });
-  const globals = names.map((_, i) => `  (global $__count_${i + 1} (mut i64) (i64.const 0))\n  (export "__count_${i + 1}" (global $__count_${i + 1}))`);
+  const globals = names.map(
+    (_, i) =>
+      `  (global $__count_${i + 1} (mut i64) (i64.const 0))\n  (export "__count_${i + 1}" (global $__count_${i + 1}))`,
+  );
   const firstExport = out.findIndex((item) => item.startsWith("  (export "));
   out.splice(firstExport < 0 ? out.length - 1 : firstExport, 0, ...globals);
   return { binary: assemble(w, out.join("\n")), names: names.map(readableName) };
@@ -136,7 +146,12 @@ export function addCounter(text: string): string {
   // The counter itself, after the module's own globals (wasm2wat prints exports after them) so
   // their indices do not move.
   const at = out.findIndex((l) => /^\s*\(export\b/.test(l));
-  out.splice(at < 0 ? out.length - 1 : at, 0, "  (global $__count (mut i64) (i64.const 0))", `  (export "${COUNTER_EXPORT}" (global $__count))`);
+  out.splice(
+    at < 0 ? out.length - 1 : at,
+    0,
+    "  (global $__count (mut i64) (i64.const 0))",
+    `  (export "${COUNTER_EXPORT}" (global $__count))`,
+  );
   return out.join("\n");
 }
 

@@ -28,7 +28,14 @@ export interface ParsedOptions {
 
 export function parseOptions(args: string[], spec: Record<string, OptionSpec>): ParsedOptions {
   const options = Object.fromEntries(
-    Object.entries(spec).map(([name, s]) => [name, { type: s.value ? ("string" as const) : ("boolean" as const), multiple: true, ...(s.short && { short: s.short }) }]),
+    Object.entries(spec).map(([name, s]) => [
+      name,
+      {
+        type: s.value ? ("string" as const) : ("boolean" as const),
+        multiple: true,
+        ...(s.short && { short: s.short }),
+      },
+    ]),
   );
   const config = { args, options, strict: true, allowPositionals: true, tokens: true } as const;
   let tokens: ReturnType<typeof parseArgs<typeof config>>["tokens"];
@@ -59,7 +66,8 @@ function parseArgsMessage(e: Error & { code?: string }): string {
   if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${option}`;
   if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     if (/does not take an argument/.test(e.message)) return `option ${option} takes no value`;
-    if (/ambiguous/.test(e.message)) return `option ${option} needs a value (for a value starting with -, write ${option}=VALUE)`;
+    if (/ambiguous/.test(e.message))
+      return `option ${option} needs a value (for a value starting with -, write ${option}=VALUE)`;
     return `option ${option} needs a value`;
   }
   return e.message.split("\n")[0];
@@ -88,6 +96,7 @@ export function parseHttpUrl(text: string, what: string): URL {
   } catch {
     throw new UsageError(`${what} must be an http:// URL (e.g. http://127.0.0.1:8080), got "${text}"`);
   }
-  if (url.protocol !== "http:") throw new UsageError(`${what} must be an http:// URL (https is not supported), got "${text}"`);
+  if (url.protocol !== "http:")
+    throw new UsageError(`${what} must be an http:// URL (https is not supported), got "${text}"`);
   return url;
 }

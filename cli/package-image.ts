@@ -67,12 +67,20 @@ export function parseTag(text: string): { name: string; tag: string } {
   // The first part may be a registry host with a port (localhost:5000, ghcr.io).
   const hostOk = (p: string) => /^[a-zA-Z0-9.-]+(?::\d+)?$/.test(p);
   const valid = parts.every((p, i) => component.test(p) || (i === 0 && parts.length > 1 && hostOk(p)));
-  if (!name || !valid) throw new UsageError(`--tag: "${clip(text)}" is not an image name (lower-case, e.g. ghcr.io/me/my-filter:0.1.0)`);
+  if (!name || !valid)
+    throw new UsageError(`--tag: "${clip(text)}" is not an image name (lower-case, e.g. ghcr.io/me/my-filter:0.1.0)`);
   // The distribution spec's tag grammar: [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}.
-  if (tag.length > 128) throw new UsageError(`--tag: the tag is ${tag.length} characters long; a tag has at most 128 (OCI distribution spec)`);
-  if (!/^[\w][\w.-]{0,127}$/.test(tag)) throw new UsageError(`--tag: "${tag}" is not a valid tag (letters, digits, _ . -, not starting with . or -; at most 128)`);
+  if (tag.length > 128)
+    throw new UsageError(
+      `--tag: the tag is ${tag.length} characters long; a tag has at most 128 (OCI distribution spec)`,
+    );
+  if (!/^[\w][\w.-]{0,127}$/.test(tag))
+    throw new UsageError(
+      `--tag: "${tag}" is not a valid tag (letters, digits, _ . -, not starting with . or -; at most 128)`,
+    );
   // distribution/reference's NameTotalLengthMax: registries refuse longer repository names.
-  if (name.length > 255) throw new UsageError(`--tag: the image name is ${name.length} characters long; a name has at most 255`);
+  if (name.length > 255)
+    throw new UsageError(`--tag: the image name is ${name.length} characters long; a name has at most 255`);
   return { name, tag };
 }
 
@@ -89,10 +97,19 @@ async function checkOutput(output: string, input: string): Promise<void> {
   const [out, inp] = await Promise.all([stat(output).catch(() => null), stat(input)]);
   if (!out) return;
   if (!out.isFile()) {
-    const what = out.isDirectory() ? "a directory" : out.isFIFO() ? "a FIFO" : out.isCharacterDevice() || out.isBlockDevice() ? "a device" : out.isSocket() ? "a socket" : "not a regular file";
+    const what = out.isDirectory()
+      ? "a directory"
+      : out.isFIFO()
+        ? "a FIFO"
+        : out.isCharacterDevice() || out.isBlockDevice()
+          ? "a device"
+          : out.isSocket()
+            ? "a socket"
+            : "not a regular file";
     throw new UsageError(`-o ${output} is ${what}: give the path of a regular file to write`);
   }
-  if (out.dev === inp.dev && out.ino === inp.ino) throw new UsageError(`-o ${output} is the input filter itself: write the image to another file`);
+  if (out.dev === inp.dev && out.ino === inp.ino)
+    throw new UsageError(`-o ${output} is the input filter itself: write the image to another file`);
 }
 
 export interface Image {
@@ -135,7 +152,9 @@ export function buildImage(wasm: Uint8Array, ref: { name: string; tag: string } 
     manifests: [{ mediaType: MEDIA_TYPES.manifest, digest: manifest.digest, size: manifest.size, annotations }],
   });
   const path = (b: Blob) => `blobs/sha256/${b.digest.slice(7)}`;
-  const dockerManifest = JSON.stringify([{ Config: path(config), RepoTags: ref ? [`${ref.name}:${ref.tag}`] : [], Layers: [path(layer)] }]);
+  const dockerManifest = JSON.stringify([
+    { Config: path(config), RepoTags: ref ? [`${ref.name}:${ref.tag}`] : [], Layers: [path(layer)] },
+  ]);
   const text = (s: string) => new TextEncoder().encode(s);
   const tarball = tar([
     { name: "blobs" },
@@ -158,7 +177,12 @@ export async function packageImage(args: string[], io: Io): Promise<number> {
       io.out(PACKAGE_USAGE);
       return 0;
     }
-    if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? `one filter only, got ${p.positionals.join(" ")}` : "no filter given (package FILTER.wasm -o IMAGE.tar)");
+    if (p.positionals.length !== 1)
+      throw new UsageError(
+        p.positionals.length
+          ? `one filter only, got ${p.positionals.join(" ")}`
+          : "no filter given (package FILTER.wasm -o IMAGE.tar)",
+      );
     file = p.positionals[0];
     output = one(p, "output") ?? "";
     if (!output) throw new UsageError("-o IMAGE.tar is required");
@@ -177,7 +201,10 @@ export async function packageImage(args: string[], io: Io): Promise<number> {
   } catch {
     // unreadable beyond the header: say so below
   }
-  if (!conformant) io.err(`package: warning: ${file} does not conform to Proxy-Wasm ABI v0.2.1; a proxy may reject it (run "proxy-wasm-as check ${file}")\n`);
+  if (!conformant)
+    io.err(
+      `package: warning: ${file} does not conform to Proxy-Wasm ABI v0.2.1; a proxy may reject it (run "proxy-wasm-as check ${file}")\n`,
+    );
   const image = buildImage(wasm, ref);
   // Written beside the target, then renamed: a reader never sees half an image.
   const tmp = `${output}.${process.pid}.tmp`;
@@ -187,7 +214,14 @@ export async function packageImage(args: string[], io: Io): Promise<number> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== "EEXIST") await unlink(tmp).catch(() => {}); // never leave a temporary behind
-    const why = code === "ENOENT" ? "no such directory" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    const why =
+      code === "ENOENT"
+        ? "no such directory"
+        : code === "EACCES"
+          ? "permission denied"
+          : code === "EISDIR"
+            ? "is a directory"
+            : (e as Error).message;
     io.err(`package: cannot write ${output}: ${why}\n`);
     return 1;
   }

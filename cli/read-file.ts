@@ -6,7 +6,13 @@ import { UsageError } from "./options.js";
 /** Why a file could not be read, in a few words. */
 export function whyUnreadable(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
-  return code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (e as Error).message;
+  return code === "ENOENT"
+    ? "no such file"
+    : code === "EISDIR"
+      ? "is a directory"
+      : code === "EACCES"
+        ? "permission denied"
+        : (e as Error).message;
 }
 
 /** Reads a .wasm file: one clear UsageError when it is missing or not WebAssembly. */

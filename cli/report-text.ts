@@ -28,8 +28,7 @@ export function formatProblemsText(file: string, r: ModuleReport): string {
 
 export function formatReportText(file: string, r: ModuleReport): string {
   // concat, not push(...): a module may have 200,000 imports, more arguments than a call takes.
-  const out = [verdictLine(file, r), ""].concat(
-    entries("Imports", r.imports), "", entries("Exports", r.exports), "");
+  const out = [verdictLine(file, r), ""].concat(entries("Imports", r.imports), "", entries("Exports", r.exports), "");
   out.push("Callbacks handled");
   if (r.callbacks.length === 0) out.push("  (none: the module exports no proxy_on_* callback)");
   const width = Math.max(0, ...r.callbacks.map((g) => g.group.length));

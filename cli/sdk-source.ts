@@ -54,7 +54,11 @@ function fromLock(entry: LockEntry, lockProject: string, version: string, projec
     const path = resolve(lockProject, resolved.slice("file:".length));
     const isFolder = existsSync(path) && statSync(path).isDirectory();
     if (!isFolder && !existsSync(path)) return null; // the tarball is gone: fall back to the registry
-    return { kind: isFolder ? "folder" : "tarball", spec: fileSpec(projectDir, path), from: `the ${isFolder ? "folder" : "tarball"} ${path}` };
+    return {
+      kind: isFolder ? "folder" : "tarball",
+      spec: fileSpec(projectDir, path),
+      from: `the ${isFolder ? "folder" : "tarball"} ${path}`,
+    };
   }
   if (/^git(\+[a-z]+)?:/.test(resolved) || resolved.startsWith("github:")) {
     return { kind: "git", spec: resolved, from: `git ${resolved}` };

@@ -30,7 +30,14 @@ export class ServeStartError extends Error {}
 function listen(server: Server, where: { host: string; port: number }, what: string, scheme = "http"): Promise<string> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
-      const why = e.code === "EADDRINUSE" ? "address already in use" : e.code === "EADDRNOTAVAIL" ? "address not available" : e.code === "EACCES" ? "permission denied" : e.message;
+      const why =
+        e.code === "EADDRINUSE"
+          ? "address already in use"
+          : e.code === "EADDRNOTAVAIL"
+            ? "address not available"
+            : e.code === "EACCES"
+              ? "permission denied"
+              : e.message;
       reject(new ServeStartError(`cannot listen on ${where.host}:${where.port} (${what}): ${why}`));
     };
     server.once("error", onError);
@@ -75,16 +82,27 @@ export async function startServe(opts: ServeOptions, io: Io): Promise<ServeHandl
 }
 
 export function banner(opts: ServeOptions, h: ServeHandle): string {
-  const clusters = [...opts.clusters].map(([n, u]) => `${n}=${u.origin}${u.pathname === "/" ? "" : u.pathname}`).join(", ");
+  const clusters = [...opts.clusters]
+    .map(([n, u]) => `${n}=${u.origin}${u.pathname === "/" ? "" : u.pathname}`)
+    .join(", ");
   const upstream = opts.mode === "tcp" ? `tcp://${opts.upstream.host}` : opts.upstream.origin;
-  const plugins = opts.plugins.map((p, i) => `${p.rootId === "" ? '""' : p.rootId}${i === 0 && opts.plugins.length > 1 ? " (serves the traffic)" : ""}`).join(", ");
+  const plugins = opts.plugins
+    .map(
+      (p, i) =>
+        `${p.rootId === "" ? '""' : p.rootId}${i === 0 && opts.plugins.length > 1 ? " (serves the traffic)" : ""}`,
+    )
+    .join(", ");
   return [
     `proxy-wasm-as serve: ${opts.file} → ${upstream}${opts.mode === "tcp" ? " (TCP: the filter's network callbacks)" : ""}`,
     `  listening  ${h.url}`,
     `  plugins    root id ${plugins}`,
     `  admin      ${h.adminUrl ? `${h.adminUrl}/stats` : "off (--admin 127.0.0.1:9901 for /stats)"}`,
     `  clusters   ${clusters || "none (--cluster NAME=URL for the filter's HTTP calls)"}`,
-    ...(h.watcher ? [`  watching   ${h.watcher.project.entries.join(", ")} (asc --config ${relative(h.watcher.project.dir, h.watcher.project.config)} --target ${h.watcher.project.target}${h.watcher.project.outFile ? ` --outFile ${h.watcher.project.outFile}` : ""})`] : []),
+    ...(h.watcher
+      ? [
+          `  watching   ${h.watcher.project.entries.join(", ")} (asc --config ${relative(h.watcher.project.dir, h.watcher.project.config)} --target ${h.watcher.project.target}${h.watcher.project.outFile ? ` --outFile ${h.watcher.project.outFile}` : ""})`,
+        ]
+      : []),
     "  For development only: the filter runs in the proxy-wasm-as emulator, not in Envoy; this is not a production proxy.",
     "  Ctrl-C stops it.",
     "",

@@ -75,11 +75,13 @@ export function tar(entries: TarEntry[]): Uint8Array {
 }
 
 /** Reads a ustar archive back (files and directories): for tests and checks. */
-export function untar(bytes: Uint8Array): { name: string; type: "file" | "directory"; data: Uint8Array; mode: number }[] {
+export function untar(
+  bytes: Uint8Array,
+): { name: string; type: "file" | "directory"; data: Uint8Array; mode: number }[] {
   const out: { name: string; type: "file" | "directory"; data: Uint8Array; mode: number }[] = [];
   const dec = new TextDecoder();
   const field = (h: Uint8Array, o: number, n: number) => dec.decode(h.subarray(o, o + n)).replace(/\0.*$/s, "");
-  for (let at = 0; at + BLOCK <= bytes.length; ) {
+  for (let at = 0; at + BLOCK <= bytes.length;) {
     const h = bytes.subarray(at, at + BLOCK);
     if (h.every((b) => b === 0)) break;
     const stored = parseInt(field(h, 148, 8).trim(), 8);

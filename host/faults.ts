@@ -42,7 +42,10 @@ export interface FaultRecord {
 export type CallFate = "answered" | "failed" | "timed-out" | "dropped";
 
 export const DEFAULT_FAULT_STATUSES: readonly number[] = [
-  Status.NOT_FOUND, Status.BAD_ARGUMENT, Status.INTERNAL_FAILURE, Status.UNIMPLEMENTED,
+  Status.NOT_FOUND,
+  Status.BAD_ARGUMENT,
+  Status.INTERNAL_FAILURE,
+  Status.UNIMPLEMENTED,
 ];
 
 /** What settling a call needs of the Host: its pending calls and the ways to end one. */

@@ -34,8 +34,17 @@ export interface HostOptions extends ProxyStateOptions {
 
 /** Every HostOptions name: the constructor refuses others (a misspelt option would do nothing). */
 export const HOST_OPTION_NAMES = [
-  "now", "logLevel", "record", "clusters", "env", "echoLogs", "bufferLimitBytes",
-  "memoryLimitBytes", "loopLimit", "faults", "maxModuleBytes",
+  "now",
+  "logLevel",
+  "record",
+  "clusters",
+  "env",
+  "echoLogs",
+  "bufferLimitBytes",
+  "memoryLimitBytes",
+  "loopLimit",
+  "faults",
+  "maxModuleBytes",
 ] as const satisfies readonly (keyof HostOptions)[];
 
 /** wasm32's largest memory: 65,536 pages of 64 KiB. */
@@ -44,7 +53,10 @@ const MAX_MEMORY_BYTES = 65536 * 65536;
 /** What Envoy's router answers an HTTP call whose timeout passed (Filter::onResponseTimeout). */
 const TIMEOUT_RESPONSE: HttpCallResponse = {
   status: 504,
-  headers: [["content-length", "24"], ["content-type", "text/plain"]],
+  headers: [
+    ["content-length", "24"],
+    ["content-type", "text/plain"],
+  ],
   body: "upstream request timeout",
 };
 
@@ -60,13 +72,16 @@ export class Host extends ProxyState {
     if (typeof opts !== "object" || opts === null) throw new TypeError("Host options must be an object");
     checkKnownKeys("Host", opts, HOST_OPTION_NAMES);
     super(opts);
-    this.loopLimit = opts.loopLimit === undefined ? undefined : checkInteger("loopLimit", opts.loopLimit, 1, Number.MAX_SAFE_INTEGER);
-    this.memoryLimitBytes = opts.memoryLimitBytes === undefined
-      ? 256 * 1024 * 1024
-      : checkInteger("memoryLimitBytes", opts.memoryLimitBytes, 65536, MAX_MEMORY_BYTES);
-    this.maxModuleBytes = opts.maxModuleBytes === undefined
-      ? DEFAULT_MAX_MODULE_BYTES
-      : checkInteger("maxModuleBytes", opts.maxModuleBytes, 8, MAX_MODULE_BYTES);
+    this.loopLimit =
+      opts.loopLimit === undefined ? undefined : checkInteger("loopLimit", opts.loopLimit, 1, Number.MAX_SAFE_INTEGER);
+    this.memoryLimitBytes =
+      opts.memoryLimitBytes === undefined
+        ? 256 * 1024 * 1024
+        : checkInteger("memoryLimitBytes", opts.memoryLimitBytes, 65536, MAX_MEMORY_BYTES);
+    this.maxModuleBytes =
+      opts.maxModuleBytes === undefined
+        ? DEFAULT_MAX_MODULE_BYTES
+        : checkInteger("maxModuleBytes", opts.maxModuleBytes, 8, MAX_MODULE_BYTES);
     if (opts.faults !== undefined && (typeof opts.faults !== "object" || opts.faults === null)) {
       throw new TypeError("faults must be an object (FaultOptions)");
     }
@@ -93,7 +108,11 @@ export class Host extends ProxyState {
   /** Loads a module (bytes or a file path), links it, and runs _initialize (then main) or _start. */
   async loadVm(source: ModuleSource, opts: LoadOptions = {}): Promise<Vm> {
     const maxPages = Math.max(1, Math.floor(this.memoryLimitBytes / 65536));
-    const vm = await Vm.load(this, source, opts, { maxPages, loopLimit: this.loopLimit, maxModuleBytes: this.maxModuleBytes });
+    const vm = await Vm.load(this, source, opts, {
+      maxPages,
+      loopLimit: this.loopLimit,
+      maxModuleBytes: this.maxModuleBytes,
+    });
     this.vms.push(vm);
     return vm;
   }
@@ -124,12 +143,14 @@ export class Host extends ProxyState {
       for (const vm of this.vms) {
         if (vm.failure) continue;
         for (const p of vm.plugins) {
-          if (p.reachable && p.tickPeriodMs > 0 && p.nextTickAt <= target && (!next || p.nextTickAt < next.nextTickAt)) next = p;
+          if (p.reachable && p.tickPeriodMs > 0 && p.nextTickAt <= target && (!next || p.nextTickAt < next.nextTickAt))
+            next = p;
         }
       }
       let due: { token: number; at: bigint } | undefined;
       for (const [token, c] of this.calls.http) {
-        if (c.deadline !== null && c.deadline <= target && (!due || c.deadline < due.at)) due = { token, at: c.deadline };
+        if (c.deadline !== null && c.deadline <= target && (!due || c.deadline < due.at))
+          due = { token, at: c.deadline };
       }
       if (due && (!next || due.at <= next.nextTickAt)) {
         if (due.at > this.now) this.now = due.at;

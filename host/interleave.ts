@@ -47,7 +47,9 @@ export function interleave<T>(workers: Workers, tasks: readonly (() => T)[], opt
   workers.beforeHostCall = (call, vm) => {
     outer?.(call, vm);
     if (waiting.includes(vm)) {
-      throw new Error(`interleave: task ${next - 1} called into a VM that an earlier task is stopped in; give each task a VM of its own (loadVm again, as Envoy runs one per worker)`);
+      throw new Error(
+        `interleave: task ${next - 1} called into a VM that an earlier task is stopped in; give each task a VM of its own (loadVm again, as Envoy runs one per worker)`,
+      );
     }
     if (!switchBefore.includes(call) || next >= tasks.length) return;
     waiting.push(vm);

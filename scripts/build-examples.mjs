@@ -37,7 +37,9 @@ if (existsSync(examplesDir)) {
     const dir = join(examplesDir, name);
     if (!existsSync(join(dir, "asconfig.json"))) continue;
     jobs.push({
-      label: `examples/${name}`, cwd: dir, output: join(dir, "build", "filter.wasm"),
+      label: `examples/${name}`,
+      cwd: dir,
+      output: join(dir, "build", "filter.wasm"),
       args: ["assembly/index.ts", "--config", "asconfig.json", "--target", "release"],
     });
   }
@@ -47,7 +49,12 @@ if (existsSync(filtersDir)) {
   for (const file of readdirSync(filtersDir).sort()) {
     if (!file.endsWith(".ts")) continue;
     const out = join("test", "build", file.replace(/\.ts$/, ".wasm"));
-    jobs.push({ label: `test/filters/${file}`, cwd: root, output: join(root, out), args: [join("test", "filters", file), "--config", "asconfig.json", "-o", out] });
+    jobs.push({
+      label: `test/filters/${file}`,
+      cwd: root,
+      output: join(root, out),
+      args: [join("test", "filters", file), "--config", "asconfig.json", "-o", out],
+    });
   }
 }
 
@@ -61,7 +68,13 @@ const toolchain = toolchainKey(root);
 const key = (job) => JSON.stringify([toolchain, job.cwd, job.args]);
 const upToDate = (job) => {
   const r = records[job.label];
-  return !force && r?.key === key(job) && r.wasm === fileHash(job.output) && r.map === fileHash(`${job.output}.map`) && unchanged(r.inputs);
+  return (
+    !force &&
+    r?.key === key(job) &&
+    r.wasm === fileHash(job.output) &&
+    r.map === fileHash(`${job.output}.map`) &&
+    unchanged(r.inputs)
+  );
 };
 
 const stale = jobs.filter((job) => !upToDate(job));
@@ -71,36 +84,46 @@ const errors = new Map();
 
 /** Compiles the queue's jobs in worker threads, one per core; records each success. */
 async function compileAll(queue) {
-  const lane = () => new Promise((done) => {
-    const worker = new Worker(new URL("./build-worker.mjs", import.meta.url));
-    let job = null;
-    let started = 0;
-    const next = () => {
-      job = queue.shift() ?? null;
-      if (!job) return void worker.terminate();
-      rmSync(`${job.output}.map`, { force: true }); // a map left by an earlier build proves nothing
-      delete records[job.label];
-      started = performance.now();
-      worker.postMessage(job);
-    };
-    worker.on("message", ({ error, inputs }) => {
-      const ms = Math.round(performance.now() - started);
-      const missingMap = existsSync(`${job.output}.map`) ? "" : `no source map beside ${relative(root, job.output)} (the SDK's asconfig.json sets "sourceMap")`;
-      if (error || missingMap) errors.set(job.label, error || missingMap);
-      else records[job.label] = { key: key(job), inputs, wasm: fileHash(job.output), map: fileHash(`${job.output}.map`), ms };
+  const lane = () =>
+    new Promise((done) => {
+      const worker = new Worker(new URL("./build-worker.mjs", import.meta.url));
+      let job = null;
+      let started = 0;
+      const next = () => {
+        job = queue.shift() ?? null;
+        if (!job) return void worker.terminate();
+        rmSync(`${job.output}.map`, { force: true }); // a map left by an earlier build proves nothing
+        delete records[job.label];
+        started = performance.now();
+        worker.postMessage(job);
+      };
+      worker.on("message", ({ error, inputs }) => {
+        const ms = Math.round(performance.now() - started);
+        const missingMap = existsSync(`${job.output}.map`)
+          ? ""
+          : `no source map beside ${relative(root, job.output)} (the SDK's asconfig.json sets "sourceMap")`;
+        if (error || missingMap) errors.set(job.label, error || missingMap);
+        else
+          records[job.label] = {
+            key: key(job),
+            inputs,
+            wasm: fileHash(job.output),
+            map: fileHash(`${job.output}.map`),
+            ms,
+          };
+        next();
+      });
+      worker.on("error", (e) => job && errors.set(job.label, String(e?.stack ?? e)));
+      worker.on("exit", (code) => {
+        // A job still open here stopped its thread (asc exits when the compiler itself crashes);
+        // a fresh worker takes the rest of the queue.
+        if (!job) return done();
+        if (!errors.has(job.label)) errors.set(job.label, `the compiler stopped (exit code ${code})`);
+        job = null;
+        done(queue.length ? lane() : undefined);
+      });
       next();
     });
-    worker.on("error", (e) => job && errors.set(job.label, String(e?.stack ?? e)));
-    worker.on("exit", (code) => {
-      // A job still open here stopped its thread (asc exits when the compiler itself crashes);
-      // a fresh worker takes the rest of the queue.
-      if (!job) return done();
-      if (!errors.has(job.label)) errors.set(job.label, `the compiler stopped (exit code ${code})`);
-      job = null;
-      done(queue.length ? lane() : undefined);
-    });
-    next();
-  });
   const workers = Math.min(queue.length, Math.max(1, availableParallelism()));
   await Promise.all(Array.from({ length: workers }, lane));
 }
@@ -121,5 +144,7 @@ writeFileSync(recordFile, JSON.stringify(records));
 for (const job of jobs) if (errors.has(job.label)) console.error(`✗ ${job.label}\n${errors.get(job.label)}\n`);
 const failed = errors.size;
 const reused = jobs.length - stale.length;
-console.log(`built ${jobs.length - failed} of ${jobs.length} filters${reused ? ` (${reused} up to date)` : ""}${failed ? `, ${failed} failed` : ""}`);
+console.log(
+  `built ${jobs.length - failed} of ${jobs.length} filters${reused ? ` (${reused} up to date)` : ""}${failed ? `, ${failed} failed` : ""}`,
+);
 process.exitCode = failed ? 1 : 0;

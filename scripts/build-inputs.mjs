@@ -47,11 +47,15 @@ export function fileHash(path) {
 export function toolchainKey(root) {
   // binaryen as asc loads it: its own copy if it has one, else the hoisted one
   const asc = join(root, "node_modules", "assemblyscript");
-  const binaryen = [join(asc, "node_modules", "binaryen"), join(root, "node_modules", "binaryen")].find((d) => existsSync(d));
+  const binaryen = [join(asc, "node_modules", "binaryen"), join(root, "node_modules", "binaryen")].find((d) =>
+    existsSync(d),
+  );
   const version = (dir) => (dir ? JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version : null);
   const transforms = join(root, "asc-transform");
   const transformHashes = existsSync(transforms)
-    ? readdirSync(transforms).sort().map((f) => `${f}:${fileHash(join(transforms, f))}`)
+    ? readdirSync(transforms)
+        .sort()
+        .map((f) => `${f}:${fileHash(join(transforms, f))}`)
     : [];
   return hash(JSON.stringify([version(asc), version(binaryen), transformHashes]));
 }

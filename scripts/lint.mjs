@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm run lint`: checks only, changes nothing; exits non-zero on any finding.
-//   1. Prettier: is every TypeScript, JavaScript and AssemblyScript file formatted? (AssemblyScript
-//      through the assemblyscript-prettier plugin, which keeps decorators like @inline on
-//      functions; see .prettierrc.json.) `npx prettier --write "**/*.{ts,mjs,js}"` formats.
-//   2. Biome's linter (biome.json), with the formatter off: Prettier formats.
+//   1. Prettier: is every TypeScript and JavaScript file formatted? (`npm run format`, which is
+//      this script with --write, formats them.) AssemblyScript is not format-checked: its one
+//      Prettier plugin is not idempotent (CONTRIBUTING.md, "Formatting and lint").
+//   2. Biome's linter (biome.json), with the formatter off, on all code.
 // Biome parses TypeScript, where decorators exist on classes and their members only, so it
 // refuses AssemblyScript's decorators on functions and globals (`@inline export function`,
 // `@external("env", "proxy_log") export declare function`, `@lazy const`). The AssemblyScript
@@ -18,8 +18,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../", import.meta.url));
 
 /** Where AssemblyScript sources live (biome.json's override for them says the same). */
-export const ASSEMBLYSCRIPT =
-  /^(assembly\/|examples\/[^/]+\/assembly\/|test\/filters\/|bench\/[^/]+\/)/;
+export const ASSEMBLYSCRIPT = /^(assembly\/|examples\/[^/]+\/assembly\/|test\/filters\/|bench\/[^/]+\/)/;
 
 const DECORATOR = /^(\s*)@(inline|external|lazy|global|unsafe|final|builtin|operator|externalJs)\b(\([^)]*\))?/gm;
 
@@ -47,7 +46,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const assemblyScript = files.filter((f) => ASSEMBLYSCRIPT.test(f));
   const typeScript = files.filter((f) => !ASSEMBLYSCRIPT.test(f));
 
-  const formatted = run(bin("prettier"), ["--check", "--log-level", "warn", ...files]);
+  if (process.argv.includes("--write"))
+    process.exit(run(bin("prettier"), ["--write", "--log-level", "warn", ...typeScript]));
+  const formatted = run(bin("prettier"), ["--check", "--log-level", "warn", ...typeScript]);
 
   const typeScriptLint = run(bin("biome"), ["lint", "--max-diagnostics=none", ...typeScript]);
 

@@ -4,7 +4,9 @@ import http from "node:http";
 import type { MetricView } from "../../host/index.js";
 
 /** Envoy's default histogram buckets (ms-oriented), used for the Prometheus rendering. */
-const BUCKETS = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
+const BUCKETS = [
+  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000,
+];
 
 /** A metric name as Prometheus accepts it: Envoy's wasm metrics (custom namespace) keep their name, sanitized. */
 export function promName(name: string): string {
@@ -26,7 +28,11 @@ export function prometheusText(metrics: MetricView[]): string {
     out.push(`# TYPE ${n} histogram`);
     const values = m.values.map(Number);
     for (const b of BUCKETS) out.push(`${n}_bucket{le="${b}"} ${values.filter((v) => v <= b).length}`);
-    out.push(`${n}_bucket{le="+Inf"} ${values.length}`, `${n}_sum{} ${values.reduce((a, v) => a + v, 0)}`, `${n}_count{} ${values.length}`);
+    out.push(
+      `${n}_bucket{le="+Inf"} ${values.length}`,
+      `${n}_sum{} ${values.reduce((a, v) => a + v, 0)}`,
+      `${n}_count{} ${values.length}`,
+    );
   }
   return out.length ? `${out.join("\n")}\n` : "";
 }
@@ -39,9 +45,14 @@ export function adminServer(metrics: () => MetricView[]): http.Server {
       res.end(body);
     };
     if (req.method !== "GET" && req.method !== "HEAD") return send(405, "method not allowed\n");
-    if (path === "/stats" || path === "/stats/prometheus") return send(200, prometheusText(metrics()), "text/plain; version=0.0.4; charset=utf-8");
+    if (path === "/stats" || path === "/stats/prometheus")
+      return send(200, prometheusText(metrics()), "text/plain; version=0.0.4; charset=utf-8");
     if (path === "/ready") return send(200, "LIVE\n");
-    if (path === "/") return send(200, "proxy-wasm-as serve admin\n  /stats             the filter's metrics (Prometheus text)\n  /stats/prometheus  the same\n  /ready             LIVE\n");
+    if (path === "/")
+      return send(
+        200,
+        "proxy-wasm-as serve admin\n  /stats             the filter's metrics (Prometheus text)\n  /stats/prometheus  the same\n  /ready             LIVE\n",
+      );
     send(404, `no admin endpoint ${path}\n`);
   });
 }

@@ -134,7 +134,12 @@ const SPEC = {
 };
 
 /** A whole number from 0 to max (a count of bytes, milliseconds, iterations). */
-function wholeNumber<T extends number | undefined>(text: string | undefined, option: string, fallback: T, max = Number.MAX_SAFE_INTEGER): number | T {
+function wholeNumber<T extends number | undefined>(
+  text: string | undefined,
+  option: string,
+  fallback: T,
+  max = Number.MAX_SAFE_INTEGER,
+): number | T {
   if (text === undefined) return fallback;
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(n <= max)) throw new UsageError(`${option} must be a whole number from 0 to ${max}, got "${text}"`);
@@ -163,7 +168,10 @@ export async function readConfig(value: string | undefined, what = "--config"): 
   }
   if (!value.startsWith("@")) {
     // Before @FILE a bare path was read; a bare name of a .json file is surely still meant so.
-    if (/\.json$/.test(value) && existsSync(value)) throw new UsageError(`${what}: "${value}" is a file: write ${what.startsWith("--root-id") ? `${what}=` : "--config "}@${value} to use its contents`);
+    if (/\.json$/.test(value) && existsSync(value))
+      throw new UsageError(
+        `${what}: "${value}" is a file: write ${what.startsWith("--root-id") ? `${what}=` : "--config "}@${value} to use its contents`,
+      );
     return value;
   }
   const file = value.slice(1);
@@ -184,7 +192,8 @@ async function readPlugins(values: string[], config: string | undefined): Promis
   for (const v of values) {
     const eq = v.indexOf("=");
     const rootId = eq < 0 ? v : v.slice(0, eq);
-    if (out.some((p) => p.rootId === rootId)) throw new UsageError(`--root-id ${rootId} given twice: each plugin of a VM needs its own root id`);
+    if (out.some((p) => p.rootId === rootId))
+      throw new UsageError(`--root-id ${rootId} given twice: each plugin of a VM needs its own root id`);
     const configuration = eq < 0 ? await readConfig(config) : await readConfig(v.slice(eq + 1), `--root-id ${rootId}`);
     out.push({ rootId, configuration });
   }
@@ -201,7 +210,9 @@ function parseUpstream(text: string): { mode: "http" | "tcp"; upstream: URL } {
     // reported below
   }
   if (!url?.hostname || !url.port || (url.pathname !== "" && url.pathname !== "/")) {
-    throw new UsageError(`--upstream tcp:// needs a host and a port and nothing else (e.g. tcp://127.0.0.1:9000), got "${text}"`);
+    throw new UsageError(
+      `--upstream tcp:// needs a host and a port and nothing else (e.g. tcp://127.0.0.1:9000), got "${text}"`,
+    );
   }
   return { mode: "tcp", upstream: url };
 }
@@ -210,7 +221,8 @@ export async function parseServeArgs(args: string[]): Promise<ServeOptions | "he
   const p = parseOptions(args, SPEC);
   if (p.flags.has("help")) return "help";
   if (p.positionals.length === 0) throw new UsageError("no filter given (serve FILTER.wasm --upstream URL)");
-  if (p.positionals.length > 1) throw new UsageError(`one filter only, got ${p.positionals.length}: ${p.positionals.join(" ")}`);
+  if (p.positionals.length > 1)
+    throw new UsageError(`one filter only, got ${p.positionals.length}: ${p.positionals.join(" ")}`);
   const upstreamText = one(p, "upstream");
   if (!upstreamText) throw new UsageError("--upstream URL is required (e.g. --upstream http://127.0.0.1:8080)");
   const { mode, upstream } = parseUpstream(upstreamText);
@@ -224,7 +236,8 @@ export async function parseServeArgs(args: string[]): Promise<ServeOptions | "he
     clusters.set(c.slice(0, eq), parseHttpUrl(c.slice(eq + 1), `--cluster ${c.slice(0, eq)}`));
   }
   const logLevel = (one(p, "log-level") ?? "info") as LogLevelName;
-  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   const file = p.positionals[0];
   const wasm = await readWasmFile(file);
   const plugins = await readPlugins(p.values.get("root-id") ?? [], one(p, "config"));
@@ -244,7 +257,12 @@ export async function parseServeArgs(args: string[]): Promise<ServeOptions | "he
     watch: p.flags.has("watch"),
     properties: (p.values.get("property") ?? []).map(parseProperty),
     bufferLimitBytes,
-    upstreamTimeoutMs: wholeNumber(one(p, "upstream-timeout"), "--upstream-timeout", DEFAULT_UPSTREAM_TIMEOUT_MS, 2 ** 31 - 1),
+    upstreamTimeoutMs: wholeNumber(
+      one(p, "upstream-timeout"),
+      "--upstream-timeout",
+      DEFAULT_UPSTREAM_TIMEOUT_MS,
+      2 ** 31 - 1,
+    ),
     loopLimit: wholeNumber(one(p, "loop-limit"), "--loop-limit", defaultLoopLimit(bufferLimitBytes)) || null,
   };
 }

@@ -69,7 +69,10 @@ export class FilterRuntime {
   private async load(wasm = this.wasm): Promise<void> {
     let vm: Vm;
     try {
-      vm = await this.host.loadVm(await this.withSourceMap(wasm), { vmId: this.opts.vmId, vmConfiguration: this.opts.vmConfiguration });
+      vm = await this.host.loadVm(await this.withSourceMap(wasm), {
+        vmId: this.opts.vmId,
+        vmConfiguration: this.opts.vmConfiguration,
+      });
     } catch (e) {
       this.flushLogs();
       throw new FilterStartError(`${this.opts.file}: the filter failed to load: ${describeError(e)}`);
@@ -87,7 +90,9 @@ export class FilterRuntime {
       this.flushLogs();
       if (!plugin.configured) {
         const callback = plugin.vmStarted ? "proxy_on_configure" : "proxy_on_vm_start";
-        throw new FilterStartError(`${this.opts.file}: the filter failed to start${which}: ${callback} returned false (see its log above)`);
+        throw new FilterStartError(
+          `${this.opts.file}: the filter failed to start${which}: ${callback} returned false (see its log above)`,
+        );
       }
       plugins.push(plugin);
     }
@@ -164,7 +169,9 @@ export class FilterRuntime {
       if (vm.failure || e instanceof WasmTrapError) {
         this.flushLogs();
         const what = ranAway(e) ? `the filter ran away in ${(e as WasmTrapError).callback}` : "the filter trapped";
-        this.io.err(`${stamp()} [serve] ${what}: ${describeError(e)}\n${stamp()} [serve] its streams fail and a fresh VM serves the next ones\n`);
+        this.io.err(
+          `${stamp()} [serve] ${what}: ${describeError(e)}\n${stamp()} [serve] its streams fail and a fresh VM serves the next ones\n`,
+        );
         this.onTrap(vm, e as Error);
       }
       throw e;
@@ -218,19 +225,31 @@ export class FilterRuntime {
     for (const call of this.host.grpcCalls) {
       if (this.dispatched.has(call.token)) continue;
       this.dispatched.add(call.token);
-      this.io.err(`${stamp()} [serve] gRPC call to ${call.upstream} (${call.service}/${call.method}) failed: serve does not make gRPC calls\n`);
-      setImmediate(() => this.answer(call.token, () => this.host.failGrpcCall(call.token, 14, "serve does not make gRPC calls")));
+      this.io.err(
+        `${stamp()} [serve] gRPC call to ${call.upstream} (${call.service}/${call.method}) failed: serve does not make gRPC calls\n`,
+      );
+      setImmediate(() =>
+        this.answer(call.token, () => this.host.failGrpcCall(call.token, 14, "serve does not make gRPC calls")),
+      );
     }
   }
 
-  private sendCall(token: number, cluster: string, headers: [string, string][], body: Uint8Array, trailers: [string, string][], timeoutMs: number): void {
+  private sendCall(
+    token: number,
+    cluster: string,
+    headers: [string, string][],
+    body: Uint8Array,
+    trailers: [string, string][],
+    timeoutMs: number,
+  ): void {
     const target = this.opts.clusters.get(cluster)!;
     const get = (name: string) => headers.find(([k]) => k === name)?.[1];
     const method = get(":method") ?? "GET";
     const path = get(":path") ?? "/";
     const out: [string, string][] = [["host", get(":authority") ?? target.host]];
     for (const [k, v] of headers) if (!k.startsWith(":") && !WIRE_ONLY.has(k) && k !== "host") out.push([k, v]);
-    if (body.length > 0 && !out.some(([k]) => k === "content-length")) out.push(["content-length", String(body.length)]);
+    if (body.length > 0 && !out.some(([k]) => k === "content-length"))
+      out.push(["content-length", String(body.length)]);
     const started = Date.now();
     let settled = false;
     const settle = (what: string, fn: () => void) => {
@@ -268,7 +287,11 @@ export class FilterRuntime {
       const code = (e as NodeJS.ErrnoException).code ?? e.message;
       const reason = code === "ECONNREFUSED" ? "connection failure" : "connection termination";
       const body = `upstream connect error or disconnect/reset before headers. reset reason: ${reason}`;
-      const headers: [string, string][] = [[":status", "503"], ["content-length", String(body.length)], ["content-type", "text/plain"]];
+      const headers: [string, string][] = [
+        [":status", "503"],
+        ["content-length", String(body.length)],
+        ["content-type", "text/plain"],
+      ];
       settle(`failed (${code})`, () => this.host.respondHttpCall(token, { headers, body }));
     });
     req.on("response", (res) => {
@@ -282,8 +305,11 @@ export class FilterRuntime {
           if (!HOP_BY_HOP.has(name)) h.push([name, res.rawHeaders[i + 1]]);
         }
         const t: [string, string][] = [];
-        for (let i = 0; i < res.rawTrailers.length; i += 2) t.push([res.rawTrailers[i].toLowerCase(), res.rawTrailers[i + 1]]);
-        settle(String(res.statusCode), () => this.host.respondHttpCall(token, { headers: h, body: Buffer.concat(chunks), trailers: t }));
+        for (let i = 0; i < res.rawTrailers.length; i += 2)
+          t.push([res.rawTrailers[i].toLowerCase(), res.rawTrailers[i + 1]]);
+        settle(String(res.statusCode), () =>
+          this.host.respondHttpCall(token, { headers: h, body: Buffer.concat(chunks), trailers: t }),
+        );
       });
     });
     if (trailers.length > 0) req.addTrailers(trailers);
@@ -339,5 +365,9 @@ export function describeError(e: unknown): string {
 /** An error as one line (the emulator's messages can span lines, e.g. missing imports). */
 export function oneLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.split("\n").map((s) => s.trim()).filter(Boolean).join("; ");
+  return msg
+    .split("\n")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join("; ");
 }

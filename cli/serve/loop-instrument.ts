@@ -26,11 +26,19 @@ function wasmOpt(): string {
  * The module instrumented for the loop limit, and the path of a copy whose source map is beside
  * it (for useSourceMapBeside); null when the build left no map (the emulator instruments it).
  */
-export async function instrumentWithSourceMap(wasm: Uint8Array, file: string): Promise<{ bytes: Uint8Array; path: string } | null> {
+export async function instrumentWithSourceMap(
+  wasm: Uint8Array,
+  file: string,
+): Promise<{ bytes: Uint8Array; path: string } | null> {
   const map = `${file}.map`;
   if (!existsSync(map)) return null;
   const mapText = await readFile(map);
-  const key = createHash("sha256").update(INSTRUMENTATION_VERSION).update(wasm).update(mapText).digest("hex").slice(0, 16);
+  const key = createHash("sha256")
+    .update(INSTRUMENTATION_VERSION)
+    .update(wasm)
+    .update(mapText)
+    .digest("hex")
+    .slice(0, 16);
   const dir = join(tmpdir(), `proxy-wasm-as-serve-${key}`);
   const out = join(dir, "filter.wasm");
   // The same build is instrumented once (a fresh VM after a trap, another serve of it).
@@ -39,8 +47,23 @@ export async function instrumentWithSourceMap(wasm: Uint8Array, file: string): P
     const input = join(dir, "input.wasm");
     await writeFile(input, wasm);
     const partial = join(dir, `partial-${process.pid}.wasm`);
-    await run(process.execPath, [wasmOpt(), "--all-features", "--debuginfo", input, "--input-source-map", map, "--log-execution", "-o", partial, "--output-source-map", `${partial}.map`]);
-    await writeFile(`${partial}.map`, carryFunctionNames(JSON.parse(mapText.toString()), JSON.parse(await readFile(`${partial}.map`, "utf8")), wasm));
+    await run(process.execPath, [
+      wasmOpt(),
+      "--all-features",
+      "--debuginfo",
+      input,
+      "--input-source-map",
+      map,
+      "--log-execution",
+      "-o",
+      partial,
+      "--output-source-map",
+      `${partial}.map`,
+    ]);
+    await writeFile(
+      `${partial}.map`,
+      carryFunctionNames(JSON.parse(mapText.toString()), JSON.parse(await readFile(`${partial}.map`, "utf8")), wasm),
+    );
     await rename(partial, out);
     await rename(`${partial}.map`, `${out}.map`);
   }
@@ -62,6 +85,10 @@ function carryFunctionNames(original: SourceMapJson, rewritten: SourceMapJson, w
     rewritten.x_proxy_wasm_as_functions = [...names.slice(0, imported), "env.log_execution", ...names.slice(imported)];
   }
   const scopes = original.x_proxy_wasm_as_scopes;
-  if (scopes) rewritten.x_proxy_wasm_as_scopes = scopes.map(([source, ...rest]) => [rewritten.sources.indexOf(original.sources[source as number]), ...rest]);
+  if (scopes)
+    rewritten.x_proxy_wasm_as_scopes = scopes.map(([source, ...rest]) => [
+      rewritten.sources.indexOf(original.sources[source as number]),
+      ...rest,
+    ]);
   return JSON.stringify(rewritten);
 }

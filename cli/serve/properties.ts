@@ -19,7 +19,8 @@ export function parseProperty(text: string): PropertySetting {
     case "int":
     case "uint":
     case "duration":
-      if (!/^-?\d+$/.test(raw) || (kind === "uint" && raw.startsWith("-"))) throw bad(kind === "duration" ? "a duration (give nanoseconds)" : `an integer (${kind})`);
+      if (!/^-?\d+$/.test(raw) || (kind === "uint" && raw.startsWith("-")))
+        throw bad(kind === "duration" ? "a duration (give nanoseconds)" : `an integer (${kind})`);
       return [path, BigInt(raw)];
     case "timestamp": {
       if (/^\d+$/.test(raw)) return [path, BigInt(raw)];
@@ -44,7 +45,12 @@ export function parseProperty(text: string): PropertySetting {
       } catch {
         throw bad('a map (give a JSON object of strings, e.g. {"k":"v"})');
       }
-      if (!map || typeof map !== "object" || Array.isArray(map) || !Object.values(map).every((v) => typeof v === "string")) {
+      if (
+        !map ||
+        typeof map !== "object" ||
+        Array.isArray(map) ||
+        !Object.values(map).every((v) => typeof v === "string")
+      ) {
         throw bad('a map (give a JSON object of strings, e.g. {"k":"v"})');
       }
       return [path, map as Record<string, string>];

@@ -24,7 +24,6 @@ export const UPSTREAM_FAILURE_STATUS = 503;
 /** What Envoy's router answers when the route timeout fires before the response (response flag UT). */
 export const UPSTREAM_TIMEOUT_STATUS = 504;
 
-
 class Exchange {
   stream: HttpStream | null = null;
   upReq: http.ClientRequest | null = null;
@@ -106,19 +105,24 @@ export class HttpProxy {
       return this.failLocal(ex, FILTER_FAILURE_STATUS, `filter unavailable: ${oneLine(e)}`);
     }
     if (ex.done) return;
-    const contentLength = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
-    const hasBody = req.headers["transfer-encoding"] !== undefined || (contentLength !== undefined && contentLength > 0);
+    const contentLength =
+      req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
+    const hasBody =
+      req.headers["transfer-encoding"] !== undefined || (contentLength !== undefined && contentLength > 0);
     let received = 0;
-    if (!this.step(ex, () => {
-      this.rt.syncClock();
-      const s = plugin.newHttpStream();
-      ex.stream = s;
-      s.setProperty("request.protocol", `HTTP/${req.httpVersion}`);
-      s.setProperty("request.time", BigInt(Date.now()) * 1_000_000n);
-      setConnectionProperties(s, req.socket, this.opts.properties);
-      ex.reqEndDelivered = !hasBody;
-      s.requestHeaders(this.requestHeaders(req, target), { endOfStream: !hasBody });
-    })) return;
+    if (
+      !this.step(ex, () => {
+        this.rt.syncClock();
+        const s = plugin.newHttpStream();
+        ex.stream = s;
+        s.setProperty("request.protocol", `HTTP/${req.httpVersion}`);
+        s.setProperty("request.time", BigInt(Date.now()) * 1_000_000n);
+        setConnectionProperties(s, req.socket, this.opts.properties);
+        ex.reqEndDelivered = !hasBody;
+        s.requestHeaders(this.requestHeaders(req, target), { endOfStream: !hasBody });
+      })
+    )
+      return;
     req.on("data", (chunk: Buffer) => {
       if (ex.done || ex.reqEndDelivered) return;
       received += chunk.length;
@@ -130,7 +134,9 @@ export class HttpProxy {
       if (ex.done || ex.reqEndDelivered) return this.pump(ex);
       ex.reqEndDelivered = true;
       const trailers = pairs(req.rawTrailers);
-      this.step(ex, () => (trailers.length > 0 ? ex.stream!.requestTrailers(trailers) : ex.stream!.requestBody(new Uint8Array(0), true)));
+      this.step(ex, () =>
+        trailers.length > 0 ? ex.stream!.requestTrailers(trailers) : ex.stream!.requestBody(new Uint8Array(0), true),
+      );
     });
   }
 
@@ -138,7 +144,12 @@ export class HttpProxy {
   private requestHeaders(req: http.IncomingMessage, target: RequestTarget): Pair[] {
     const raw = pairs(req.rawHeaders);
     const authority = target.authority ?? raw.find(([k]) => k === "host")?.[1] ?? "";
-    const out: Pair[] = [[":authority", authority], [":path", target.path], [":method", req.method ?? "GET"], [":scheme", target.scheme]];
+    const out: Pair[] = [
+      [":authority", authority],
+      [":path", target.path],
+      [":method", req.method ?? "GET"],
+      [":scheme", target.scheme],
+    ];
     for (const [k, v] of raw) if (k !== "host" && !HOP_BY_HOP.has(k)) out.push([k, v]);
     if (!out.some(([k]) => k === "x-forwarded-proto")) out.push(["x-forwarded-proto", "http"]);
     if (!out.some(([k]) => k === "x-request-id")) out.push(["x-request-id", randomUUID()]);
@@ -258,9 +269,14 @@ export class HttpProxy {
     ex.resStarted = true;
     const status = res.statusCode ?? 502;
     const headers: Pair[] = [[":status", String(status)], ...pairs(res.rawHeaders).filter(([k]) => !HOP_BY_HOP.has(k))];
-    const contentLength = res.headers["content-length"] === undefined ? undefined : Number(res.headers["content-length"]);
+    const contentLength =
+      res.headers["content-length"] === undefined ? undefined : Number(res.headers["content-length"]);
     const method = ex.stream!.requestHeadersMap.find(([k]) => k === ":method")?.[1];
-    const noBody = method === "HEAD" || status === 204 || status === 304 || (contentLength === 0 && res.headers["transfer-encoding"] === undefined);
+    const noBody =
+      method === "HEAD" ||
+      status === 204 ||
+      status === 304 ||
+      (contentLength === 0 && res.headers["transfer-encoding"] === undefined);
     ex.resEndDelivered = noBody;
     let received = 0;
     res.on("data", (chunk: Buffer) => {
@@ -277,7 +293,9 @@ export class HttpProxy {
       if (ex.resEndDelivered) return this.pump(ex);
       ex.resEndDelivered = true;
       const trailers = pairs(res.rawTrailers);
-      this.step(ex, () => (trailers.length > 0 ? ex.stream!.responseTrailers(trailers) : ex.stream!.responseBody(new Uint8Array(0), true)));
+      this.step(ex, () =>
+        trailers.length > 0 ? ex.stream!.responseTrailers(trailers) : ex.stream!.responseBody(new Uint8Array(0), true),
+      );
     });
     res.on("error", (e) => {
       if (!ex.done) this.reset(ex, `upstream failed mid-response: ${oneLine(e)}`);
@@ -287,7 +305,12 @@ export class HttpProxy {
 
   /** The upstream could not be reached: Envoy's router answers 503, through the filter's response callbacks. */
   private upstreamFailure(ex: Exchange, reason: string): void {
-    this.routerReply(ex, UPSTREAM_FAILURE_STATUS, `upstream connect error or disconnect/reset before headers. reset reason: ${reason}`, `upstream unreachable: ${reason}`);
+    this.routerReply(
+      ex,
+      UPSTREAM_FAILURE_STATUS,
+      `upstream connect error or disconnect/reset before headers. reset reason: ${reason}`,
+      `upstream unreachable: ${reason}`,
+    );
   }
 
   /**
@@ -304,7 +327,12 @@ export class HttpProxy {
       if (ex.upRes) return this.reset(ex, `upstream timeout (${ms} ms, --upstream-timeout) mid-response`);
       ex.resStarted = true; // before destroy: the request's error event then has nothing to do
       ex.upReq?.destroy();
-      this.routerReply(ex, UPSTREAM_TIMEOUT_STATUS, "upstream request timeout", `upstream timeout (${ms} ms, --upstream-timeout)`);
+      this.routerReply(
+        ex,
+        UPSTREAM_TIMEOUT_STATUS,
+        "upstream request timeout",
+        `upstream timeout (${ms} ms, --upstream-timeout)`,
+      );
     }, ms);
   }
 
@@ -313,7 +341,11 @@ export class HttpProxy {
     ex.note = note;
     ex.upstreamEnded = true;
     ex.resStarted = true;
-    const headers: Pair[] = [[":status", String(status)], ["content-length", String(body.length)], ["content-type", "text/plain"]];
+    const headers: Pair[] = [
+      [":status", String(status)],
+      ["content-length", String(body.length)],
+      ["content-type", "text/plain"],
+    ];
     if (!this.step(ex, () => ex.stream!.responseHeaders(headers, { endOfStream: false }))) return;
     ex.resEndDelivered = true;
     this.step(ex, () => ex.stream!.responseBody(Buffer.from(body), true));
@@ -323,10 +355,13 @@ export class HttpProxy {
 
   private sendLocal(ex: Exchange): void {
     const r = ex.stream!.localResponse!;
-    const headers: Pair[] = r.headers.filter(([k]) => !k.startsWith(":") && !WIRE_ONLY.has(k) && k !== "content-length");
+    const headers: Pair[] = r.headers.filter(
+      ([k]) => !k.startsWith(":") && !WIRE_ONLY.has(k) && k !== "content-length",
+    );
     if (r.body.length > 0 && !headers.some(([k]) => k === "content-type")) headers.push(["content-type", "text/plain"]);
     headers.push(["content-length", String(r.body.length)]);
-    if (r.grpcStatus !== null && !headers.some(([k]) => k === "grpc-status")) headers.push(["grpc-status", String(r.grpcStatus)]);
+    if (r.grpcStatus !== null && !headers.some(([k]) => k === "grpc-status"))
+      headers.push(["grpc-status", String(r.grpcStatus)]);
     ex.note = `local response${r.details ? ` (${r.details})` : ""}`;
     ex.upReq?.destroy();
     ex.upRes?.resume();
@@ -354,7 +389,9 @@ export class HttpProxy {
   private access(ex: Exchange): void {
     const method = ex.req.method ?? "";
     const status = ex.status || "-";
-    this.io.out(`${stamp()} [serve] ${method} ${ex.req.url} → ${status}${ex.note ? ` ${ex.note}` : ""} (${Date.now() - ex.started} ms)\n`);
+    this.io.out(
+      `${stamp()} [serve] ${method} ${ex.req.url} → ${status}${ex.note ? ` ${ex.note}` : ""} (${Date.now() - ex.started} ms)\n`,
+    );
   }
 
   /** The filter reset the stream, or the response could not be written: drop the connection. */
@@ -374,7 +411,9 @@ export class HttpProxy {
 
   /** The filter set a header HTTP/1 cannot carry (unsendable.ts): 500 and a log line naming it, never a dropped connection. */
   private filterHeaderFailure(ex: Exchange, side: "request" | "response", what: string): void {
-    this.io.err(`${stamp()} [serve] ${ex.req.method} ${ex.req.url}: the filter set ${side} headers that cannot be sent: ${what}\n`);
+    this.io.err(
+      `${stamp()} [serve] ${ex.req.method} ${ex.req.url}: the filter set ${side} headers that cannot be sent: ${what}\n`,
+    );
     this.failLocal(ex, 500, `unsendable ${side} header from the filter`);
   }
 
@@ -383,7 +422,13 @@ export class HttpProxy {
     ex.note = why;
     ex.upReq?.destroy();
     if (ex.headWritten) ex.res.destroy();
-    else this.writeWhole(ex, status, [["content-type", "text/plain"]], Buffer.from(status === 500 ? "internal error\n" : ""));
+    else
+      this.writeWhole(
+        ex,
+        status,
+        [["content-type", "text/plain"]],
+        Buffer.from(status === 500 ? "internal error\n" : ""),
+      );
     this.finish(ex);
   }
 

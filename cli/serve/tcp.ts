@@ -79,7 +79,11 @@ export class TcpProxy {
       s.newConnection();
     });
     if (!ok) return;
-    const up = net.connect({ host: this.opts.upstream.hostname, port: Number(this.opts.upstream.port), allowHalfOpen: true });
+    const up = net.connect({
+      host: this.opts.upstream.hostname,
+      port: Number(this.opts.upstream.port),
+      allowHalfOpen: true,
+    });
     c.upstream = up;
     let connected = false;
     up.on("connect", () => (connected = true));
@@ -181,7 +185,9 @@ export class TcpProxy {
     if (c.clientEndSent) c.client.end();
     else c.client.destroy();
     c.upstream?.destroy();
-    this.io.out(`${stamp()} [serve] tcp ${c.client.remoteAddress}:${c.client.remotePort} → ${c.toUpstream} bytes up, ${c.toClient} bytes down${c.note ? `, ${c.note}` : ""} (${Date.now() - c.started} ms)\n`);
+    this.io.out(
+      `${stamp()} [serve] tcp ${c.client.remoteAddress}:${c.client.remotePort} → ${c.toUpstream} bytes up, ${c.toClient} bytes down${c.note ? `, ${c.note}` : ""} (${Date.now() - c.started} ms)\n`,
+    );
   }
 
   /** Every connection of a VM that trapped is closed (Envoy closes them: the filter failed). */

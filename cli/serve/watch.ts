@@ -35,7 +35,9 @@ interface AscCommand {
 function ascCommands(dir: string): AscCommand[] {
   let scripts: Record<string, string> = {};
   try {
-    scripts = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
+    scripts =
+      (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts ??
+      {};
   } catch {
     return [];
   }
@@ -84,7 +86,13 @@ export function findProject(file: string): WatchProject {
     const commands = ascCommands(dir);
     const own = commands.find((c) => c.outFile && resolve(dir, c.outFile) === wasm);
     if (own?.entries.length) {
-      return { dir, config: resolve(dir, own.config ?? "asconfig.json"), target: own.target ?? "release", entries: own.entries, outFile: own.outFile };
+      return {
+        dir,
+        config: resolve(dir, own.config ?? "asconfig.json"),
+        target: own.target ?? "release",
+        entries: own.entries,
+        outFile: own.outFile,
+      };
     }
     // The layout "proxy-wasm-as build" builds: assembly/NAME/index.ts → build/NAME.wasm.
     const byLayout = /^build\/([^/]+)\.wasm$/.exec(relative(dir, wasm).replace(/\\/g, "/"))?.[1];
@@ -92,13 +100,25 @@ export function findProject(file: string): WatchProject {
       const outFile = `build/${byLayout}.wasm`;
       return { dir, config, target: "release", entries: [`assembly/${byLayout}/index.ts`], outFile };
     }
-    if (!targetWriting) throw new UsageError(`--watch: neither a target of ${config} nor an asc command of package.json writes ${relative(dir, wasm)}`);
+    if (!targetWriting)
+      throw new UsageError(
+        `--watch: neither a target of ${config} nor an asc command of package.json writes ${relative(dir, wasm)}`,
+      );
     const viaTarget = commands.find((c) => !c.outFile && (c.target ?? "release") === targetWriting && c.entries.length);
-    const entries = viaTarget?.entries ?? (parsed.entries?.length ? parsed.entries : existsSync(join(dir, "assembly", "index.ts")) ? ["assembly/index.ts"] : []);
-    if (entries.length === 0) throw new UsageError(`--watch: ${config} lists no entries and there is no assembly/index.ts`);
+    const entries =
+      viaTarget?.entries ??
+      (parsed.entries?.length
+        ? parsed.entries
+        : existsSync(join(dir, "assembly", "index.ts"))
+          ? ["assembly/index.ts"]
+          : []);
+    if (entries.length === 0)
+      throw new UsageError(`--watch: ${config} lists no entries and there is no assembly/index.ts`);
     return { dir, config, target: targetWriting, entries };
   }
-  throw new UsageError(`--watch: no asconfig.json in the folders above ${file}: --watch rebuilds with the project's asconfig.json`);
+  throw new UsageError(
+    `--watch: no asconfig.json in the folders above ${file}: --watch rebuilds with the project's asconfig.json`,
+  );
 }
 
 /** Emits "building", "built" (bytes) and "failed" (message), for the log and for tests. */
@@ -129,7 +149,12 @@ export class Watcher extends EventEmitter {
       return first.endsWith(".ts") ? this.project.dir : join(this.project.dir, first);
     };
     for (const dir of new Set(this.project.entries.map(top))) this.watchTree(dir);
-    this.watchers.push(watch(dirname(this.project.config), (_, name) => name === basename(this.project.config) && this.changed(this.project.config)));
+    this.watchers.push(
+      watch(
+        dirname(this.project.config),
+        (_, name) => name === basename(this.project.config) && this.changed(this.project.config),
+      ),
+    );
   }
 
   private readonly watched = new Set<string>();
@@ -184,7 +209,9 @@ export class Watcher extends EventEmitter {
       }
       const wasm = await readWasmFile(this.file);
       await this.rt.swap(wasm);
-      this.io.out(`${stamp()} [serve] rebuilt (${wasm.length} bytes, ${Date.now() - started} ms): new streams use it, the listener stayed open\n`);
+      this.io.out(
+        `${stamp()} [serve] rebuilt (${wasm.length} bytes, ${Date.now() - started} ms): new streams use it, the listener stayed open\n`,
+      );
       this.emit("built", wasm);
     } catch (e) {
       const message = describeError(e);
@@ -203,12 +230,26 @@ export class Watcher extends EventEmitter {
   private async compile(): Promise<string> {
     const asc = (await import("assemblyscript/asc")).default;
     const p = this.project;
-    const args = [...p.entries, "--baseDir", p.dir, "--config", relative(p.dir, p.config), "--target", p.target, ...(p.outFile ? ["--outFile", p.outFile] : [])];
+    const args = [
+      ...p.entries,
+      "--baseDir",
+      p.dir,
+      "--config",
+      relative(p.dir, p.config),
+      "--target",
+      p.target,
+      ...(p.outFile ? ["--outFile", p.outFile] : []),
+    ];
     const { error, stderr } = await asc.main(args, {
       stdout: { write: () => true } as never,
     });
     if (!error) return "";
-    const text = stderr.toString().split("\n").filter((l) => !l.includes("Last converge")).join("\n").trim();
+    const text = stderr
+      .toString()
+      .split("\n")
+      .filter((l) => !l.includes("Last converge"))
+      .join("\n")
+      .trim();
     return text || error.message;
   }
 

@@ -9,7 +9,17 @@
 // > the default here. So `host.setProperty("source.address", ...)` replaces the default for
 // every stream, and `stream.setProperty(...)` for one.
 import {
-  type AttributeKind, type AttributeValue, bool, bytes, duration, encodeAttribute, int, map, str, timestamp, uint,
+  type AttributeKind,
+  type AttributeValue,
+  bool,
+  bytes,
+  duration,
+  encodeAttribute,
+  int,
+  map,
+  str,
+  timestamp,
+  uint,
 } from "../wasm/attribute-value.js";
 import type { Pair } from "../wasm/pairs.js";
 import { type Found, REMOVED } from "./properties.js";
@@ -35,33 +45,81 @@ export const ENVOY_DEFAULTS = {
  * or a message (xds.route_metadata...) are not listed: their type depends on the data.
  */
 export const ATTRIBUTE_KINDS: Record<string, AttributeKind> = {
-  "request.path": "string", "request.url_path": "string", "request.host": "string", "request.scheme": "string",
-  "request.method": "string", "request.headers": "map", "request.referer": "string", "request.useragent": "string",
-  "request.time": "timestamp", "request.id": "string", "request.protocol": "string", "request.query": "string",
-  "request.duration": "duration", "request.size": "int", "request.total_size": "int", "request.headers_bytes": "int",
-  "response.code": "int", "response.code_details": "string", "response.flags": "int", "response.grpc_status": "int",
-  "response.headers": "map", "response.trailers": "map", "response.size": "int", "response.total_size": "int",
+  "request.path": "string",
+  "request.url_path": "string",
+  "request.host": "string",
+  "request.scheme": "string",
+  "request.method": "string",
+  "request.headers": "map",
+  "request.referer": "string",
+  "request.useragent": "string",
+  "request.time": "timestamp",
+  "request.id": "string",
+  "request.protocol": "string",
+  "request.query": "string",
+  "request.duration": "duration",
+  "request.size": "int",
+  "request.total_size": "int",
+  "request.headers_bytes": "int",
+  "response.code": "int",
+  "response.code_details": "string",
+  "response.flags": "int",
+  "response.grpc_status": "int",
+  "response.headers": "map",
+  "response.trailers": "map",
+  "response.size": "int",
+  "response.total_size": "int",
   "response.headers_bytes": "int",
-  "source.address": "string", "source.port": "int", "destination.address": "string", "destination.port": "int",
-  "connection.id": "uint", "connection.mtls": "bool", "connection.requested_server_name": "string",
-  "connection.tls_version": "string", "connection.subject_local_certificate": "string",
-  "connection.subject_peer_certificate": "string", "connection.uri_san_local_certificate": "string",
-  "connection.uri_san_peer_certificate": "string", "connection.dns_san_local_certificate": "string",
-  "connection.dns_san_peer_certificate": "string", "connection.sha256_peer_certificate_digest": "string",
-  "connection.termination_details": "string", "connection.transport_failure_reason": "string",
-  "upstream.address": "string", "upstream.port": "int", "upstream.local_address": "string",
-  "upstream.transport_failure_reason": "string", "upstream.tls_version": "string",
-  "upstream.subject_local_certificate": "string", "upstream.subject_peer_certificate": "string",
-  "upstream.uri_san_local_certificate": "string", "upstream.uri_san_peer_certificate": "string",
-  "upstream.dns_san_local_certificate": "string", "upstream.dns_san_peer_certificate": "string",
-  "upstream.sha256_peer_certificate_digest": "string", "upstream.request_attempt_count": "uint",
+  "source.address": "string",
+  "source.port": "int",
+  "destination.address": "string",
+  "destination.port": "int",
+  "connection.id": "uint",
+  "connection.mtls": "bool",
+  "connection.requested_server_name": "string",
+  "connection.tls_version": "string",
+  "connection.subject_local_certificate": "string",
+  "connection.subject_peer_certificate": "string",
+  "connection.uri_san_local_certificate": "string",
+  "connection.uri_san_peer_certificate": "string",
+  "connection.dns_san_local_certificate": "string",
+  "connection.dns_san_peer_certificate": "string",
+  "connection.sha256_peer_certificate_digest": "string",
+  "connection.termination_details": "string",
+  "connection.transport_failure_reason": "string",
+  "upstream.address": "string",
+  "upstream.port": "int",
+  "upstream.local_address": "string",
+  "upstream.transport_failure_reason": "string",
+  "upstream.tls_version": "string",
+  "upstream.subject_local_certificate": "string",
+  "upstream.subject_peer_certificate": "string",
+  "upstream.uri_san_local_certificate": "string",
+  "upstream.uri_san_peer_certificate": "string",
+  "upstream.dns_san_local_certificate": "string",
+  "upstream.dns_san_peer_certificate": "string",
+  "upstream.sha256_peer_certificate_digest": "string",
+  "upstream.request_attempt_count": "uint",
   "upstream.num_endpoints": "uint",
-  "xds.node": "bytes", "xds.node.id": "string", "xds.node.cluster": "string", "xds.node.user_agent_name": "string",
-  "xds.cluster_name": "string", "xds.cluster_metadata": "bytes", "xds.route_name": "string",
-  "xds.route_metadata": "bytes", "xds.virtual_host_name": "string", "xds.virtual_host_metadata": "bytes",
-  "xds.upstream_host_metadata": "bytes", "xds.listener_metadata": "bytes", "xds.listener_direction": "int",
-  "xds.filter_chain_name": "string", "metadata": "bytes",
-  "plugin_name": "string", "plugin_root_id": "string", "plugin_vm_id": "string", "connection_id": "uint",
+  "xds.node": "bytes",
+  "xds.node.id": "string",
+  "xds.node.cluster": "string",
+  "xds.node.user_agent_name": "string",
+  "xds.cluster_name": "string",
+  "xds.cluster_metadata": "bytes",
+  "xds.route_name": "string",
+  "xds.route_metadata": "bytes",
+  "xds.virtual_host_name": "string",
+  "xds.virtual_host_metadata": "bytes",
+  "xds.upstream_host_metadata": "bytes",
+  "xds.listener_metadata": "bytes",
+  "xds.listener_direction": "int",
+  "xds.filter_chain_name": "string",
+  metadata: "bytes",
+  plugin_name: "string",
+  plugin_root_id: "string",
+  plugin_vm_id: "string",
+  connection_id: "uint",
 };
 
 /**
@@ -226,8 +284,10 @@ function connectionAttribute(k: string, contextId: number, inherited: Inherited)
       return out(str(ENVOY_DEFAULTS.destinationAddress));
     case key("source.port"):
     case key("destination.port"): {
-      const address = addressOr(inherited(k.replace("port", "address")),
-        k.startsWith("source") ? ENVOY_DEFAULTS.sourceAddress : ENVOY_DEFAULTS.destinationAddress);
+      const address = addressOr(
+        inherited(k.replace("port", "address")),
+        k.startsWith("source") ? ENVOY_DEFAULTS.sourceAddress : ENVOY_DEFAULTS.destinationAddress,
+      );
       const port = address === undefined ? undefined : portOf(address);
       return port === undefined ? undefined : out(int(port));
     }
@@ -307,14 +367,19 @@ export function httpAttribute(k: string, f: HttpStreamFacts, inherited: Inherite
 }
 
 function httpStreamValue(k: string, f: HttpStreamFacts): AttributeValue | undefined {
-  const rq = f.requestHeaders, rs = f.responseHeaders, rt = f.responseTrailers;
+  const rq = f.requestHeaders,
+    rs = f.responseHeaders,
+    rt = f.responseTrailers;
   const header = (name: string) => {
     const v = headerValue(rq, name);
     return v === undefined ? undefined : str(v);
   };
   // Envoy looks a name up lower-cased (LowerCaseString), as header maps store it.
   const sub = (map: readonly Pair[] | null, name: string) => {
-    const v = headerValue(map, name.replace(/[A-Z]/g, (c) => c.toLowerCase()));
+    const v = headerValue(
+      map,
+      name.replace(/[A-Z]/g, (c) => c.toLowerCase()),
+    );
     return v === undefined ? undefined : str(v);
   };
   if (k.startsWith("request\0headers\0")) return sub(rq, k.slice(16));
@@ -426,8 +491,12 @@ export function tcpAttribute(k: string, f: TcpConnectionFacts, inherited: Inheri
       return out(int(f.bytesSent));
   }
   if (k.startsWith("request\0") || k.startsWith("response\0")) return undefined;
-  if (k.startsWith("upstream\0") || k === key("xds.upstream_host_metadata") || k === key("xds.cluster_name") ||
-      k === key("xds.cluster_metadata")) {
+  if (
+    k.startsWith("upstream\0") ||
+    k === key("xds.upstream_host_metadata") ||
+    k === key("xds.cluster_name") ||
+    k === key("xds.cluster_metadata")
+  ) {
     if (k === key("upstream.request_attempt_count")) return inherited(k) ?? out(uint(0));
     if (!f.upstreamChosen) return inherited(k);
     // Envoy's TCP proxy routes to the cluster named in filter state envoy.tcp_proxy.cluster.

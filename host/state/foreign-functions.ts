@@ -16,7 +16,14 @@ import { Status } from "../wasm/abi.js";
 import { type AttributeKind, decodeAttribute, encodeAttribute } from "../wasm/attribute-value.js";
 import { ATTRIBUTE_KINDS } from "./attributes.js";
 import type { BytesLike } from "../wasm/bytes.js";
-import { type AttributeLookup, type CelValue, CelError, compileCel, type CompiledCel, evaluateCel } from "../wasm/cel.js";
+import {
+  type AttributeLookup,
+  type CelValue,
+  CelError,
+  compileCel,
+  type CompiledCel,
+  evaluateCel,
+} from "../wasm/cel.js";
 import { declareProperty as recordDeclaration } from "./declared-properties.js";
 import { decodePairs, encodePairs } from "../wasm/pairs.js";
 import type { PropertyStore } from "./properties.js";
@@ -86,10 +93,11 @@ function verifySignature(args: Uint8Array): Uint8Array | ForeignStatus {
   const data = lastField(fields, 4)?.bytes ?? new Uint8Array(0);
   const pem = text(lastField(fields, 5)?.bytes);
   // Exactly one of the DER and PEM keys, and it must import, else BAD_ARGUMENT.
-  if ((der.length > 0) === (pem.length > 0)) return fail(Status.BAD_ARGUMENT);
+  if (der.length > 0 === pem.length > 0) return fail(Status.BAD_ARGUMENT);
   let key: KeyObject;
   try {
-    key = der.length > 0 ? createPublicKey({ key: Buffer.from(der), format: "der", type: "spki" }) : createPublicKey(pem);
+    key =
+      der.length > 0 ? createPublicKey({ key: Buffer.from(der), format: "der", type: "spki" }) : createPublicKey(pem);
   } catch {
     return fail(Status.BAD_ARGUMENT);
   }
@@ -115,17 +123,23 @@ function sign(args: Uint8Array): Uint8Array | ForeignStatus {
   const der = lastField(fields, 2)?.bytes ?? new Uint8Array(0);
   const data = lastField(fields, 3)?.bytes ?? new Uint8Array(0);
   const pem = text(lastField(fields, 4)?.bytes);
-  if ((der.length > 0) === (pem.length > 0)) return fail(Status.BAD_ARGUMENT);
+  if (der.length > 0 === pem.length > 0) return fail(Status.BAD_ARGUMENT);
   let key: KeyObject;
   try {
-    key = der.length > 0 ? createPrivateKey({ key: Buffer.from(der), format: "der", type: "pkcs8" }) : createPrivateKey(pem);
+    key =
+      der.length > 0
+        ? createPrivateKey({ key: Buffer.from(der), format: "der", type: "pkcs8" })
+        : createPrivateKey(pem);
   } catch {
     return fail(Status.BAD_ARGUMENT);
   }
   const result = new MessageWriter();
   if (!HASHES.includes(hash)) return result.bytes(3, `${hash} is not supported.`).finish();
   try {
-    return result.uint(1, true).bytes(2, new Uint8Array(signData(hash, data, key))).finish();
+    return result
+      .uint(1, true)
+      .bytes(2, new Uint8Array(signData(hash, data, key)))
+      .finish();
   } catch {
     return result.bytes(3, "Failed to sign data.").finish();
   }
@@ -206,13 +220,26 @@ function kindOf(path: string[]): AttributeKind {
 }
 
 /** The top-level names of Envoy's expression vocabulary (and the Wasm "node"): maps of attributes. */
-const ROOTS = new Set(["request", "response", "source", "destination", "connection", "upstream", "xds", "metadata",
-  "filter_state", "upstream_filter_state", "node"]);
+const ROOTS = new Set([
+  "request",
+  "response",
+  "source",
+  "destination",
+  "connection",
+  "upstream",
+  "xds",
+  "metadata",
+  "filter_state",
+  "upstream_filter_state",
+  "node",
+]);
 /** Attribute paths with attributes below them (xds.node: xds.node.id, ...). */
-const BRANCHES = new Set(Object.keys(ATTRIBUTE_KINDS).flatMap((k) => {
-  const parts = k.split(".");
-  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join("."));
-}));
+const BRANCHES = new Set(
+  Object.keys(ATTRIBUTE_KINDS).flatMap((k) => {
+    const parts = k.split(".");
+    return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join("."));
+  }),
+);
 
 function resolver(ctx: ForeignCallContext): AttributeLookup {
   return (path) => {

@@ -37,7 +37,8 @@ export class Metrics {
     const m = this.byId.get(id >>> 0);
     if (!m) return Status.NOT_FOUND;
     value = BigInt.asUintN(64, value);
-    if (m.type === "counter") m.value += value; // Envoy adds for counters
+    if (m.type === "counter")
+      m.value += value; // Envoy adds for counters
     else if (m.type === "gauge") m.value = value;
     else {
       m.value = value;

@@ -44,7 +44,8 @@ function logLevelOf(level: LogLevelName | number | undefined): number {
   if (level === undefined) return 0;
   if (typeof level === "number") return checkInteger("logLevel", level, 0, LOG_LEVELS.length - 1);
   const n = LOG_LEVELS.indexOf(level);
-  if (n < 0) throw new RangeError(`logLevel must be one of ${LOG_LEVELS.join(", ")} or 0..5, got ${JSON.stringify(level)}`);
+  if (n < 0)
+    throw new RangeError(`logLevel must be one of ${LOG_LEVELS.join(", ")} or 0..5, got ${JSON.stringify(level)}`);
   return n;
 }
 
@@ -101,9 +102,10 @@ export class ProxyState {
     this.logLevel = logLevelOf(opts.logLevel);
     this.record = opts.record === undefined ? true : checkBoolean("record", opts.record);
     // Envoy's per_connection_buffer_limit_bytes is a UInt32Value; 0 (no limit there) is not emulated.
-    this.bufferLimitBytes = opts.bufferLimitBytes === undefined
-      ? DEFAULT_BUFFER_LIMIT_BYTES
-      : checkInteger("bufferLimitBytes", opts.bufferLimitBytes, 1, 0xffff_ffff);
+    this.bufferLimitBytes =
+      opts.bufferLimitBytes === undefined
+        ? DEFAULT_BUFFER_LIMIT_BYTES
+        : checkInteger("bufferLimitBytes", opts.bufferLimitBytes, 1, 0xffff_ffff);
     this.clusters = opts.clusters === undefined ? undefined : checkStrings("clusters", opts.clusters);
     this.env = opts.env === undefined ? {} : checkStringRecord("env", opts.env);
     this.echoLogs = opts.echoLogs === undefined ? false : checkBoolean("echoLogs", opts.echoLogs);

@@ -4,7 +4,13 @@
 // source/extensions/common/wasm/context.cc): stream operations are accepted and do nothing,
 // maps are not there, stream buffers read as empty and cannot be written.
 import { Status, StreamType } from "../wasm/abi.js";
-import { type AbiContext, type AbiPluginContext, type BufferRef, type LocalResponse, NO_DATA } from "../vm/abi-context.js";
+import {
+  type AbiContext,
+  type AbiPluginContext,
+  type BufferRef,
+  type LocalResponse,
+  NO_DATA,
+} from "../vm/abi-context.js";
 import { mayWriteProperty } from "../state/declared-properties.js";
 import type { Pair } from "../wasm/pairs.js";
 import { type Found, foundValue, PropertyStore } from "../state/properties.js";

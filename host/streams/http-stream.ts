@@ -144,10 +144,14 @@ export class HttpStream extends Context {
   private headers(side: Side, init: PairsInit, eos: boolean): Action {
     const what = `${side.name}Headers`;
     this.check(what);
-    if (side === this.res && this.localResponse) throw new Error(`${what}: the filter sent a local response; no upstream response arrives`);
+    if (side === this.res && this.localResponse)
+      throw new Error(`${what}: the filter sent a local response; no upstream response arrives`);
     if (side.headersSeen) throw new Error(`${what}: ${side.name} headers were already delivered on stream ${this.id}`);
     if (side === this.res) {
-      if (!this.req.headersForwarded) throw new Error(`${what}: the request headers never left the filter (paused), so there is no upstream response`);
+      if (!this.req.headersForwarded)
+        throw new Error(
+          `${what}: the request headers never left the filter (paused), so there is no upstream response`,
+        );
     }
     // Envoy's request map stores a legacy "host" as ":authority" (HeaderMapImpl's static table).
     side.headers = side === this.req ? normalizeRequestHeaders(init) : normalizeHeaders(init);
@@ -239,7 +243,10 @@ export class HttpStream extends Context {
     const message = invalidRequestHeader(this.req.headers ?? []);
     if (message === null) return false;
     const body = new TextEncoder().encode(message);
-    this.reply({ status: 503, body, bodyText: message, headers: [], grpcStatus: null, details: invalidRequestDetails(message) }, false);
+    this.reply(
+      { status: 503, body, bodyText: message, headers: [], grpcStatus: null, details: invalidRequestDetails(message) },
+      false,
+    );
     return true;
   }
 
@@ -280,10 +287,17 @@ export class HttpStream extends Context {
     const request = side === this.req;
     const status = request ? 413 : 500;
     const body = request ? "Payload Too Large" : "Internal Server Error";
-    this.reply({
-      status, body: new TextEncoder().encode(body), bodyText: body, headers: [], grpcStatus: null,
-      details: request ? "request_payload_too_large" : "response_payload_too_large",
-    }, false);
+    this.reply(
+      {
+        status,
+        body: new TextEncoder().encode(body),
+        bodyText: body,
+        headers: [],
+        grpcStatus: null,
+        details: request ? "request_payload_too_large" : "response_payload_too_large",
+      },
+      false,
+    );
   }
 
   // ---- what the host functions see ----------------------------------------------------
@@ -382,23 +396,27 @@ export class HttpStream extends Context {
   protected derivedProperty(key: string): Found {
     const { req, res } = this;
     const bodyBytes = (parts: Uint8Array[]) => parts.reduce((n, p) => n + p.length, 0);
-    return httpAttribute(key, {
-      contextId: this.id,
-      startNs: this.startNs,
-      nowNs: this.vm.host.now,
-      // Envoy's attributes read the maps its context points at right now (or the access log's).
-      requestHeaders: this.headerMap(0, false),
-      responseHeaders: this.headerMap(2, false),
-      responseTrailers: this.headerMap(3, false),
-      responseStatus: res.headers ? getHeader(res.headers, ":status") : undefined,
-      requestBodyBytes: bodyBytes(req.forwarded) + req.body.data.length,
-      responseBodyBytes: bodyBytes(res.forwarded),
-      requestForwarded: req.headersForwarded,
-      upstreamResponded: res.headersSeen && !this.localResponse,
-      localResponse: this.localResponse,
-      reset: this.reset,
-      complete: this.completed,
-    }, (k) => this.inheritedProperty(k));
+    return httpAttribute(
+      key,
+      {
+        contextId: this.id,
+        startNs: this.startNs,
+        nowNs: this.vm.host.now,
+        // Envoy's attributes read the maps its context points at right now (or the access log's).
+        requestHeaders: this.headerMap(0, false),
+        responseHeaders: this.headerMap(2, false),
+        responseTrailers: this.headerMap(3, false),
+        responseStatus: res.headers ? getHeader(res.headers, ":status") : undefined,
+        requestBodyBytes: bodyBytes(req.forwarded) + req.body.data.length,
+        responseBodyBytes: bodyBytes(res.forwarded),
+        requestForwarded: req.headersForwarded,
+        upstreamResponded: res.headersSeen && !this.localResponse,
+        localResponse: this.localResponse,
+        reset: this.reset,
+        complete: this.completed,
+      },
+      (k) => this.inheritedProperty(k),
+    );
   }
 
   // ---- what the test reads --------------------------------------------------------------

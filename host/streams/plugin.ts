@@ -75,7 +75,8 @@ export class Plugin extends Context implements AbiPluginContext {
   }
 
   start(): void {
-    const vm = this.vm, host = vm.host;
+    const vm = this.vm,
+      host = vm.host;
     const tap = host.logTap;
     host.logTap = (level, message, vmId, contextId) => {
       tap?.(level, message, vmId, contextId);
@@ -106,9 +107,10 @@ export class Plugin extends Context implements AbiPluginContext {
   get startFailure(): string | null {
     if (this.configured) return null;
     const callback = this.vmStarted ? "proxy_on_configure" : "proxy_on_vm_start";
-    const said = this.startErrors.length === 0
-      ? " (it logged no error)"
-      : `; it logged: ${this.startErrors.map((m) => JSON.stringify(m)).join(", ")}`;
+    const said =
+      this.startErrors.length === 0
+        ? " (it logged no error)"
+        : `; it logged: ${this.startErrors.map((m) => JSON.stringify(m)).join(", ")}`;
     return `its ${callback} returned false${said}`;
   }
 
@@ -123,7 +125,9 @@ export class Plugin extends Context implements AbiPluginContext {
   private assertServing(what: string): void {
     this.assertActive(what);
     if (!this.configured) {
-      throw new Error(`${what}: plugin context ${this.id} (root id "${this.rootId}") has no filter: ${this.startFailure}`);
+      throw new Error(
+        `${what}: plugin context ${this.id} (root id "${this.rootId}") has no filter: ${this.startFailure}`,
+      );
     }
   }
 
@@ -189,7 +193,11 @@ export class Plugin extends Context implements AbiPluginContext {
   }
 
   deliverHttpResponse(token: number, res: { headers: Pair[]; body: Uint8Array; trailers: Pair[] } | null): void {
-    this.callResponse = res && { headers: res.headers, body: { data: res.body, mutable: false }, trailers: res.trailers };
+    this.callResponse = res && {
+      headers: res.headers,
+      body: { data: res.body, mutable: false },
+      trailers: res.trailers,
+    };
     this.status = res ? [0, ""] : [Status.BROKEN_CONNECTION, "reset"];
     try {
       const n = res ? [res.headers.length, res.body.length, res.trailers.length] : [0, 0, 0];
@@ -260,7 +268,9 @@ export class Plugin extends Context implements AbiPluginContext {
 
   /** plugin_name, plugin_root_id, plugin_vm_id and the node (host/state/attributes.ts): all Envoy has without a stream. */
   protected derivedProperty(key: string): Found {
-    return pluginAttribute(key, { name: this.name, rootId: this.rootId, vmId: this.vm.vmId }, (k) => this.inheritedProperty(k));
+    return pluginAttribute(key, { name: this.name, rootId: this.rootId, vmId: this.vm.vmId }, (k) =>
+      this.inheritedProperty(k),
+    );
   }
 
   protected parentProperty(key: string): Found {

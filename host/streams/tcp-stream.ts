@@ -238,15 +238,19 @@ export class TcpStream extends Context {
   /** Envoy's attributes of this connection (host/state/attributes.ts); the plugin's and Host's values fill the rest. */
   protected derivedProperty(key: string): Found {
     const size = (f: Flow) => f.forwarded.reduce((n, p) => n + p.length, 0);
-    return tcpAttribute(key, {
-      contextId: this.id,
-      startNs: this.startNs,
-      nowNs: this.vm.host.now,
-      bytesReceived: size(this.down) + (this.down.live ? this.down.buf.data.length : 0),
-      bytesSent: size(this.up),
-      upstreamChosen: this.connected && !this.inNewConnection,
-      tcpProxyCluster: this.tcpProxyCluster,
-      complete: this.completed,
-    }, (k) => this.inheritedProperty(k));
+    return tcpAttribute(
+      key,
+      {
+        contextId: this.id,
+        startNs: this.startNs,
+        nowNs: this.vm.host.now,
+        bytesReceived: size(this.down) + (this.down.live ? this.down.buf.data.length : 0),
+        bytesSent: size(this.up),
+        upstreamChosen: this.connected && !this.inNewConnection,
+        tcpProxyCluster: this.tcpProxyCluster,
+        complete: this.completed,
+      },
+      (k) => this.inheritedProperty(k),
+    );
   }
 }

@@ -15,10 +15,22 @@ export function callImports(vm: AbiVm) {
 
   return {
     proxy_http_call(
-      up: number, us: number, hp: number, hs: number, bp: number, bs: number, tp: number, ts: number, timeout: number, tokenPtr: number,
+      up: number,
+      us: number,
+      hp: number,
+      hs: number,
+      bp: number,
+      bs: number,
+      tp: number,
+      ts: number,
+      timeout: number,
+      tokenPtr: number,
     ): number {
       const c = vm.ctx();
-      const upstream = m().read(up, us), headers = m().read(hp, hs), body = m().read(bp, bs), trailers = m().read(tp, ts);
+      const upstream = m().read(up, us),
+        headers = m().read(hp, hs),
+        body = m().read(bp, bs),
+        trailers = m().read(tp, ts);
       if (upstream === null || headers === null || body === null || trailers === null) return S.INVALID_MEMORY_ACCESS;
       // Like cpp-host: prove the token pointer is writable before starting anything.
       if (!m().writeU32(tokenPtr, 0)) return S.INVALID_MEMORY_ACCESS;
@@ -27,7 +39,11 @@ export function callImports(vm: AbiVm) {
       if (!known(name)) return S.BAD_ARGUMENT;
       // The call's headers are a request map: a "host" header counts as ":authority".
       const h = normalizeRequestHeaders(decodePairs(headers));
-      if (getHeader(h, ":method") === undefined || getHeader(h, ":path") === undefined || getHeader(h, ":authority") === undefined) {
+      if (
+        getHeader(h, ":method") === undefined ||
+        getHeader(h, ":path") === undefined ||
+        getHeader(h, ":authority") === undefined
+      ) {
         return S.BAD_ARGUMENT;
       }
       const p = c.plugin;
@@ -36,8 +52,17 @@ export function callImports(vm: AbiVm) {
         plugin: p,
         deadline: timeout >>> 0 > 0 ? host.now + BigInt(timeout >>> 0) * 1_000_000n : null,
         view: {
-          token, upstream: name, headers: h, body, bodyText: text(body), trailers: decodePairs(trailers), timeoutMs: timeout >>> 0,
-          rootContextId: p.id, rootId: p.rootId, callerContextId: c.id, vmId: vm.vmId,
+          token,
+          upstream: name,
+          headers: h,
+          body,
+          bodyText: text(body),
+          trailers: decodePairs(trailers),
+          timeoutMs: timeout >>> 0,
+          rootContextId: p.id,
+          rootId: p.rootId,
+          callerContextId: c.id,
+          vmId: vm.vmId,
         },
       });
       m().writeU32(tokenPtr, token);
@@ -45,11 +70,27 @@ export function callImports(vm: AbiVm) {
     },
 
     proxy_grpc_call(
-      up: number, us: number, sp: number, ss: number, mp: number, ms: number, hp: number, hs: number, bp: number, bs: number, timeout: number, tokenPtr: number,
+      up: number,
+      us: number,
+      sp: number,
+      ss: number,
+      mp: number,
+      ms: number,
+      hp: number,
+      hs: number,
+      bp: number,
+      bs: number,
+      timeout: number,
+      tokenPtr: number,
     ): number {
       const c = vm.ctx();
-      const upstream = m().read(up, us), service = m().read(sp, ss), method = m().read(mp, ms), md = m().read(hp, hs), msg = m().read(bp, bs);
-      if (upstream === null || service === null || method === null || md === null || msg === null) return S.INVALID_MEMORY_ACCESS;
+      const upstream = m().read(up, us),
+        service = m().read(sp, ss),
+        method = m().read(mp, ms),
+        md = m().read(hp, hs),
+        msg = m().read(bp, bs);
+      if (upstream === null || service === null || method === null || md === null || msg === null)
+        return S.INVALID_MEMORY_ACCESS;
       const name = text(upstream);
       if (!known(name)) return S.PARSE_FAILURE;
       const p = c.plugin;
@@ -58,16 +99,38 @@ export function callImports(vm: AbiVm) {
       host.calls.grpc.set(token, {
         plugin: p,
         view: {
-          token, upstream: name, service: text(service), method: text(method), initialMetadata: decodePairs(md), message: msg,
-          timeoutMs: timeout >>> 0, rootContextId: p.id, rootId: p.rootId, callerContextId: c.id, vmId: vm.vmId,
+          token,
+          upstream: name,
+          service: text(service),
+          method: text(method),
+          initialMetadata: decodePairs(md),
+          message: msg,
+          timeoutMs: timeout >>> 0,
+          rootContextId: p.id,
+          rootId: p.rootId,
+          callerContextId: c.id,
+          vmId: vm.vmId,
         },
       });
       return S.OK;
     },
 
-    proxy_grpc_stream(up: number, us: number, sp: number, ss: number, mp: number, ms: number, hp: number, hs: number, tokenPtr: number): number {
+    proxy_grpc_stream(
+      up: number,
+      us: number,
+      sp: number,
+      ss: number,
+      mp: number,
+      ms: number,
+      hp: number,
+      hs: number,
+      tokenPtr: number,
+    ): number {
       const c = vm.ctx();
-      const upstream = m().read(up, us), service = m().read(sp, ss), method = m().read(mp, ms), md = m().read(hp, hs);
+      const upstream = m().read(up, us),
+        service = m().read(sp, ss),
+        method = m().read(mp, ms),
+        md = m().read(hp, hs);
       if (upstream === null || service === null || method === null || md === null) return S.INVALID_MEMORY_ACCESS;
       const name = text(upstream);
       if (!known(name)) return S.PARSE_FAILURE;
@@ -77,8 +140,17 @@ export function callImports(vm: AbiVm) {
       host.calls.streams.set(token, {
         plugin: p,
         view: {
-          token, upstream: name, service: text(service), method: text(method), initialMetadata: decodePairs(md), sent: [],
-          localClosed: false, rootContextId: p.id, rootId: p.rootId, callerContextId: c.id, vmId: vm.vmId,
+          token,
+          upstream: name,
+          service: text(service),
+          method: text(method),
+          initialMetadata: decodePairs(md),
+          sent: [],
+          localClosed: false,
+          rootContextId: p.id,
+          rootId: p.rootId,
+          callerContextId: c.id,
+          vmId: vm.vmId,
         },
       });
       return S.OK;

@@ -35,7 +35,8 @@ export function stateImports(vm: AbiVm) {
     },
 
     proxy_set_shared_data(kp: number, ks: number, vp: number, vs: number, cas: number): number {
-      const key = m().readString(kp, ks), value = m().read(vp, vs);
+      const key = m().readString(kp, ks),
+        value = m().read(vp, vs);
       if (key === null || value === null) return S.INVALID_MEMORY_ACCESS;
       return host.sharedData.set(key, value, { vmId: vm.vmId, cas: cas >>> 0 });
     },
@@ -57,7 +58,8 @@ export function stateImports(vm: AbiVm) {
     },
 
     proxy_resolve_shared_queue(vp: number, vs: number, np: number, ns: number, tp: number): number {
-      const vmId = m().readString(vp, vs), name = m().readString(np, ns);
+      const vmId = m().readString(vp, vs),
+        name = m().readString(np, ns);
       if (vmId === null || name === null) return S.INVALID_MEMORY_ACCESS;
       const token = host.queues.resolve(vmId === "" ? vm.vmId : vmId, name);
       if (token === undefined) return S.NOT_FOUND;
@@ -107,13 +109,15 @@ export function stateImports(vm: AbiVm) {
     },
 
     proxy_set_property(pp: number, ps: number, vp: number, vs: number): number {
-      const path = m().read(pp, ps), value = m().read(vp, vs);
+      const path = m().read(pp, ps),
+        value = m().read(vp, vs);
       if (path === null || value === null) return S.INVALID_MEMORY_ACCESS;
       return vm.ctx().setPropertyFromFilter(pathKey(path), value);
     },
 
     proxy_call_foreign_function(np: number, ns: number, ap: number, as: number, rpp: number, rsp: number): number {
-      const name = m().readString(np, ns), args = m().read(ap, as);
+      const name = m().readString(np, ns),
+        args = m().read(ap, as);
       if (name === null || args === null) return S.INVALID_MEMORY_ACCESS;
       const fn = host.foreignFunctions.get(name);
       if (!fn) return S.NOT_FOUND;

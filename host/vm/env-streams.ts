@@ -170,9 +170,18 @@ export function streamImports(vm: AbiVm) {
     },
 
     proxy_send_local_response(
-      status: number, dp: number, ds: number, bp: number, bs: number, hp: number, hs: number, grpc: number,
+      status: number,
+      dp: number,
+      ds: number,
+      bp: number,
+      bs: number,
+      hp: number,
+      hs: number,
+      grpc: number,
     ): number {
-      const details = m().read(dp, ds), body = m().read(bp, bs), headers = m().read(hp, hs);
+      const details = m().read(dp, ds),
+        body = m().read(bp, bs),
+        headers = m().read(hp, hs);
       if (details === null || body === null || headers === null) return S.INVALID_MEMORY_ACCESS;
       const pairs: Pair[] = [];
       for (const [k, v] of decodePairs(headers)) addHeader(pairs, k, v);
@@ -205,9 +214,17 @@ export function streamImports(vm: AbiVm) {
     },
   };
 
-  function edit(type: number, kp: number, ks: number, vp: number, vs: number, op: (m: Pair[], k: string, v: string) => void): number {
+  function edit(
+    type: number,
+    kp: number,
+    ks: number,
+    vp: number,
+    vs: number,
+    op: (m: Pair[], k: string, v: string) => void,
+  ): number {
     if (type >>> 0 > MAP_TYPE_MAX) return S.BAD_ARGUMENT;
-    const key = m().readString(kp, ks), value = m().readString(vp, vs);
+    const key = m().readString(kp, ks),
+      value = m().readString(vp, vs);
     if (key === null || value === null) return S.INVALID_MEMORY_ACCESS;
     const map = mapOf(vm.ctx(), type, true);
     if (!map) return S.BAD_ARGUMENT;

@@ -102,7 +102,8 @@ export class VmInstance implements AbiVm {
     if (typeof ex.proxy_abi_version_0_2_1 !== "function") {
       throw new Error("Failed to load Wasm module: it does not export proxy_abi_version_0_2_1 (ABI v0.2.1 marker)");
     }
-    if (!(ex.memory instanceof WebAssembly.Memory)) throw new Error("Failed to load Wasm module: no exported memory named \"memory\"");
+    if (!(ex.memory instanceof WebAssembly.Memory))
+      throw new Error('Failed to load Wasm module: no exported memory named "memory"');
     // cpp-host looks up malloc first and falls back to proxy_on_memory_allocate.
     const alloc = (ex.malloc ?? ex.proxy_on_memory_allocate) as ((n: number) => number) | undefined;
     if (typeof alloc !== "function") {
@@ -128,7 +129,15 @@ export class VmInstance implements AbiVm {
         try {
           ex[name](...args);
         } catch (e) {
-          throw new WasmTrapError({ callback: name, contextId: 0, args, cause: e, abortMessage: this.callCritical ?? this.callError, vmId: this.vmId, sourceStack: describeSourceStack(this, e) });
+          throw new WasmTrapError({
+            callback: name,
+            contextId: 0,
+            args,
+            cause: e,
+            abortMessage: this.callCritical ?? this.callError,
+            vmId: this.vmId,
+            sourceStack: describeSourceStack(this, e),
+          });
         }
       }
     } finally {
@@ -196,7 +205,15 @@ export class VmInstance implements AbiVm {
       return typeof r === "number" ? r >>> 0 : undefined;
     } catch (e) {
       if (e instanceof WasmTrapError) throw e;
-      const err = new WasmTrapError({ callback: name, contextId: ctx.id, args, cause: e, abortMessage: this.callCritical ?? this.callError, vmId: this.vmId, sourceStack: describeSourceStack(this, e) });
+      const err = new WasmTrapError({
+        callback: name,
+        contextId: ctx.id,
+        args,
+        cause: e,
+        abortMessage: this.callCritical ?? this.callError,
+        vmId: this.vmId,
+        sourceStack: describeSourceStack(this, e),
+      });
       this.failure = err;
       throw err;
     } finally {

@@ -18,7 +18,8 @@ export function wasiImports(vm: AbiVm) {
       if (level < 0) return E.BADF;
       const parts: Uint8Array[] = [];
       for (let i = 0; i < n >>> 0; i++) {
-        const base = m().readU32(iovs + i * 8), len = m().readU32(iovs + i * 8 + 4);
+        const base = m().readU32(iovs + i * 8),
+          len = m().readU32(iovs + i * 8 + 4);
         if (base === null || len === null) return E.FAULT;
         if (len === 0) continue;
         const b = m().read(base, len);

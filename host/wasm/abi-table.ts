@@ -53,7 +53,8 @@ function shortSignature(f: AbiFunction): string {
 
 function importsOf(module: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of loadAbiTable().functions) if (f.role === "import" && f.module === module) out[f.name] = shortSignature(f);
+  for (const f of loadAbiTable().functions)
+    if (f.role === "import" && f.module === module) out[f.name] = shortSignature(f);
   return out;
 }
 

@@ -6,7 +6,7 @@
 import { encodePairs, type Pair } from "./pairs.js";
 
 export type AttributeKind =
-  | "string" | "bytes" | "int" | "uint" | "double" | "bool" | "timestamp" | "duration" | "map" | "list";
+  "string" | "bytes" | "int" | "uint" | "double" | "bool" | "timestamp" | "duration" | "map" | "list";
 
 export type AttributeValue =
   | { kind: "string"; value: string }

@@ -35,14 +35,26 @@ const MAX_DEPTH = 250;
 const MAX_CODE_POINTS = 100_000;
 
 const NUMERIC = ["int", "uint", "double"] as const;
-const KINDS = ["int", "uint", "double", "string", "bool", "bytes", "null", "list", "map",
-  "google.protobuf.Timestamp", "google.protobuf.Duration"] as const;
+const KINDS = [
+  "int",
+  "uint",
+  "double",
+  "string",
+  "bool",
+  "bytes",
+  "null",
+  "list",
+  "map",
+  "google.protobuf.Timestamp",
+  "google.protobuf.Duration",
+] as const;
 
 const numberOf = (v: unknown): bigint | number => (v instanceof UnsignedInt ? v.value : (v as bigint | number));
 
 /** Compares numbers of any kind by value, as CEL's heterogeneous equality does. */
 function sameNumber(a: unknown, b: unknown): boolean {
-  const x = numberOf(a), y = numberOf(b);
+  const x = numberOf(a),
+    y = numberOf(b);
   if (typeof x === "bigint" && typeof y === "bigint") return x === y;
   if (typeof x === "number" && typeof y === "number") return x === y;
   const [int, dbl] = typeof x === "bigint" ? [x, y as number] : [y as bigint, x as number];
@@ -53,7 +65,13 @@ function environment(): Environment {
   const env = new Environment({
     unlistedVariablesAreDyn: true,
     homogeneousAggregateLiterals: false,
-    limits: { maxDepth: MAX_DEPTH, maxAstNodes: MAX_CODE_POINTS, maxListElements: MAX_CODE_POINTS, maxMapEntries: MAX_CODE_POINTS, maxCallArguments: MAX_CODE_POINTS },
+    limits: {
+      maxDepth: MAX_DEPTH,
+      maxAstNodes: MAX_CODE_POINTS,
+      maxListElements: MAX_CODE_POINTS,
+      maxMapEntries: MAX_CODE_POINTS,
+      maxCallArguments: MAX_CODE_POINTS,
+    },
   });
   for (const a of KINDS) {
     for (const b of KINDS) {
@@ -139,7 +157,8 @@ function fromCel(v: unknown): CelValue {
   if (v instanceof Duration) return { kind: "duration", value: v.seconds * 1_000_000_000n + BigInt(v.nanos) };
   if (Array.isArray(v)) return { kind: "celList", items: v.map(fromCel) };
   if (v instanceof Map) return { kind: "celMap", entries: [...v].map(([k, x]) => [fromCel(k), fromCel(x)]) };
-  if (typeof v === "object") return { kind: "celMap", entries: Object.entries(v).map(([k, x]) => [fromCel(k), fromCel(x)]) };
+  if (typeof v === "object")
+    return { kind: "celMap", entries: Object.entries(v).map(([k, x]) => [fromCel(k), fromCel(x)]) };
   throw new CelError(`a result of type ${typeof v} has no CEL form`);
 }
 

@@ -10,12 +10,23 @@ export class WasmTrapError extends Error {
   readonly abortMessage: string | undefined;
 
   /** sourceStack: the AssemblyScript frames ("\n    at file.ts:line:column" each), when a source map is known. */
-  constructor(o: { callback: string; contextId: number; args: number[]; cause: unknown; abortMessage?: string; vmId: string; sourceStack?: string }) {
+  constructor(o: {
+    callback: string;
+    contextId: number;
+    args: number[];
+    cause: unknown;
+    abortMessage?: string;
+    vmId: string;
+    sourceStack?: string;
+  }) {
     const why = o.cause instanceof Error ? o.cause.message : String(o.cause);
     const abort = o.abortMessage ? ` — filter logged: ${o.abortMessage}` : "";
-    super(`${o.callback}(${o.args.join(", ")}) failed in VM "${o.vmId}" (context ${o.contextId}): ${why}${abort}${o.sourceStack ?? ""}`, {
-      cause: o.cause,
-    });
+    super(
+      `${o.callback}(${o.args.join(", ")}) failed in VM "${o.vmId}" (context ${o.contextId}): ${why}${abort}${o.sourceStack ?? ""}`,
+      {
+        cause: o.cause,
+      },
+    );
     this.name = "WasmTrapError";
     this.callback = o.callback;
     this.contextId = o.contextId;
@@ -27,7 +38,9 @@ export class WasmTrapError extends Error {
 /** Thrown through the module (a trap) when a host function is used where cpp-host forbids it. */
 export class RestrictedCallError extends Error {
   constructor(fn: string) {
-    super(`restricted_callback: ${fn} called during _initialize (only proxy_log and WASI are allowed before a context exists)`);
+    super(
+      `restricted_callback: ${fn} called during _initialize (only proxy_log and WASI are allowed before a context exists)`,
+    );
     this.name = "RestrictedCallError";
   }
 }

@@ -41,8 +41,12 @@ export function checkStrings(name: string, value: unknown): string[] {
 }
 
 export function checkStringRecord(name: string, value: unknown): Record<string, string> {
-  if (typeof value !== "object" || value === null || Array.isArray(value) ||
-      !Object.values(value).every((v) => typeof v === "string")) {
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    Array.isArray(value) ||
+    !Object.values(value).every((v) => typeof v === "string")
+  ) {
     throw new TypeError(`${name} must be an object of string values, got ${describe(value)}`);
   }
   return value as Record<string, string>;
@@ -51,13 +55,15 @@ export function checkStringRecord(name: string, value: unknown): Record<string, 
 /** Names an option nobody reads (a typo such as `loopLimt` would otherwise pass silently). */
 export function checkKnownKeys(what: string, opts: object, known: readonly string[]): void {
   for (const k of Object.keys(opts)) {
-    if (!known.includes(k)) throw new TypeError(`${what}: unknown option ${JSON.stringify(k)} (known: ${known.join(", ")})`);
+    if (!known.includes(k))
+      throw new TypeError(`${what}: unknown option ${JSON.stringify(k)} (known: ${known.join(", ")})`);
   }
 }
 
 function describe(value: unknown): string {
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || value === undefined || value === null) return String(value);
+  if (typeof value === "number" || typeof value === "boolean" || value === undefined || value === null)
+    return String(value);
   return Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : typeof value;
 }

@@ -46,7 +46,8 @@ export function decodePairs(bytes: Uint8Array): Pair[] {
   let o = 4 + n * 8;
   const out: Pair[] = [];
   for (let i = 0; i < n; i++) {
-    const kl = lens[2 * i], vl = lens[2 * i + 1];
+    const kl = lens[2 * i],
+      vl = lens[2 * i + 1];
     if (o + kl + 1 + vl + 1 > bytes.length) return [];
     const k = decoder.decode(bytes.subarray(o, o + kl));
     o += kl + 1;

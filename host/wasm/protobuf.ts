@@ -9,7 +9,8 @@ export function parseMessage(data: Uint8Array): ProtoField[] | null {
   const fields: ProtoField[] = [];
   let at = 0;
   const varint = (): bigint | null => {
-    let value = 0n, shift = 0n;
+    let value = 0n,
+      shift = 0n;
     for (;;) {
       if (at >= data.length || shift > 63n) return null;
       const b = data[at++];
@@ -21,7 +22,8 @@ export function parseMessage(data: Uint8Array): ProtoField[] | null {
   while (at < data.length) {
     const tag = varint();
     if (tag === null) return null;
-    const field = Number(tag >> 3n), wire = Number(tag & 7n);
+    const field = Number(tag >> 3n),
+      wire = Number(tag & 7n);
     if (field === 0) return null;
     if (wire === 0) {
       const v = varint();

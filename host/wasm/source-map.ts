@@ -40,7 +40,9 @@ interface Scope {
 
 const before = (l1: number, c1: number, l2: number, c2: number) => l1 < l2 || (l1 === l2 && c1 <= c2);
 const inside = (s: Scope, l: SourceLocation) =>
-  s.file === l.file && before(s.startLine, s.startColumn, l.line, l.column) && before(l.line, l.column, s.endLine, s.endColumn);
+  s.file === l.file &&
+  before(s.startLine, s.startColumn, l.line, l.column) &&
+  before(l.line, l.column, s.endLine, s.endColumn);
 
 /** A v3 source map of a wasm module: the generated "column" is the byte offset (one line). */
 export class SourceMap {
@@ -53,7 +55,11 @@ export class SourceMap {
 
   constructor(map: string | object) {
     const raw = (typeof map === "string" ? JSON.parse(map) : map) as Record<string, unknown>;
-    if (raw.version !== 3 || !Array.isArray(raw.sources) || (typeof raw.mappings !== "string" && !Array.isArray(raw.mappings))) {
+    if (
+      raw.version !== 3 ||
+      !Array.isArray(raw.sources) ||
+      (typeof raw.mappings !== "string" && !Array.isArray(raw.mappings))
+    ) {
       throw new Error("not a version 3 source map");
     }
     const traced = new TraceMap(raw as unknown as ConstructorParameters<typeof TraceMap>[0]);
@@ -61,12 +67,26 @@ export class SourceMap {
     this.segments = decodedMappings(traced)[0] ?? [];
     this.functions = Array.isArray(raw.x_proxy_wasm_as_functions) ? (raw.x_proxy_wasm_as_functions as string[]) : null;
     const scopes = Array.isArray(raw.x_proxy_wasm_as_scopes) ? (raw.x_proxy_wasm_as_scopes as unknown[][]) : [];
-    const wellFormed = scopes.every((s) => s.length === 7 && typeof s[5] === "string" && Array.isArray(s[6]) &&
-      typeof this.sources[s[0] as number] === "string");
+    const wellFormed = scopes.every(
+      (s) =>
+        s.length === 7 &&
+        typeof s[5] === "string" &&
+        Array.isArray(s[6]) &&
+        typeof this.sources[s[0] as number] === "string",
+    );
     this.scopes = wellFormed
-      ? scopes.map(([source, startLine, startColumn, endLine, endColumn, name, callers]) => ({
-        file: this.sources[source as number], startLine, startColumn, endLine, endColumn, name, callers,
-      }) as Scope)
+      ? scopes.map(
+          ([source, startLine, startColumn, endLine, endColumn, name, callers]) =>
+            ({
+              file: this.sources[source as number],
+              startLine,
+              startColumn,
+              endLine,
+              endColumn,
+              name,
+              callers,
+            }) as Scope,
+        )
       : [];
   }
 
@@ -84,9 +104,15 @@ export class SourceMap {
   }
 
   /** As lookup, with the byte offset of the segment found. */
-  find(offset: number, floor: number, accept: (at: SourceLocation) => boolean): { at: SourceLocation; offset: number } | null {
+  find(
+    offset: number,
+    floor: number,
+    accept: (at: SourceLocation) => boolean,
+  ): { at: SourceLocation; offset: number } | null {
     const segs = this.segments;
-    let lo = 0, hi = segs.length - 1, i = -1;
+    let lo = 0,
+      hi = segs.length - 1,
+      i = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       if (segs[mid][0] <= offset) {
@@ -167,7 +193,9 @@ export function wasmFrames(error: unknown): WasmFrame[] {
 }
 
 /** Where each defined function's body lies in the module, by function index (imports first). */
-function functionBodies(bytes: Uint8Array): { codeStart: number; codeSize: number; bodies: Map<number, [number, number]> } | null {
+function functionBodies(
+  bytes: Uint8Array,
+): { codeStart: number; codeSize: number; bodies: Map<number, [number, number]> } | null {
   const code = sections(bytes).find((x) => x.id === 10);
   if (!code) return null;
   const imported = readWasm(bytes).imports.filter((i) => i.kind === "func").length;
@@ -254,8 +282,14 @@ function codeSection(bytes: Uint8Array) {
  * against them (the emulator rewrites the memory limits and drops custom sections; the loop
  * limit rewrites the code, which no map can follow), for a trap to be mapped later.
  */
-export function rememberModule(vm: object, source: Uint8Array | ArrayBuffer | string, original: Uint8Array, compiled: Uint8Array): void {
-  const a = codeSection(original), b = codeSection(compiled);
+export function rememberModule(
+  vm: object,
+  source: Uint8Array | ArrayBuffer | string,
+  original: Uint8Array,
+  compiled: Uint8Array,
+): void {
+  const a = codeSection(original),
+    b = codeSection(compiled);
   const same = a && b && a.end - a.payloadStart === b.end - b.payloadStart;
   modules.set(vm, { source, shift: same ? a.payloadStart - b.payloadStart : null });
 }
@@ -322,7 +356,8 @@ function framesAt(map: SourceMap, physical: string | undefined, at: number, floo
   const out: SourceFrame[] = [];
   const first = map.find(at, floor, () => true);
   if (!first) return out;
-  let loc: SourceLocation = first.at, offset = first.offset;
+  let loc: SourceLocation = first.at,
+    offset = first.offset;
   if (!map.hasScopes) {
     out.push({ ...loc, inlined: false });
     if (isLibrary(loc.file)) {
@@ -337,7 +372,8 @@ function framesAt(map: SourceMap, physical: string | undefined, at: number, floo
     const inlined = candidates.length > 0 && physical !== undefined && !physicalHere;
     // The caller: the last code before that lies in a function calling one of the candidates,
     // a direct caller if there is one (an ancestor further up would skip a frame).
-    let call: ReturnType<SourceMap["find"]> = null, calling: (c: Scope) => Set<Scope> = (c) => map.callers(c);
+    let call: ReturnType<SourceMap["find"]> = null,
+      calling: (c: Scope) => Set<Scope> = (c) => map.callers(c);
     if (inlined) {
       for (const relation of [(c: Scope) => map.callers(c), (c: Scope) => map.ancestors(c)]) {
         const callers = new Set(candidates.flatMap((c) => [...relation(c)]));

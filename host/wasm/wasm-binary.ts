@@ -20,7 +20,9 @@ class Reader {
     return this.b[this.o++];
   }
   u32(): number {
-    let result = 0, shift = 0, byte: number;
+    let result = 0,
+      shift = 0,
+      byte: number;
     do {
       byte = this.byte();
       result += (byte & 0x7f) * 2 ** shift;

@@ -49,10 +49,23 @@ const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const KINDS: ExternKind[] = ["func", "table", "memory", "global", "tag"];
 
 const VALTYPES: Record<number, string> = {
-  0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64", 0x7b: "v128",
-  0x70: "funcref", 0x6f: "externref", 0x69: "exnref", 0x6e: "anyref", 0x6d: "eqref",
-  0x6c: "i31ref", 0x6b: "structref", 0x6a: "arrayref", 0x71: "nullref",
-  0x72: "nullexternref", 0x73: "nullfuncref", 0x74: "nullexnref",
+  0x7f: "i32",
+  0x7e: "i64",
+  0x7d: "f32",
+  0x7c: "f64",
+  0x7b: "v128",
+  0x70: "funcref",
+  0x6f: "externref",
+  0x69: "exnref",
+  0x6e: "anyref",
+  0x6d: "eqref",
+  0x6c: "i31ref",
+  0x6b: "structref",
+  0x6a: "arrayref",
+  0x71: "nullref",
+  0x72: "nullexternref",
+  0x73: "nullfuncref",
+  0x74: "nullexnref",
 };
 
 function valType(c: ByteCursor): string {
@@ -80,7 +93,8 @@ function funcType(c: ByteCursor): FuncType {
 
 function fieldType(c: ByteCursor): void {
   const code = c.bytes[c.pos];
-  if (code === 0x78 || code === 0x77) c.u8(); // packed i8 / i16
+  if (code === 0x78 || code === 0x77)
+    c.u8(); // packed i8 / i16
   else valType(c);
   c.u8("a field mutability");
 }
@@ -148,8 +162,7 @@ function importSection(c: ByteCursor, types: TypeEntry[]): WasmImport[] {
     } else if (kind === "tag") {
       c.u8("a tag attribute");
       c.varU("a type index");
-    }
-    else throw new WasmReadError(`malformed: unknown import kind (offset ${at})`);
+    } else throw new WasmReadError(`malformed: unknown import kind (offset ${at})`);
     return imp;
   });
 }

@@ -11,11 +11,15 @@ let root;
 try {
   root = dirname(require.resolve("proxy-wasm-as/package.json"));
 } catch {
-  console.error("create-proxy-wasm-as: cannot find the proxy-wasm-as package it depends on; reinstall create-proxy-wasm-as");
+  console.error(
+    "create-proxy-wasm-as: cannot find the proxy-wasm-as package it depends on; reinstall create-proxy-wasm-as",
+  );
   process.exit(1);
 }
 const args = process.argv.slice(2);
-const result = spawnSync(process.execPath, [join(root, "bin", "proxy-wasm-as.js"), "init", ...args], { stdio: "inherit" });
+const result = spawnSync(process.execPath, [join(root, "bin", "proxy-wasm-as.js"), "init", ...args], {
+  stdio: "inherit",
+});
 if (result.error) {
   console.error(`create-proxy-wasm-as: cannot run proxy-wasm-as init: ${result.error.message}`);
   process.exit(1);

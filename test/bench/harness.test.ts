@@ -48,8 +48,12 @@ describe("executed instructions per add-header stream", () => {
   it("counts the hand-written floor exactly as Wasmtime's fuel does (33: 1, 20, 8, 2, 1, 1)", async () => {
     const counts = await countWorkload(await floorWasm("add-header"), "add_header", ADD_HEADER);
     expect(counts.perCallback).toEqual({
-      proxy_on_context_create: 1, proxy_on_request_headers: 20, proxy_on_response_headers: 8,
-      proxy_on_done: 2, proxy_on_log: 1, proxy_on_delete: 1,
+      proxy_on_context_create: 1,
+      proxy_on_request_headers: 20,
+      proxy_on_response_headers: 8,
+      proxy_on_done: 2,
+      proxy_on_log: 1,
+      proxy_on_delete: 1,
     });
     expect(counts.total).toBe(33);
   });
@@ -69,7 +73,13 @@ describe("executed instructions per add-header stream", () => {
   it("leaves the counted copy doing the filter's job", async () => {
     const { plugin } = await countingPlugin(`${ROOT}test/build/add-header.wasm`, "add_header");
     const s = plugin.newHttpStream();
-    s.requestHeaders([[":path", "/x"], [":method", "GET"]], { endOfStream: true });
+    s.requestHeaders(
+      [
+        [":path", "/x"],
+        [":method", "GET"],
+      ],
+      { endOfStream: true },
+    );
     expect(s.requestHeader("x-path-length")).toBe("seen");
     s.responseHeaders([[":status", "200"]], { endOfStream: true });
     expect(s.responseHeader("x-filter")).toBe("proxy-wasm-as");

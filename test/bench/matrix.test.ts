@@ -23,7 +23,10 @@ const ours: Record<string, string> = {};
 
 async function build(filter: string): Promise<string> {
   const out = join(dir, `${filter}.wasm`);
-  const { error, stderr } = await asc.main([`${ROOT}bench/ours/${filter}.ts`, "--config", `${ROOT}asconfig.json`, "-o", out], { stdout: { write() {} } } as never);
+  const { error, stderr } = await asc.main(
+    [`${ROOT}bench/ours/${filter}.ts`, "--config", `${ROOT}asconfig.json`, "-o", out],
+    { stdout: { write() {} } } as never,
+  );
   if (error) throw new Error(`${filter}: ${error.message}\n${stderr}`);
   return out;
 }
@@ -59,16 +62,24 @@ describe("add-header across :path lengths (test/build/add-header.wasm)", () => {
 
 describe("where ours is below the Rust SDK, it stays there", () => {
   const below = [
-    ["headers-all/10", "headers-all"], ["headers-all/100", "headers-all"], ["headers-one/10", "headers-one"],
-    ["body-pass/65536", "body-pass"], ["body-append/65536", "body-append"], ["http-call", "http-call"],
+    ["headers-all/10", "headers-all"],
+    ["headers-all/100", "headers-all"],
+    ["headers-one/10", "headers-one"],
+    ["body-pass/65536", "body-pass"],
+    ["body-append/65536", "body-append"],
+    ["http-call", "http-call"],
   ];
   for (const [id, filter] of below) {
-    it(id, async () => {
-      const p = quick(id, id.startsWith("body") ? 100 : 200);
-      const a = await countPoint(ours[filter], "add_header", p);
-      const b = await countPoint(rust(filter), "add_header", p);
-      expect(a.mean, `ours ${a.mean}, Rust ${b.mean}`).toBeLessThanOrEqual(b.mean);
-    }, 60_000);
+    it(
+      id,
+      async () => {
+        const p = quick(id, id.startsWith("body") ? 100 : 200);
+        const a = await countPoint(ours[filter], "add_header", p);
+        const b = await countPoint(rust(filter), "add_header", p);
+        expect(a.mean, `ours ${a.mean}, Rust ${b.mean}`).toBeLessThanOrEqual(b.mean);
+      },
+      60_000,
+    );
   }
 });
 

@@ -25,7 +25,10 @@ async function compile(options: asc.CompilerOptions): Promise<Uint8Array> {
 describe("AssemblyScript builds", () => {
   it("rejects the compiler's default output for its env.abort import and missing _initialize", async () => {
     const r = checkModule(await compile({}));
-    expect(r.findings.filter((f) => f.severity === "error").map((f) => f.subject)).toEqual(["env.abort", "_initialize"]);
+    expect(r.findings.filter((f) => f.severity === "error").map((f) => f.subject)).toEqual([
+      "env.abort",
+      "_initialize",
+    ]);
   });
 
   it("accepts the output once abort is remapped and _initialize exported", async () => {

@@ -37,7 +37,10 @@ describe("bin/proxy-wasm-as.js check", () => {
   });
 
   it("exits 1 with the reason on env.abort", async () => {
-    const file = tmpFile("bin-abort.wasm", await wat(conformantWat({ imports: `(import "env" "abort" (func (param i32 i32 i32 i32)))` })));
+    const file = tmpFile(
+      "bin-abort.wasm",
+      await wat(conformantWat({ imports: `(import "env" "abort" (func (param i32 i32 i32 i32)))` })),
+    );
     const r = bin("check", "--json", file);
     expect(JSON.parse(r.out).files[0].findings[0]).toMatchObject({ severity: "error", subject: "env.abort" });
     expect(r.code).toBe(1);

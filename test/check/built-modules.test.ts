@@ -13,7 +13,10 @@ const { modules, unbuiltExamples } = findBuiltModules(root);
 
 describe("built modules conform to ABI v0.2.1", () => {
   it("every example with an asconfig.json has been built", () => {
-    expect(unbuiltExamples, `examples with no .wasm in build/ (run npm run build): ${unbuiltExamples.join(", ")}`).toEqual([]);
+    expect(
+      unbuiltExamples,
+      `examples with no .wasm in build/ (run npm run build): ${unbuiltExamples.join(", ")}`,
+    ).toEqual([]);
   });
 
   it(`no violation in any of the ${modules.length} built module(s)`, async () => {
@@ -22,7 +25,9 @@ describe("built modules conform to ABI v0.2.1", () => {
       const r = await checkFile(file);
       const where = relative(root, file);
       if (r.status === "unreadable") problems.push(`${where}: ${r.error}`);
-      else for (const f of r.findings.filter((x) => x.severity === "error")) problems.push(`${where}: ${f.subject}: ${f.message}`);
+      else
+        for (const f of r.findings.filter((x) => x.severity === "error"))
+          problems.push(`${where}: ${f.subject}: ${f.message}`);
     }
     expect(problems, problems.join("\n")).toEqual([]);
   });

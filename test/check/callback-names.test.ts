@@ -43,14 +43,17 @@ describe("the build's callback-name warning", () => {
     const previous = process.cwd();
     process.chdir(repo);
     try {
-      const r = await asc.main([entry, "--config", "asconfig.json", "--noEmit", "--optimizeLevel", "0", "--shrinkLevel", "0"], {
-        stdout: { write: () => true } as never,
-        stderr: {
-          write: (s: string) => {
-            stderr += s;
-          },
-        } as never,
-      });
+      const r = await asc.main(
+        [entry, "--config", "asconfig.json", "--noEmit", "--optimizeLevel", "0", "--shrinkLevel", "0"],
+        {
+          stdout: { write: () => true } as never,
+          stderr: {
+            write: (s: string) => {
+              stderr += s;
+            },
+          } as never,
+        },
+      );
       expect(r.error, stderr).toBeNull();
     } finally {
       process.chdir(previous);
@@ -64,7 +67,9 @@ describe("the build's callback-name warning", () => {
   });
 
   it("knows the Rust, C++ and Go SDKs' names, and leaves the filter's own helpers alone", () => {
-    expect(misnamedCallback("PluginContext", "on_vm_start")).toMatch(/gets onPluginStart \(onVmStart is a VMContext's\)/);
+    expect(misnamedCallback("PluginContext", "on_vm_start")).toMatch(
+      /gets onPluginStart \(onVmStart is a VMContext's\)/,
+    );
     expect(misnamedCallback("HttpContext", "OnHttpResponseHeaders")).toMatch(/gets onResponseHeaders$/);
     expect(misnamedCallback("HttpContext", "onDone")).toMatch(/gets onStreamDone$/);
     expect(misnamedCallback("PluginContext", "onDone")).toMatch(/gets onPluginDone$/);
@@ -75,6 +80,7 @@ describe("the build's callback-name warning", () => {
     expect(misnamedCallback("HttpContext", "onHttpCallResponse")).toBeNull();
     expect(misnamedCallback("HttpContext", "onAllowed")).toBeNull();
     expect(misnamedCallback("PluginContext", "onPluginStart")).toBeNull();
-    for (const name of ["constructor", "toString", "hasOwnProperty", "__proto__"]) expect(misnamedCallback("HttpContext", name)).toBeNull();
+    for (const name of ["constructor", "toString", "hasOwnProperty", "__proto__"])
+      expect(misnamedCallback("HttpContext", name)).toBeNull();
   });
 });

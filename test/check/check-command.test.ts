@@ -20,7 +20,10 @@ describe("proxy-wasm-as check", () => {
   });
 
   it("rejects env.abort and points at proxy-wasm-as/asconfig.json", async () => {
-    const file = tmpFile("abort.wasm", await wat(conformantWat({ imports: `(import "env" "abort" (func (param i32 i32 i32 i32)))` })));
+    const file = tmpFile(
+      "abort.wasm",
+      await wat(conformantWat({ imports: `(import "env" "abort" (func (param i32 i32 i32 i32)))` })),
+    );
     const { code, out } = await runCli("check", file);
     expect(out).toContain("does NOT conform");
     expect(out).toMatch(/error\s+env\.abort: .*extend "proxy-wasm-as\/asconfig\.json"/);
@@ -35,7 +38,9 @@ describe("proxy-wasm-as check", () => {
   });
 
   it("names the advertised version when the module targets another ABI", async () => {
-    const r = checkModule(await wat(withoutMarker.replace("(memory", `(func (export "proxy_abi_version_0_1_0")) (memory`)));
+    const r = checkModule(
+      await wat(withoutMarker.replace("(memory", `(func (export "proxy_abi_version_0_1_0")) (memory`)),
+    );
     expect(r.findings.map((f) => f.message).join()).toContain("advertises proxy_abi_version_0_1_0 instead");
   });
 
@@ -118,14 +123,19 @@ describe("import rules", () => {
   it("warns on malloc alone, not next to proxy_on_memory_allocate", async () => {
     const alone = checkModule(await wat(conformantWat().replace(`"proxy_on_memory_allocate"`, `"malloc"`)));
     expect(alone.findings).toEqual([expect.objectContaining({ severity: "warning", subject: "malloc" })]);
-    const both = checkModule(await wat(conformantWat({ body: `(func (export "malloc") (param i32) (result i32) (i32.const 0))` })));
+    const both = checkModule(
+      await wat(conformantWat({ body: `(func (export "malloc") (param i32) (result i32) (i32.const 0))` })),
+    );
     expect(both.findings).toEqual([]);
   });
 });
 
 describe("--json and --help", () => {
   it("prints one JSON document with the report of each file", async () => {
-    const file = tmpFile("json.wasm", await wat(conformantWat({ imports: `(import "env" "abort" (func (param i32 i32 i32 i32)))` })));
+    const file = tmpFile(
+      "json.wasm",
+      await wat(conformantWat({ imports: `(import "env" "abort" (func (param i32 i32 i32 i32)))` })),
+    );
     const { code, out } = await runCli("check", "--json", file, "/nonexistent.wasm");
     const doc = JSON.parse(out);
     expect(doc.exitCode).toBe(2);
@@ -137,7 +147,10 @@ describe("--json and --help", () => {
 
   it("--quiet prints one line for a conformant module and only the problems otherwise", async () => {
     const ok = tmpFile("quiet-ok.wasm", await wat(conformantWat()));
-    const abort = tmpFile("quiet-abort.wasm", await wat(conformantWat({ imports: `(import "env" "abort" (func (param i32 i32 i32 i32)))` })));
+    const abort = tmpFile(
+      "quiet-abort.wasm",
+      await wat(conformantWat({ imports: `(import "env" "abort" (func (param i32 i32 i32 i32)))` })),
+    );
     const { code, out } = await runCli("check", "--quiet", ok, abort);
     expect(code).toBe(1);
     const lines = out.trimEnd().split("\n");

@@ -17,24 +17,28 @@ describe("readWasm", () => {
   });
 
   it("resolves an export that re-exports an imported function", async () => {
-    const mod = readWasm(await wat(`(module
+    const mod = readWasm(
+      await wat(`(module
       (import "env" "proxy_done" (func $done (result i32)))
-      (export "again" (func $done)))`));
+      (export "again" (func $done)))`),
+    );
     expect(mod.exports[0]).toMatchObject({ name: "again", kind: "func", type: { params: [], results: ["i32"] } });
   });
 
   it("reads i64 parameters and non-function imports", async () => {
-    const mod = readWasm(await wat(`(module
+    const mod = readWasm(
+      await wat(`(module
       (import "env" "proxy_increment_metric" (func (param i32 i64) (result i32)))
       (import "env" "t" (table 1 funcref))
       (import "env" "g" (global i32))
-      (import "env" "m" (memory 1 2)))`));
+      (import "env" "m" (memory 1 2)))`),
+    );
     expect(mod.imports.map((i) => i.kind)).toEqual(["func", "table", "global", "memory"]);
     expect(formatSignature(mod.imports[0].type!)).toBe("(i32, i64) -> i32");
   });
 
   it("rejects a file that is not wasm", () => {
-    expect(() => readWasm(new TextEncoder().encode("{\"name\": \"x\"}"))).toThrow(/not a WebAssembly module/);
+    expect(() => readWasm(new TextEncoder().encode('{"name": "x"}'))).toThrow(/not a WebAssembly module/);
     expect(() => readWasm(new Uint8Array())).toThrow(/empty/);
   });
 

@@ -16,8 +16,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function project(name: string, filters: Record<string, string>): string {
   const p = join(dir, name);
-  for (const [to, example] of Object.entries(filters)) cpSync(join(repo, "examples", example, "assembly"), join(p, to), { recursive: true });
-  writeFileSync(join(p, "asconfig.json"), JSON.stringify({ extends: "proxy-wasm-as/asconfig.json", targets: { release: { outFile: "build/filter.wasm" } } }));
+  for (const [to, example] of Object.entries(filters))
+    cpSync(join(repo, "examples", example, "assembly"), join(p, to), { recursive: true });
+  writeFileSync(
+    join(p, "asconfig.json"),
+    JSON.stringify({ extends: "proxy-wasm-as/asconfig.json", targets: { release: { outFile: "build/filter.wasm" } } }),
+  );
   return p;
 }
 
@@ -36,7 +40,11 @@ describe("proxy-wasm-as build", () => {
       "build/filter.wasm: conforms to Proxy-Wasm ABI v0.2.1 (0 errors, 0 warnings)",
       "build/headers.wasm: conforms to Proxy-Wasm ABI v0.2.1 (0 errors, 0 warnings)",
     ]);
-    expect(lines[2]).toMatch(new RegExp(`^built 2 of 2 filters \\(--target debug, ${Math.min(2, availableParallelism())} at a time\\) in [\\d.]+ s$`));
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^built 2 of 2 filters \\(--target debug, ${Math.min(2, availableParallelism())} at a time\\) in [\\d.]+ s$`,
+      ),
+    );
     // the debug build is a working filter, with its source map
     expect(existsSync(join(p, "build/headers.wasm.map"))).toBe(true);
     const vm = await new Host().loadVm(join(p, "build/headers.wasm"));
@@ -49,7 +57,10 @@ describe("proxy-wasm-as build", () => {
 
   it("shows the compiler's error and exits 1 when a build fails, the other filters still built", async () => {
     const p = project("broken", { assembly: "hello-world", "assembly/bad": "hello-world" });
-    writeFileSync(join(p, "assembly/bad/index.ts"), 'export * from "proxy-wasm-as/assembly/proxy";\nlet x: i32 = "text";\n');
+    writeFileSync(
+      join(p, "assembly/bad/index.ts"),
+      'export * from "proxy-wasm-as/assembly/proxy";\nlet x: i32 = "text";\n',
+    );
     const r = await runCli("build", p, "--target", "debug");
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^assembly\/bad\/index\.ts: the build failed: /m);
@@ -62,9 +73,16 @@ describe("proxy-wasm-as build", () => {
     const empty = join(dir, "empty");
     mkdirSync(empty);
     const none = await runCli("build", empty);
-    expect([none.code, none.err.split("\n")[0]]).toEqual([2, `build: ${empty} has no asconfig.json (start a project with "proxy-wasm-as init NAME")`]);
+    expect([none.code, none.err.split("\n")[0]]).toEqual([
+      2,
+      `build: ${empty} has no asconfig.json (start a project with "proxy-wasm-as init NAME")`,
+    ]);
     writeFileSync(join(empty, "asconfig.json"), "{}");
-    expect((await runCli("build", empty)).err.split("\n")[0]).toBe(`build: ${empty} has no filter (assembly/index.ts or assembly/NAME/index.ts)`);
-    expect((await runCli("build", "--help")).out).toContain("Usage: proxy-wasm-as build [DIR] [--target release|debug]");
+    expect((await runCli("build", empty)).err.split("\n")[0]).toBe(
+      `build: ${empty} has no filter (assembly/index.ts or assembly/NAME/index.ts)`,
+    );
+    expect((await runCli("build", "--help")).out).toContain(
+      "Usage: proxy-wasm-as build [DIR] [--target release|debug]",
+    );
   });
 });

@@ -18,7 +18,10 @@ async function debugBuild(name: string): Promise<string> {
   const previous = process.cwd();
   process.chdir(`${repo}examples/${name}`);
   try {
-    const { error } = await asc.main(["assembly/index.ts", "--config", "asconfig.json", "--debug", "-o", out], { stdout: { write() {} }, stderr: { write() {} } } as never);
+    const { error } = await asc.main(["assembly/index.ts", "--config", "asconfig.json", "--debug", "-o", out], {
+      stdout: { write() {} },
+      stderr: { write() {} },
+    } as never);
     if (error) throw error;
   } finally {
     process.chdir(previous);
@@ -37,8 +40,14 @@ describe("proxy-wasm-as cost", () => {
   it("counts every callback of the standard stream of hello-world, the same twice", async () => {
     const a = await json("--streams", "20", example("hello-world"));
     expect(Object.keys(a.perCallback)).toEqual([
-      "proxy_on_context_create", "proxy_on_request_headers", "proxy_on_request_body", "proxy_on_response_headers",
-      "proxy_on_response_body", "proxy_on_log", "proxy_on_done", "proxy_on_delete",
+      "proxy_on_context_create",
+      "proxy_on_request_headers",
+      "proxy_on_request_body",
+      "proxy_on_response_headers",
+      "proxy_on_response_body",
+      "proxy_on_log",
+      "proxy_on_done",
+      "proxy_on_delete",
     ]);
     for (const c of Object.values(a.perCallback)) expect(c).toBeGreaterThan(0);
     expect(a.perStream).toBe(Object.values(a.perCallback as Record<string, number>).reduce((x, y) => x + y, 0));
@@ -71,11 +80,23 @@ describe("proxy-wasm-as cost", () => {
 
   it("drives the streams of a scenario file instead", async () => {
     const scenario = join(dir, "scenario.json");
-    writeFileSync(scenario, JSON.stringify({
-      configuration: { cluster: "auth" },
-      stream: [{ requestHeaders: [[":method", "GET"], [":path", "/a"], [":authority", "x"]], endOfStream: true }],
-      httpCallResponse: { status: 403 },
-    }));
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        configuration: { cluster: "auth" },
+        stream: [
+          {
+            requestHeaders: [
+              [":method", "GET"],
+              [":path", "/a"],
+              [":authority", "x"],
+            ],
+            endOfStream: true,
+          },
+        ],
+        httpCallResponse: { status: 403 },
+      }),
+    );
     const r = await json("--scenario", scenario, "--streams", "10", example("http-auth"));
     // A 403 from the auth service ends the stream with a local reply: no response headers from upstream.
     expect(r.perCallback.proxy_on_request_headers).toBeGreaterThan(0);

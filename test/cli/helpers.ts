@@ -41,7 +41,13 @@ export async function upstream(handler: Handler = echo): Promise<Upstream> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const s = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString(), trailers: req.trailers as Record<string, string> };
+      const s = {
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+        trailers: req.trailers as Record<string, string>,
+      };
       seen.push(s);
       handler(s, res);
     });
@@ -105,13 +111,26 @@ export interface Reply {
 /** One request on a fresh connection; `body` may be chunks written apart (streamed). */
 export function request(
   url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: string | string[]; trailers?: Record<string, string>; gapMs?: number } = {},
+  opts: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | string[];
+    trailers?: Record<string, string>;
+    gapMs?: number;
+  } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: opts.method ?? "GET", headers: opts.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString(), trailers: res.trailers as Record<string, string> }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode!,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString(),
+          trailers: res.trailers as Record<string, string>,
+        }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -156,7 +175,9 @@ export interface ServeProcess {
 
 /** bin/proxy-wasm-as.js serve ARGS --listen 127.0.0.1:0 as a process, once its banner shows where it listens. */
 export async function serveBin(args: string[]): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ["bin/proxy-wasm-as.js", "serve", ...args, "--listen", "127.0.0.1:0"], { cwd: repo });
+  const child = spawn(process.execPath, ["bin/proxy-wasm-as.js", "serve", ...args, "--listen", "127.0.0.1:0"], {
+    cwd: repo,
+  });
   let out = "";
   let err = "";
   child.stdout.on("data", (d) => (out += d));

@@ -26,7 +26,17 @@ describe("init", () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe("");
     const dir = join(tmp, "my-filter");
-    for (const f of ["package.json", "asconfig.json", "assembly/index.ts", "test/filter.test.ts", "envoy.yaml", "wasmplugin.yaml", "Dockerfile", "README.md", ".gitignore"]) {
+    for (const f of [
+      "package.json",
+      "asconfig.json",
+      "assembly/index.ts",
+      "test/filter.test.ts",
+      "envoy.yaml",
+      "wasmplugin.yaml",
+      "Dockerfile",
+      "README.md",
+      ".gitignore",
+    ]) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     expect(existsSync(join(dir, "build"))).toBe(false);
@@ -37,13 +47,17 @@ describe("init", () => {
     expect(spec).toMatch(/^file:\.\./);
     expect(resolve(dir, spec.slice("file:".length))).toBe(resolve(repo));
     expect(r.out).toContain(`this proxy-wasm-as came from the folder ${resolve(repo)}`);
-    expect(pkg.devDependencies.assemblyscript).toBe(JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).dependencies.assemblyscript);
+    expect(pkg.devDependencies.assemblyscript).toBe(
+      JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).dependencies.assemblyscript,
+    );
     expect(pkg.scripts.build).toBe("proxy-wasm-as build");
     expect(pkg.scripts["build:debug"]).toBe("proxy-wasm-as build --target debug");
     expect(JSON.parse(readFileSync(join(dir, "asconfig.json"), "utf8")).extends).toBe("proxy-wasm-as/asconfig.json");
     expect(readFileSync(join(dir, "wasmplugin.yaml"), "utf8")).toMatch(/name: my-filter/);
     expect(readFileSync(join(dir, "README.md"), "utf8").split("\n")[0]).toBe("# my-filter");
-    expect(readFileSync(join(dir, "assembly/index.ts"), "utf8")).toBe(readFileSync(join(repo, "examples/http-headers/assembly/index.ts"), "utf8"));
+    expect(readFileSync(join(dir, "assembly/index.ts"), "utf8")).toBe(
+      readFileSync(join(repo, "examples/http-headers/assembly/index.ts"), "utf8"),
+    );
     expect(r.out).toContain("cd my-filter");
   });
 
@@ -52,7 +66,9 @@ describe("init", () => {
     expect(r.code).toBe(0);
     const pkg = JSON.parse(readFileSync(join(tmp, "auth-filter", "package.json"), "utf8"));
     expect(pkg.dependencies["proxy-wasm-as"]).toBe("file:../sdk.tgz");
-    expect(readFileSync(join(tmp, "auth-filter/assembly/index.ts"), "utf8")).toBe(readFileSync(join(repo, "examples/http-auth/assembly/index.ts"), "utf8"));
+    expect(readFileSync(join(tmp, "auth-filter/assembly/index.ts"), "utf8")).toBe(
+      readFileSync(join(repo, "examples/http-auth/assembly/index.ts"), "utf8"),
+    );
   });
 
   it("refuses a non-empty folder (exit 1) and writes nothing; an empty one is fine", async () => {
@@ -88,24 +104,33 @@ describe("init", () => {
   });
 });
 
-
 describe("the SDK dependency follows the source of the running proxy-wasm-as", () => {
   const base = join(tmp, "sources");
   /** A proxy-wasm-as installed at `user`/`at`, with npm's lock entry `entry` in `lockFile`. */
-  function installed(user: string, at: string, entry: object | null, lockFile = "node_modules/.package-lock.json"): string {
+  function installed(
+    user: string,
+    at: string,
+    entry: object | null,
+    lockFile = "node_modules/.package-lock.json",
+  ): string {
     const root = join(base, user, at);
     mkdirSync(root, { recursive: true });
     writeFileSync(join(root, "package.json"), JSON.stringify({ name: "proxy-wasm-as", version: "0.1.0" }));
     if (entry) {
       mkdirSync(join(base, user, lockFile, ".."), { recursive: true });
-      writeFileSync(join(base, user, lockFile), JSON.stringify({ lockfileVersion: 3, packages: { [at]: { version: "0.1.0", ...entry } } }));
+      writeFileSync(
+        join(base, user, lockFile),
+        JSON.stringify({ lockfileVersion: 3, packages: { [at]: { version: "0.1.0", ...entry } } }),
+      );
     }
     return root;
   }
   const project = (user: string) => join(base, user, "new-filter");
 
   it("registry: ^VERSION", () => {
-    const root = installed("reg", "node_modules/proxy-wasm-as", { resolved: "https://registry.npmjs.org/proxy-wasm-as/-/proxy-wasm-as-0.1.0.tgz" });
+    const root = installed("reg", "node_modules/proxy-wasm-as", {
+      resolved: "https://registry.npmjs.org/proxy-wasm-as/-/proxy-wasm-as-0.1.0.tgz",
+    });
     expect(sdkSource(root, "0.1.0", project("reg"))).toMatchObject({ kind: "registry", spec: "^0.1.0" });
   });
 
@@ -119,7 +144,9 @@ describe("the SDK dependency follows the source of the running proxy-wasm-as", (
   });
 
   it("tarball that is gone: falls back to the registry version", () => {
-    const root = installed("tar-gone", "node_modules/proxy-wasm-as", { resolved: "file:../nowhere/proxy-wasm-as-0.1.0.tgz" });
+    const root = installed("tar-gone", "node_modules/proxy-wasm-as", {
+      resolved: "file:../nowhere/proxy-wasm-as-0.1.0.tgz",
+    });
     expect(sdkSource(root, "0.1.0", project("tar-gone"))).toMatchObject({ kind: "registry", spec: "^0.1.0" });
   });
 
@@ -136,9 +163,16 @@ describe("the SDK dependency follows the source of the running proxy-wasm-as", (
   });
 
   it("nested under create-proxy-wasm-as, and npx's cache (package-lock.json only)", () => {
-    const nested = installed("nested", "node_modules/create-proxy-wasm-as/node_modules/proxy-wasm-as", { resolved: "file:../pack/proxy-wasm-as-0.1.0.tgz" });
+    const nested = installed("nested", "node_modules/create-proxy-wasm-as/node_modules/proxy-wasm-as", {
+      resolved: "file:../pack/proxy-wasm-as-0.1.0.tgz",
+    });
     expect(sdkSource(nested, "0.1.0", project("nested"))).toMatchObject({ kind: "tarball" });
-    const npx = installed("npx", "node_modules/proxy-wasm-as", { resolved: "https://registry.npmjs.org/proxy-wasm-as/-/proxy-wasm-as-0.1.0.tgz" }, "package-lock.json");
+    const npx = installed(
+      "npx",
+      "node_modules/proxy-wasm-as",
+      { resolved: "https://registry.npmjs.org/proxy-wasm-as/-/proxy-wasm-as-0.1.0.tgz" },
+      "package-lock.json",
+    );
     expect(sdkSource(npx, "0.1.0", project("npx"))).toMatchObject({ kind: "registry", spec: "^0.1.0" });
   });
 
@@ -150,7 +184,10 @@ describe("the SDK dependency follows the source of the running proxy-wasm-as", (
   it("folder (a checkout, or a folder dependency npm linked): that folder", () => {
     const checkout = join(base, "checkout");
     mkdirSync(checkout, { recursive: true });
-    expect(sdkSource(checkout, "0.1.0", project("folder"))).toMatchObject({ kind: "folder", spec: "file:../../checkout" });
+    expect(sdkSource(checkout, "0.1.0", project("folder"))).toMatchObject({
+      kind: "folder",
+      spec: "file:../../checkout",
+    });
   });
 });
 
@@ -163,15 +200,21 @@ describe("init --add", () => {
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.out).toContain("Added the filter auth to two-filters/ from the http-auth example");
-    expect(readFileSync(join(dir, "assembly/auth/index.ts"), "utf8")).toBe(readFileSync(join(repo, "examples/http-auth/assembly/index.ts"), "utf8"));
+    expect(readFileSync(join(dir, "assembly/auth/index.ts"), "utf8")).toBe(
+      readFileSync(join(repo, "examples/http-auth/assembly/index.ts"), "utf8"),
+    );
     const test = readFileSync(join(dir, "test/auth.test.ts"), "utf8");
     expect(test).toContain('"../build/auth.wasm"');
     expect(test).not.toContain("build/filter.wasm");
     // the first filter is untouched
-    expect(readFileSync(join(dir, "assembly/index.ts"), "utf8")).toBe(readFileSync(join(repo, "examples/http-headers/assembly/index.ts"), "utf8"));
+    expect(readFileSync(join(dir, "assembly/index.ts"), "utf8")).toBe(
+      readFileSync(join(repo, "examples/http-headers/assembly/index.ts"), "utf8"),
+    );
     expect(readFileSync(join(dir, "test/filter.test.ts"), "utf8")).toContain("build/filter.wasm");
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    expect(pkg.scripts["build:auth"]).toBe("asc assembly/auth/index.ts --config asconfig.json --target release --outFile build/auth.wasm && proxy-wasm-as check build/auth.wasm");
+    expect(pkg.scripts["build:auth"]).toBe(
+      "asc assembly/auth/index.ts --config asconfig.json --target release --outFile build/auth.wasm && proxy-wasm-as check build/auth.wasm",
+    );
     expect(pkg.scripts.build).toBe("proxy-wasm-as build"); // it finds assembly/auth/ itself
     expect(before.scripts.build).toBe("proxy-wasm-as build");
     expect(pkg.dependencies).toEqual(before.dependencies);
@@ -182,11 +225,16 @@ describe("init --add", () => {
 
   it("jwt-auth brings its helper files along into assembly/NAME/", async () => {
     mkdirSync(join(tmp, "bare"));
-    writeFileSync(join(tmp, "bare/package.json"), JSON.stringify({ name: "bare", private: true, dependencies: { "proxy-wasm-as": "^0.1.0" } }));
+    writeFileSync(
+      join(tmp, "bare/package.json"),
+      JSON.stringify({ name: "bare", private: true, dependencies: { "proxy-wasm-as": "^0.1.0" } }),
+    );
     writeFileSync(join(tmp, "bare/asconfig.json"), JSON.stringify({ extends: "proxy-wasm-as/asconfig.json" }));
     const r = await initIn(join(tmp, "bare"), "--add", "jwt", "--template", "jwt-auth");
     expect(r.code).toBe(0);
-    expect(readdirSync(join(tmp, "bare/assembly/jwt")).sort()).toEqual(readdirSync(join(repo, "examples/jwt-auth/assembly")).sort());
+    expect(readdirSync(join(tmp, "bare/assembly/jwt")).sort()).toEqual(
+      readdirSync(join(repo, "examples/jwt-auth/assembly")).sort(),
+    );
     const pkg = JSON.parse(readFileSync(join(tmp, "bare/package.json"), "utf8"));
     expect(pkg.scripts.build).toBe("npm run build:jwt");
     // what the example's build and tests need, which this project lacked
@@ -196,7 +244,11 @@ describe("init --add", () => {
 
   it("refuses a name taken and a folder that is not a project (exit 1), writing nothing", async () => {
     const dir = join(tmp, "two-filters");
-    const snapshot = () => [readFileSync(join(dir, "package.json"), "utf8"), readFileSync(join(dir, "asconfig.json"), "utf8"), readdirSync(join(dir, "assembly")).join()];
+    const snapshot = () => [
+      readFileSync(join(dir, "package.json"), "utf8"),
+      readFileSync(join(dir, "asconfig.json"), "utf8"),
+      readdirSync(join(dir, "assembly")).join(),
+    ];
     const before = snapshot();
     const taken = await initIn(tmp, "--add", "auth", "--project", "two-filters");
     expect(taken.code).toBe(1);

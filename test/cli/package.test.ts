@@ -69,7 +69,11 @@ describe("package", () => {
 
     // Docker's manifest.json, for docker load and crane push
     expect(json("manifest.json")).toEqual([
-      { Config: `blobs/sha256/${manifest.config.digest.slice(7)}`, RepoTags: ["ghcr.io/example/http-headers:0.1.0"], Layers: [`blobs/sha256/${manifest.layers[0].digest.slice(7)}`] },
+      {
+        Config: `blobs/sha256/${manifest.config.digest.slice(7)}`,
+        RepoTags: ["ghcr.io/example/http-headers:0.1.0"],
+        Layers: [`blobs/sha256/${manifest.layers[0].digest.slice(7)}`],
+      },
     ]);
     expect(stdout).toContain(index.manifests[0].digest);
   });
@@ -98,7 +102,9 @@ describe("package", () => {
     const inspect = spawnSync("skopeo", ["inspect", `oci-archive:${out}:0.2.0`], { encoding: "utf8" });
     expect(inspect.status, inspect.stderr).toBe(0);
     expect(JSON.parse(inspect.stdout).Layers).toHaveLength(1);
-    const copy = spawnSync("skopeo", ["copy", `docker-archive:${out}`, `dir:${join(tmp, "skopeo-dir")}`], { encoding: "utf8" });
+    const copy = spawnSync("skopeo", ["copy", `docker-archive:${out}`, `dir:${join(tmp, "skopeo-dir")}`], {
+      encoding: "utf8",
+    });
     expect(copy.status, copy.stderr).toBe(0);
   });
 

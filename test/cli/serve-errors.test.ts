@@ -29,13 +29,33 @@ describe("serve: bad input", () => {
   const cases: [string, string[], RegExp][] = [
     ["no filter", ["--upstream", "http://127.0.0.1:1"], /no filter given/],
     ["no --upstream", [HEADERS], /--upstream URL is required/],
-    ["a missing file", [join(tmp, "nope.wasm"), "--upstream", "http://127.0.0.1:1"], /nope\.wasm: cannot read the file: no such file/],
+    [
+      "a missing file",
+      [join(tmp, "nope.wasm"), "--upstream", "http://127.0.0.1:1"],
+      /nope\.wasm: cannot read the file: no such file/,
+    ],
     ["an https upstream", [HEADERS, "--upstream", "https://example.com"], /https is not supported/],
-    ["a bad --listen", [HEADERS, "--upstream", "http://127.0.0.1:1", "--listen", "localhost"], /--listen must be HOST:PORT/],
-    ["a bad --cluster", [HEADERS, "--upstream", "http://127.0.0.1:1", "--cluster", "auth"], /--cluster must be NAME=URL/],
+    [
+      "a bad --listen",
+      [HEADERS, "--upstream", "http://127.0.0.1:1", "--listen", "localhost"],
+      /--listen must be HOST:PORT/,
+    ],
+    [
+      "a bad --cluster",
+      [HEADERS, "--upstream", "http://127.0.0.1:1", "--cluster", "auth"],
+      /--cluster must be NAME=URL/,
+    ],
     ["an unknown option", [HEADERS, "--upstream", "http://127.0.0.1:1", "--verbose"], /unknown option --verbose/],
-    ["malformed inline --config", [HEADERS, "--upstream", "http://127.0.0.1:1", "--config", '{"header": '], /--config: the inline configuration is not valid JSON/],
-    ["a missing --config @file", [HEADERS, "--upstream", "http://127.0.0.1:1", "--config", `@${join(tmp, "missing.json")}`], /--config: cannot read .*missing\.json: no such file/],
+    [
+      "malformed inline --config",
+      [HEADERS, "--upstream", "http://127.0.0.1:1", "--config", '{"header": '],
+      /--config: the inline configuration is not valid JSON/,
+    ],
+    [
+      "a missing --config @file",
+      [HEADERS, "--upstream", "http://127.0.0.1:1", "--config", `@${join(tmp, "missing.json")}`],
+      /--config: cannot read .*missing\.json: no such file/,
+    ],
   ];
   for (const [what, args, message] of cases) {
     it(`exits 2 on ${what}`, async () => {
@@ -71,11 +91,14 @@ describe("serve: bad input", () => {
 
   it("exits 1 when the module does not load (an import no proxy provides)", async () => {
     const file = join(tmp, "bad-import.wasm");
-    writeFileSync(file, await wat(`(module
+    writeFileSync(
+      file,
+      await wat(`(module
       (import "env" "console_log" (func (param i32)))
       (memory (export "memory") 1)
       (func (export "proxy_abi_version_0_2_1"))
-      (func (export "proxy_on_memory_allocate") (param i32) (result i32) (i32.const 0)))`));
+      (func (export "proxy_on_memory_allocate") (param i32) (result i32) (i32.const 0)))`),
+    );
     const r = await runCli("serve", file, "--upstream", "http://127.0.0.1:1");
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^serve: .*the filter failed to load: .*env\.console_log/);
@@ -90,7 +113,16 @@ describe("serve: bad input", () => {
       const r = await runCli("serve", HEADERS, "--upstream", "http://127.0.0.1:1", "--listen", `127.0.0.1:${port}`);
       expect(r.code).toBe(1);
       expect(r.err).toBe(`serve: cannot listen on 127.0.0.1:${port} (--listen): address already in use\n`);
-      const a = await runCli("serve", HEADERS, "--upstream", "http://127.0.0.1:1", "--listen", "127.0.0.1:0", "--admin", `127.0.0.1:${port}`);
+      const a = await runCli(
+        "serve",
+        HEADERS,
+        "--upstream",
+        "http://127.0.0.1:1",
+        "--listen",
+        "127.0.0.1:0",
+        "--admin",
+        `127.0.0.1:${port}`,
+      );
       expect(a.code).toBe(1);
       expect(a.err).toContain("(--admin): address already in use");
     } finally {
@@ -118,7 +150,11 @@ describe("bin/proxy-wasm-as.js serve", () => {
   });
 
   it("exits 2 with one line on a missing file", () => {
-    const r = spawnSync(process.execPath, ["bin/proxy-wasm-as.js", "serve", "missing.wasm", "--upstream", "http://127.0.0.1:1"], { cwd: repo, encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      ["bin/proxy-wasm-as.js", "serve", "missing.wasm", "--upstream", "http://127.0.0.1:1"],
+      { cwd: repo, encoding: "utf8" },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr.split("\n")[0]).toBe("serve: missing.wasm: cannot read the file: no such file");
   });

@@ -59,7 +59,13 @@ const waitFor = async (what: () => boolean, label: string) => {
 describe("serve: TCP mode", () => {
   it("proxies a connection's bytes both ways through the filter's TCP callbacks", async () => {
     const echo = await echoServer();
-    const s = await serve([example("tcp-stats"), "--upstream", `tcp://127.0.0.1:${echo.port}`, "--config", '{"prefix":"t"}']);
+    const s = await serve([
+      example("tcp-stats"),
+      "--upstream",
+      `tcp://127.0.0.1:${echo.port}`,
+      "--config",
+      '{"prefix":"t"}',
+    ]);
     expect(s.url).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
     const reply = await tcpExchange(s.url, "hello");
     expect(reply).toBe("echo:hello");
@@ -95,7 +101,17 @@ describe("serve: several plugins on one VM", () => {
   it("starts each --root-id with its configuration; a queue between them works", async () => {
     const u = await upstream();
     cleanup.push(u.close);
-    const s = await serve([example("shared-queue"), "--upstream", u.url, "--root-id", "sender", "--root-id", 'receiver={"queue":"request-summaries"}', "--config", "{}"]);
+    const s = await serve([
+      example("shared-queue"),
+      "--upstream",
+      u.url,
+      "--root-id",
+      "sender",
+      "--root-id",
+      'receiver={"queue":"request-summaries"}',
+      "--config",
+      "{}",
+    ]);
     const plugins = s.handle.runtime.plugins;
     expect(plugins.map((p) => p.rootId)).toEqual(["sender", "receiver"]);
     expect(plugins[0].vm).toBe(plugins[1].vm);
@@ -105,7 +121,16 @@ describe("serve: several plugins on one VM", () => {
   });
 
   it("refuses the same root id twice", async () => {
-    const r = await runCli("serve", example("shared-queue"), "--upstream", "http://127.0.0.1:1", "--root-id", "a", "--root-id", "a=x");
+    const r = await runCli(
+      "serve",
+      example("shared-queue"),
+      "--upstream",
+      "http://127.0.0.1:1",
+      "--root-id",
+      "a",
+      "--root-id",
+      "a=x",
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--root-id a given twice/);
   });
@@ -113,7 +138,8 @@ describe("serve: several plugins on one VM", () => {
 
 describe("serve: --config forms", () => {
   const tmp = mkdtempSync(join(tmpdir(), "pwas-config-"));
-  const parse = async (...args: string[]) => (await parseServeArgs([example("http-headers"), "--upstream", "http://127.0.0.1:1", ...args])) as ServeOptions;
+  const parse = async (...args: string[]) =>
+    (await parseServeArgs([example("http-headers"), "--upstream", "http://127.0.0.1:1", ...args])) as ServeOptions;
 
   it("plain text, inline JSON and @FILE", async () => {
     writeFileSync(join(tmp, "canary.txt"), "canary\n");
@@ -121,15 +147,22 @@ describe("serve: --config forms", () => {
     expect((await parse("--config", "canary")).plugins[0].configuration).toBe("canary");
     expect((await parse("--config", '{"a":1}')).plugins[0].configuration).toBe('{"a":1}');
     expect((await parse("--config", `@${join(tmp, "canary.txt")}`)).plugins[0].configuration).toBe("canary\n");
-    expect((await parse("--config", `@${join(tmp, "c.json")}`)).plugins[0].configuration).toBe('{"header":"x-a","value":"b"}');
+    expect((await parse("--config", `@${join(tmp, "c.json")}`)).plugins[0].configuration).toBe(
+      '{"header":"x-a","value":"b"}',
+    );
     const both = await parse("--root-id", "a", "--root-id", `b=@${join(tmp, "canary.txt")}`, "--config", "text");
-    expect(both.plugins).toEqual([{ rootId: "a", configuration: "text" }, { rootId: "b", configuration: "canary\n" }]);
+    expect(both.plugins).toEqual([
+      { rootId: "a", configuration: "text" },
+      { rootId: "b", configuration: "canary\n" },
+    ]);
   });
 
   it("refuses malformed JSON in @FILE.json, a missing @FILE, and a bare .json file name", async () => {
     writeFileSync(join(tmp, "bad.json"), "{ nope");
     await expect(parse("--config", `@${join(tmp, "bad.json")}`)).rejects.toThrow(/bad\.json is not valid JSON/);
-    await expect(parse("--config", `@${join(tmp, "missing.txt")}`)).rejects.toThrow(/cannot read .*missing\.txt: no such file/);
+    await expect(parse("--config", `@${join(tmp, "missing.txt")}`)).rejects.toThrow(
+      /cannot read .*missing\.txt: no such file/,
+    );
     await expect(parse("--config", join(tmp, "bad.json"))).rejects.toThrow(UsageError);
     await expect(parse("--config", join(tmp, "bad.json"))).rejects.toThrow(/is a file: write --config @/);
   });
@@ -145,16 +178,26 @@ describe("serve: --config forms", () => {
 describe("serve: hop-by-hop headers, as Envoy's connection manager removes them", () => {
   it("the filter never sees them in the upstream's response", async () => {
     const u = await upstream((_, res) => {
-      res.writeHead(200, { "keep-alive": "timeout=5", "proxy-connection": "keep-alive", upgrade: "h2c", "x-app": "1", "content-length": "2" });
+      res.writeHead(200, {
+        "keep-alive": "timeout=5",
+        "proxy-connection": "keep-alive",
+        upgrade: "h2c",
+        "x-app": "1",
+        "content-length": "2",
+      });
       res.end("ok");
     });
     cleanup.push(u.close);
     const s = await serve([example("http-headers"), "--upstream", u.url, "--config", "{}"]);
     const r = await request(`${s.url}/`);
     expect(r.status).toBe(200);
-    const line = s.output().split("\n").find((l) => l.includes("response headers"))!;
+    const line = s
+      .output()
+      .split("\n")
+      .find((l) => l.includes("response headers"))!;
     expect(line).toContain("x-app=1");
-    for (const h of ["keep-alive=", "proxy-connection=", "upgrade=", "connection=", "transfer-encoding="]) expect(line).not.toContain(` ${h}`);
+    for (const h of ["keep-alive=", "proxy-connection=", "upgrade=", "connection=", "transfer-encoding="])
+      expect(line).not.toContain(` ${h}`);
   });
 
   it("nor in an HTTP call's answer", async () => {
@@ -166,7 +209,15 @@ describe("serve: hop-by-hop headers, as Envoy's connection manager removes them"
       res.end();
     });
     cleanup.push(auth.close);
-    const s = await serve([`${repo}test/build/sdk-probe.wasm`, "--upstream", u.url, "--config", "{}", "--cluster", `auth-cluster=${auth.url}`]);
+    const s = await serve([
+      `${repo}test/build/sdk-probe.wasm`,
+      "--upstream",
+      u.url,
+      "--config",
+      "{}",
+      "--cluster",
+      `auth-cluster=${auth.url}`,
+    ]);
     const host = s.handle.runtime.host;
     const delivered: [string, string][][] = [];
     const respond = host.respondHttpCall.bind(host);
@@ -189,7 +240,9 @@ describe("serve: a trap names the TypeScript line", () => {
     const s = await serve([`${repo}test/build/trap-probe.wasm`, "--upstream", u.url]);
     const r = await request(`${s.url}/`, { headers: { "x-trap": "unreachable" } });
     expect(r.status).toBe(503);
-    expect(s.output()).toMatch(/\[serve\] the filter trapped: proxy_on_request_headers\(.*\): unreachable\n\s+at TrapProbe\.onRequestHeaders \(test\/filters\/trap-probe\.ts:\d+:\d+\)/);
+    expect(s.output()).toMatch(
+      /\[serve\] the filter trapped: proxy_on_request_headers\(.*\): unreachable\n\s+at TrapProbe\.onRequestHeaders \(test\/filters\/trap-probe\.ts:\d+:\d+\)/,
+    );
     expect((await request(`${s.url}/`)).status).toBe(200);
   });
 

@@ -38,7 +38,11 @@ function project(): string {
   mkdirSync(join(dir, "assembly"));
   writeFileSync(
     join(dir, "asconfig.json"),
-    JSON.stringify({ extends: "proxy-wasm-as/asconfig.json", entries: ["assembly/index.ts"], targets: { release: { outFile: "build/filter.wasm" } } }),
+    JSON.stringify({
+      extends: "proxy-wasm-as/asconfig.json",
+      entries: ["assembly/index.ts"],
+      targets: { release: { outFile: "build/filter.wasm" } },
+    }),
   );
   writeFileSync(join(dir, "assembly", "index.ts"), filter("1"));
   cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
@@ -61,7 +65,22 @@ describe("serve --watch", () => {
     const dir = project();
     // The first build only has to serve version 1, unoptimized (quick); the rebuilds under test
     // are the watcher's, with the project's own options.
-    const built = await asc.main(["assembly/index.ts", "--baseDir", dir, "--config", "asconfig.json", "--target", "release", "--optimizeLevel", "0", "--shrinkLevel", "0"], { stdout: { write: () => true } as never });
+    const built = await asc.main(
+      [
+        "assembly/index.ts",
+        "--baseDir",
+        dir,
+        "--config",
+        "asconfig.json",
+        "--target",
+        "release",
+        "--optimizeLevel",
+        "0",
+        "--shrinkLevel",
+        "0",
+      ],
+      { stdout: { write: () => true } as never },
+    );
     expect(built.error).toBeNull();
     const u = await upstream();
     cleanup.push(u.close);
@@ -90,9 +109,19 @@ describe("serve --watch", () => {
   }, 200_000);
 
   it("needs the project's asconfig.json above the served .wasm", async () => {
-    const r = await runCli("serve", `${repo}test/build/add-header.wasm`, "--upstream", "http://127.0.0.1:1", "--watch", "--listen", "127.0.0.1:0");
+    const r = await runCli(
+      "serve",
+      `${repo}test/build/add-header.wasm`,
+      "--upstream",
+      "http://127.0.0.1:1",
+      "--watch",
+      "--listen",
+      "127.0.0.1:0",
+    );
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--watch: neither a target of .*asconfig\.json nor an asc command of package.json writes test\/build\/add-header\.wasm/);
+    expect(r.err).toMatch(
+      /--watch: neither a target of .*asconfig\.json nor an asc command of package.json writes test\/build\/add-header\.wasm/,
+    );
   });
 });
 
@@ -100,31 +129,58 @@ describe("serve --watch: which build writes the served file", () => {
   it("several filters in one project: the package.json script whose asc command writes it", async () => {
     const { findProject } = await import("../../cli/serve/watch.js");
     const dir = mkdtempSync(join(tmpdir(), "pwas-watch-project-"));
-    writeFileSync(join(dir, "asconfig.json"), JSON.stringify({ extends: "proxy-wasm-as/asconfig.json", targets: { release: { outFile: "build/filter.wasm" } } }));
+    writeFileSync(
+      join(dir, "asconfig.json"),
+      JSON.stringify({
+        extends: "proxy-wasm-as/asconfig.json",
+        targets: { release: { outFile: "build/filter.wasm" } },
+      }),
+    );
     writeFileSync(
       join(dir, "package.json"),
       JSON.stringify({
         scripts: {
-          build: "asc assembly/index.ts --config asconfig.json --target release && proxy-wasm-as check build/filter.wasm && npm run build:auth",
-          "build:auth": "asc assembly/auth/index.ts --config asconfig.json --target release --outFile build/auth.wasm && proxy-wasm-as check build/auth.wasm",
+          build:
+            "asc assembly/index.ts --config asconfig.json --target release && proxy-wasm-as check build/filter.wasm && npm run build:auth",
+          "build:auth":
+            "asc assembly/auth/index.ts --config asconfig.json --target release --outFile build/auth.wasm && proxy-wasm-as check build/auth.wasm",
         },
       }),
     );
     expect(findProject(join(dir, "build", "auth.wasm"))).toEqual({
-      dir, config: join(dir, "asconfig.json"), target: "release", entries: ["assembly/auth/index.ts"], outFile: "build/auth.wasm",
+      dir,
+      config: join(dir, "asconfig.json"),
+      target: "release",
+      entries: ["assembly/auth/index.ts"],
+      outFile: "build/auth.wasm",
     });
-    expect(findProject(join(dir, "build", "filter.wasm"))).toEqual({ dir, config: join(dir, "asconfig.json"), target: "release", entries: ["assembly/index.ts"] });
+    expect(findProject(join(dir, "build", "filter.wasm"))).toEqual({
+      dir,
+      config: join(dir, "asconfig.json"),
+      target: "release",
+      entries: ["assembly/index.ts"],
+    });
   });
 
   it("a project built by proxy-wasm-as build: assembly/NAME/index.ts writes build/NAME.wasm", async () => {
     const { findProject } = await import("../../cli/serve/watch.js");
     const dir = mkdtempSync(join(tmpdir(), "pwas-watch-layout-"));
-    writeFileSync(join(dir, "asconfig.json"), JSON.stringify({ extends: "proxy-wasm-as/asconfig.json", targets: { release: { outFile: "build/filter.wasm" } } }));
+    writeFileSync(
+      join(dir, "asconfig.json"),
+      JSON.stringify({
+        extends: "proxy-wasm-as/asconfig.json",
+        targets: { release: { outFile: "build/filter.wasm" } },
+      }),
+    );
     writeFileSync(join(dir, "package.json"), JSON.stringify({ scripts: { build: "proxy-wasm-as build" } }));
     mkdirSync(join(dir, "assembly", "auth"), { recursive: true });
     writeFileSync(join(dir, "assembly", "auth", "index.ts"), "");
     expect(findProject(join(dir, "build", "auth.wasm"))).toEqual({
-      dir, config: join(dir, "asconfig.json"), target: "release", entries: ["assembly/auth/index.ts"], outFile: "build/auth.wasm",
+      dir,
+      config: join(dir, "asconfig.json"),
+      target: "release",
+      entries: ["assembly/auth/index.ts"],
+      outFile: "build/auth.wasm",
     });
     expect(() => findProject(join(dir, "build", "other.wasm"))).toThrow(/neither a target/);
   });

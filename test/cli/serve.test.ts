@@ -2,7 +2,19 @@
 // serve on an ephemeral port, plain Node clients. Each test checks that what a client gets
 // is what the filter promises, as Envoy would deliver it.
 import { afterEach, describe, expect, it } from "vitest";
-import { echo, resettingService, example, PROBE, type Reply, request, serveFilter, type Served, sleep, upstream, type Upstream } from "./helpers.js";
+import {
+  echo,
+  resettingService,
+  example,
+  PROBE,
+  type Reply,
+  request,
+  serveFilter,
+  type Served,
+  sleep,
+  upstream,
+  type Upstream,
+} from "./helpers.js";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -31,7 +43,13 @@ async function serve(args: string[]): Promise<Served> {
 describe("serve: http-headers", () => {
   it("adds the configured response header, passes the request through and prints the filter's logs", async () => {
     const u = await up();
-    const s = await serve([example("http-headers"), "--upstream", u.url, "--config", '{"header":"x-served-by","value":"serve-test"}']);
+    const s = await serve([
+      example("http-headers"),
+      "--upstream",
+      u.url,
+      "--config",
+      '{"header":"x-served-by","value":"serve-test"}',
+    ]);
     const r = await request(`${s.url}/items?id=7`, { headers: { "user-agent": "test" } });
     expect(r.status).toBe(200);
     expect(r.headers["x-served-by"]).toBe("serve-test");
@@ -46,7 +64,12 @@ describe("serve: http-headers", () => {
   it("streams a request body chunk by chunk to the upstream", async () => {
     const u = await up();
     const s = await serve([example("http-headers"), "--upstream", u.url]);
-    const r = await request(`${s.url}/upload`, { method: "POST", body: ["one,", "two,", "three"], gapMs: 20, headers: { "content-type": "text/plain" } });
+    const r = await request(`${s.url}/upload`, {
+      method: "POST",
+      body: ["one,", "two,", "three"],
+      gapMs: 20,
+      headers: { "content-type": "text/plain" },
+    });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body).body).toBe("one,two,three");
   });
@@ -74,9 +97,14 @@ describe("serve: http-auth with a local auth service", () => {
         }),
     );
     const s = await serve([
-      example("http-auth"), "--upstream", app.url, "--cluster", `auth=${auth.url}`,
+      example("http-auth"),
+      "--upstream",
+      app.url,
+      "--cluster",
+      `auth=${auth.url}`,
       // A timeout far beyond any answer here: these tests are about the answer, not the clock.
-      "--config", JSON.stringify({ cluster: "auth", path: "/check", timeoutMs: 30_000 }),
+      "--config",
+      JSON.stringify({ cluster: "auth", path: "/check", timeoutMs: 30_000 }),
     ]);
     return { app, auth, s };
   }
@@ -105,7 +133,12 @@ describe("serve: http-auth with a local auth service", () => {
       res.writeHead(200, { "content-length": "0" });
       res.end();
     });
-    const r = await request(`${s.url}/post`, { method: "POST", body: ["a=1&", "b=2"], gapMs: 10, headers: { authorization: "x" } });
+    const r = await request(`${s.url}/post`, {
+      method: "POST",
+      body: ["a=1&", "b=2"],
+      gapMs: 10,
+      headers: { authorization: "x" },
+    });
     expect(r.status).toBe(200);
     expect(app.seen[0].body).toBe("a=1&b=2");
   });
@@ -115,8 +148,19 @@ describe("serve: http-auth with a local auth service", () => {
     // The silent service never answers (its connection closes with the test): the call's 200 ms
     // timeout is the only way out, however slow the machine.
     const silent = await up(() => {});
-    for (const [target, outcome] of [[await down(), "failed"], [silent.url, "timeout"]]) {
-      const s = await serve([example("http-auth"), "--upstream", app.url, "--cluster", `auth=${target}`, "--config", JSON.stringify({ cluster: "auth", timeoutMs: 200 })]);
+    for (const [target, outcome] of [
+      [await down(), "failed"],
+      [silent.url, "timeout"],
+    ]) {
+      const s = await serve([
+        example("http-auth"),
+        "--upstream",
+        app.url,
+        "--cluster",
+        `auth=${target}`,
+        "--config",
+        JSON.stringify({ cluster: "auth", timeoutMs: 200 }),
+      ]);
       const r = await request(`${s.url}/`);
       expect(r.status).toBe(503);
       expect(s.output()).toMatch(new RegExp(`http call auth GET /check → ${outcome}`));
@@ -130,7 +174,12 @@ describe("serve: http-body", () => {
     const u = await up();
     const s = await serve([example("http-body"), "--upstream", u.url]);
     const before = Date.now();
-    const r = await request(`${s.url}/post`, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "req-1" }, body: ['{"name":', '"a"}'], gapMs: 20 });
+    const r = await request(`${s.url}/post`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": "req-1" },
+      body: ['{"name":', '"a"}'],
+      gapMs: 20,
+    });
     expect(r.status).toBe(200);
     const wrapped = JSON.parse(r.body);
     expect(wrapped.requestId).toBe("req-1");
@@ -145,7 +194,11 @@ describe("serve: http-body", () => {
   it("passes a non-JSON body through unchanged", async () => {
     const u = await up();
     const s = await serve([example("http-body"), "--upstream", u.url]);
-    const r = await request(`${s.url}/post`, { method: "POST", headers: { "content-type": "text/plain" }, body: "plain" });
+    const r = await request(`${s.url}/post`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "plain",
+    });
     expect(JSON.parse(r.body).data.body).toBe("plain");
   });
 });
@@ -153,7 +206,13 @@ describe("serve: http-body", () => {
 describe("serve: rate-limit", () => {
   it("answers 429 with the limit headers once a client has used its budget", async () => {
     const u = await up();
-    const s = await serve([example("rate-limit"), "--upstream", u.url, "--config", JSON.stringify({ limit: 3, windowSeconds: 60 })]);
+    const s = await serve([
+      example("rate-limit"),
+      "--upstream",
+      u.url,
+      "--config",
+      JSON.stringify({ limit: 3, windowSeconds: 60 }),
+    ]);
     const statuses: number[] = [];
     let last: Reply | undefined;
     for (let i = 0; i < 5; i++) {
@@ -184,7 +243,12 @@ describe("serve: the SDK probe (local responses, trailers, traps, metrics)", () 
   it("passes request trailers through the filter to the upstream", async () => {
     const u = await up();
     const s = await serve([PROBE, "--upstream", u.url, "--config", "{}"]);
-    const r = await request(`${s.url}/`, { method: "POST", headers: { "x-probe": "trailers", "transfer-encoding": "chunked" }, body: "data", trailers: { "x-checksum": "abc" } });
+    const r = await request(`${s.url}/`, {
+      method: "POST",
+      headers: { "x-probe": "trailers", "transfer-encoding": "chunked" },
+      body: "data",
+      trailers: { "x-checksum": "abc" },
+    });
     expect(r.status).toBe(200);
     expect(u.seen[0].trailers).toMatchObject({ "x-checksum": "abc", "x-trailer-seen": "1" });
   });
@@ -212,7 +276,9 @@ describe("serve: the SDK probe (local responses, trailers, traps, metrics)", () 
     expect(s.output()).toMatch(/the filter trapped: proxy_on_request_headers.*probe abort/);
     expect(s.output()).toContain("loaded a fresh VM");
     expect(s.output()).not.toMatch(/\n\s+at .*(\.js|\.mjs|file:|node:)/); // no JavaScript stack trace
-    expect(s.output()).toMatch(/probe abort.*\n\s+at .*\n\s+at Probe\.onRequestHeaders \(test\/filters\/sdk-probe\.ts:\d+:\d+\)/); // the filter's line, from the source map
+    expect(s.output()).toMatch(
+      /probe abort.*\n\s+at .*\n\s+at Probe\.onRequestHeaders \(test\/filters\/sdk-probe\.ts:\d+:\d+\)/,
+    ); // the filter's line, from the source map
     expect(u.seen.map((x) => x.url)).toEqual(["/", "/after", "/after", "/after"]);
   });
 
@@ -243,7 +309,15 @@ describe("serve: ticks on the real clock and HTTP calls from the plugin", () => 
     const app = await up();
     const target = await up((seen, res) => echo(seen, res));
     const started = Date.now();
-    const s = await serve([example("dispatch-on-tick"), "--upstream", app.url, "--cluster", `ticker=${target.url}`, "--config", JSON.stringify({ cluster: "ticker", path: "/tick", period_ms: 50, timeout_ms: 30_000 })]);
+    const s = await serve([
+      example("dispatch-on-tick"),
+      "--upstream",
+      app.url,
+      "--cluster",
+      `ticker=${target.url}`,
+      "--config",
+      JSON.stringify({ cluster: "ticker", path: "/tick", period_ms: 50, timeout_ms: 30_000 }),
+    ]);
     while (target.seen.length < 3) await sleep(20);
     // At most one call per 50 ms period since serve started, however slow the machine (a slow
     // one only makes the periods fewer than the time allows).

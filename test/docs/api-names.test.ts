@@ -17,16 +17,26 @@ const apiDoc = readFileSync(`${root}docs/api.md`, "utf8");
  */
 function exportedNames(entry: string): string[] {
   const program = ts.createProgram([entry], {
-    allowJs: false, noEmit: true, noResolve: false, skipLibCheck: true,
-    module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
-    experimentalDecorators: true, types: [],
+    allowJs: false,
+    noEmit: true,
+    noResolve: false,
+    skipLibCheck: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    experimentalDecorators: true,
+    types: [],
   });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(entry);
   if (!source) throw new Error(`cannot read ${entry}`);
   const symbol = checker.getSymbolAtLocation(source);
   if (!symbol) return [];
-  return checker.getExportsOfModule(symbol).map((s) => s.getName()).filter((n) => n !== "default").sort();
+  return checker
+    .getExportsOfModule(symbol)
+    .map((s) => s.getName())
+    .filter((n) => n !== "default")
+    .sort();
 }
 
 /** The part of api.md for one entry point: from its `# ` heading to the next `# ` heading. */

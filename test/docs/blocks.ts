@@ -23,7 +23,10 @@ export interface DocBlock {
 /** The documents whose blocks are compiled and run: README.md and docs/*.md. */
 export function documents(root: string): string[] {
   const docsDir = join(root, "docs");
-  const docs = readdirSync(docsDir).filter((f) => f.endsWith(".md")).sort().map((f) => join(docsDir, f));
+  const docs = readdirSync(docsDir)
+    .filter((f) => f.endsWith(".md"))
+    .sort()
+    .map((f) => join(docsDir, f));
   return [join(root, "README.md"), ...docs];
 }
 
@@ -49,7 +52,10 @@ export function blocksOf(markdown: string, doc: string): DocBlock[] {
     const lang = info[0];
     const kind = info[1];
     if ((lang === "ts" || lang === "typescript") && (kind === "filter" || kind === "test")) {
-      const slug = `${doc.replace(/^docs\//, "").replace(/\.md$/, "").replace(/[^A-Za-z0-9]+/g, "-")}-${i + 1}`;
+      const slug = `${doc
+        .replace(/^docs\//, "")
+        .replace(/\.md$/, "")
+        .replace(/[^A-Za-z0-9]+/g, "-")}-${i + 1}`;
       const block: DocBlock = { kind, doc, line: i + 1, code: body.join("\n") + "\n", slug };
       if (kind === "filter") lastFilter = blocks.length;
       else block.filter = lastFilter;

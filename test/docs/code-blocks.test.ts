@@ -39,7 +39,12 @@ async function build(block: DocBlock): Promise<string> {
   // node_modules/proxy-wasm-as link at the repository root, like a user's project would.
   const rel = (p: string) => relative(process.cwd(), p);
   const stderr: string[] = [];
-  const sink = (into: string[]) => ({ write(chunk: string | Uint8Array) { into.push(String(chunk)); return true; } });
+  const sink = (into: string[]) => ({
+    write(chunk: string | Uint8Array) {
+      into.push(String(chunk));
+      return true;
+    },
+  });
   const { error } = await asc.main([rel(entry), "--config", rel(join(root, "asconfig.json")), "-o", rel(partial)], {
     stdout: sink([]),
     stderr: sink(stderr),
@@ -80,25 +85,51 @@ function runTestBlocks(): Map<string, ChildResult> {
     // `.block.ts`, not `.test.ts`: the repository's own vitest run must never pick these up.
     const config = join(outDir, "vitest.blocks.config.mjs");
     // One worker that keeps its module cache across the block files: the emulator loads once.
-    writeFileSync(config, `export default { test: { root: ${JSON.stringify(outDir)}, include: ["**/*.block.ts"], testTimeout: 30000, maxWorkers: 1, isolate: false } };\n`);
+    writeFileSync(
+      config,
+      `export default { test: { root: ${JSON.stringify(outDir)}, include: ["**/*.block.ts"], testTimeout: 30000, maxWorkers: 1, isolate: false } };\n`,
+    );
     const report = join(outDir, "blocks-report.json");
     rmSync(report, { force: true });
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"));
-    const child = spawnSync(process.execPath, [
-      join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--config", config,
-      "--reporter=json", `--outputFile=${report}`, ...files.keys(),
-    ], { cwd: root, env, encoding: "utf8", timeout: 110_000 });
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"),
+    );
+    const child = spawnSync(
+      process.execPath,
+      [
+        join(root, "node_modules", "vitest", "vitest.mjs"),
+        "run",
+        "--config",
+        config,
+        "--reporter=json",
+        `--outputFile=${report}`,
+        ...files.keys(),
+      ],
+      { cwd: root, env, encoding: "utf8", timeout: 110_000 },
+    );
     const parsed = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
-    const byFile = new Map<string, { status: string; message?: string; assertionResults?: { fullName: string; status: string; failureMessages: string[] }[] }>();
+    const byFile = new Map<
+      string,
+      {
+        status: string;
+        message?: string;
+        assertionResults?: { fullName: string; status: string; failureMessages: string[] }[];
+      }
+    >();
     for (const r of parsed?.testResults ?? []) byFile.set(r.name, r);
     for (const [file, block] of files) {
       const r = byFile.get(file);
       if (!r) {
-        results.set(block.slug, { status: "not run", failures: [`vitest did not report ${file}:\n${child.stdout}\n${child.stderr}`] });
+        results.set(block.slug, {
+          status: "not run",
+          failures: [`vitest did not report ${file}:\n${child.stdout}\n${child.stderr}`],
+        });
         continue;
       }
       const assertions = r.assertionResults ?? [];
-      const failures = assertions.filter((a) => a.status !== "passed").map((a) => `${a.fullName}: ${a.status}\n${a.failureMessages.join("\n")}`);
+      const failures = assertions
+        .filter((a) => a.status !== "passed")
+        .map((a) => `${a.fullName}: ${a.status}\n${a.failureMessages.join("\n")}`);
       if (r.status !== "passed" && failures.length === 0) failures.push(r.message ?? r.status);
       if (assertions.length === 0) failures.push("the block defines no test");
       results.set(block.slug, { status: failures.length === 0 ? "passed" : "failed", failures });

@@ -33,7 +33,9 @@ describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm
     await withNginx(variant, { filters: () => [httpHeaders(variant)] }, async (nginx) => {
       const reply = await nginx.request({ path: "/a", headers: { [ECHO_RESPONSE_HEADER]: "x-powered-by: upstream" } });
       expect(reply.status).toBe(200);
-      const powered = reply.rawHeaders.filter((_, i) => i % 2 === 0 && reply.rawHeaders[i].toLowerCase() === "x-powered-by");
+      const powered = reply.rawHeaders.filter(
+        (_, i) => i % 2 === 0 && reply.rawHeaders[i].toLowerCase() === "x-powered-by",
+      );
       expect(powered).toHaveLength(1);
       expect(reply.headers["x-powered-by"]).toBe("proxy-wasm-as");
       await nginx.waitForLog(/http-headers: request headers \(#\d+\): :path=\/a, :method=GET/);
@@ -67,14 +69,23 @@ describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm
       expect(echoed(allowed.body).url).toBe("/orders?id=1");
       const check = servers.received.get("auth")![0];
       expect(check.url).toBe("/check");
-      expect(check.headers).toMatchObject({ host: "auth", authorization: "Bearer good", "x-original-method": "GET", "x-original-uri": "/orders?id=1" });
+      expect(check.headers).toMatchObject({
+        host: "auth",
+        authorization: "Bearer good",
+        "x-original-method": "GET",
+        "x-original-uri": "/orders?id=1",
+      });
 
       const denied = await nginx.request({ headers: { authorization: "Bearer bad" } });
       expect(denied.status).toBe(403);
       expect(denied.body).toBe(local("forbidden\n"));
       expect(servers.received.get("upstream")).toHaveLength(1);
     });
-    const unreachable = { filters: (s: import("./upstream.js").Servers) => [example("http-auth", { cluster: `unix:${s.dir}/nobody.sock`, authority: "auth" })] };
+    const unreachable = {
+      filters: (s: import("./upstream.js").Servers) => [
+        example("http-auth", { cluster: `unix:${s.dir}/nobody.sock`, authority: "auth" }),
+      ],
+    };
     await withNginx(variant, unreachable, async (nginx) => {
       const reply = await nginx.request();
       expect(reply.status).toBe(503);
@@ -106,7 +117,10 @@ describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm
     await withNginx(variant, { filters: () => [example("http-body")] }, async (nginx, servers) => {
       const before = Date.now();
       const reply = await nginx.request({
-        method: "POST", path: "/post", body: '{"name":"a"}', headers: { "content-type": "application/json", "x-request-id": "r-1" },
+        method: "POST",
+        path: "/post",
+        body: '{"name":"a"}',
+        headers: { "content-type": "application/json", "x-request-id": "r-1" },
       });
       expect(reply.status).toBe(200);
       const wrapped = JSON.parse(reply.body);
@@ -116,7 +130,12 @@ describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm
       expect(sent.receivedAt).toBeGreaterThanOrEqual(before - 1000);
       expect(servers.received.get("upstream")![0].body).toMatch(/^\{"name":"a","receivedAt":\d+,"requestId":"r-1"\}$/);
 
-      const notJson = await nginx.request({ method: "POST", path: "/post", body: '["a"]', headers: { "content-type": "application/json" } });
+      const notJson = await nginx.request({
+        method: "POST",
+        path: "/post",
+        body: '["a"]',
+        headers: { "content-type": "application/json" },
+      });
       expect(notJson.status).toBe(200);
       expect(servers.received.get("upstream")![1].body).toBe('["a"]');
       await nginx.waitForLog(/http-body: request body is not a JSON object/);
@@ -141,7 +160,9 @@ describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm
     const sign = (claims: object) => signHs256(secret, claims);
     const now = Math.floor(Date.now() / 1000);
     await withNginx(variant, { filters: () => [example("jwt-auth", { secret })] }, async (nginx, servers) => {
-      const ok = await nginx.request({ headers: { authorization: `Bearer ${sign({ sub: "alice", exp: now + 3600 })}`, "x-user-id": "mallory" } });
+      const ok = await nginx.request({
+        headers: { authorization: `Bearer ${sign({ sub: "alice", exp: now + 3600 })}`, "x-user-id": "mallory" },
+      });
       expect(ok.status).toBe(200);
       expect(servers.received.get("upstream")![0].headers["x-user-id"]).toBe("alice");
 
@@ -150,9 +171,13 @@ describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm
       expect(missing.body).toBe(local("missing bearer token\n"));
       expect(missing.headers["www-authenticate"]).toBe("Bearer");
 
-      const expired = await nginx.request({ headers: { authorization: `Bearer ${sign({ sub: "alice", exp: now - 3600 })}` } });
+      const expired = await nginx.request({
+        headers: { authorization: `Bearer ${sign({ sub: "alice", exp: now - 3600 })}` },
+      });
       expect(expired.status).toBe(401);
-      expect(expired.headers["www-authenticate"]).toBe('Bearer error="invalid_token", error_description="token expired"');
+      expect(expired.headers["www-authenticate"]).toBe(
+        'Bearer error="invalid_token", error_description="token expired"',
+      );
       expect(servers.received.get("upstream")).toHaveLength(1);
     });
   });
@@ -160,17 +185,21 @@ describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm
   it("properties: denies a path prefix with x-denied-by (the plugin name), replaces x-source-address", async () => {
     const config = { deny_path_prefixes: ["/admin"] };
     // the module's name is the plugin's name in ngx_wasm_module
-    await withNginx(variant, { filters: () => [{ ...example("properties", config), name: "edge_guard" }] }, async (nginx, servers) => {
-      const denied = await nginx.request({ path: "/admin/users" });
-      expect(denied.status).toBe(403);
-      expect(denied.body).toBe(local("forbidden\n"));
-      expect(denied.headers["x-denied-by"]).toBe("edge_guard");
-      const allowed = await nginx.request({ path: "/public", headers: { "x-source-address": "10.0.0.1" } });
-      expect(allowed.status).toBe(200);
-      // the client's value is replaced by the proxy's source.address: "unix:" on a unix socket
-      expect(echoed(allowed.body).headers["x-source-address"]).toBe("unix");
-      expect(servers.received.get("upstream")!.map((r) => r.url)).toEqual(["/public"]);
-    });
+    await withNginx(
+      variant,
+      { filters: () => [{ ...example("properties", config), name: "edge_guard" }] },
+      async (nginx, servers) => {
+        const denied = await nginx.request({ path: "/admin/users" });
+        expect(denied.status).toBe(403);
+        expect(denied.body).toBe(local("forbidden\n"));
+        expect(denied.headers["x-denied-by"]).toBe("edge_guard");
+        const allowed = await nginx.request({ path: "/public", headers: { "x-source-address": "10.0.0.1" } });
+        expect(allowed.status).toBe(200);
+        // the client's value is replaced by the proxy's source.address: "unix:" on a unix socket
+        expect(echoed(allowed.body).headers["x-source-address"]).toBe("unix");
+        expect(servers.received.get("upstream")!.map((r) => r.url)).toEqual(["/public"]);
+      },
+    );
   });
 
   it("dispatch-on-tick: calls the service on every tick and logs its answer", async () => {
@@ -212,7 +241,7 @@ describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm
     });
   });
 
-  it("metrics: with \"gauge\": \"set\", counts requests without a host error", async () => {
+  it('metrics: with "gauge": "set", counts requests without a host error', async () => {
     await withNginx(variant, { filters: () => [example("metrics", { gauge: "set" })] }, async (nginx) => {
       for (let i = 0; i < 3; i++) expect((await nginx.request({ path: `/m${i}` })).status).toBe(200);
       expect((await nginx.request({ method: "POST", path: "/m", body: "x" })).status).toBe(200);
@@ -242,8 +271,12 @@ describe.skipIf(realProxy === null).each(VARIANTS)("examples in nginx + ngx_wasm
         lanes[lane].push(`user-${i}`);
       }
       // the same users as the lanes the upstreams saw tagged
-      expect(servers.received.get("canary")!.map((r) => r.headers["x-swimlane"])).toEqual(lanes.canary.map(() => "canary"));
-      expect(servers.received.get("upstream")!.map((r) => r.headers["x-swimlane"])).toEqual(lanes.production.map(() => "production"));
+      expect(servers.received.get("canary")!.map((r) => r.headers["x-swimlane"])).toEqual(
+        lanes.canary.map(() => "canary"),
+      );
+      expect(servers.received.get("upstream")!.map((r) => r.headers["x-swimlane"])).toEqual(
+        lanes.production.map(() => "production"),
+      );
       expect(lanes.canary.length).toBeGreaterThan(0);
       expect(lanes.production.length).toBeGreaterThan(0);
       // a user keeps its lane; a request without a user id (no Istio peer here) goes to production

@@ -8,8 +8,15 @@ import { example, exampleWasm, portableExampleWasm, realProxy, VARIANTS, withNgi
 import type { Servers } from "./upstream.js";
 
 /** A request that may never be answered (the host holds it): settles to its status, or "none". */
-async function statusOrNone(nginx: Nginx, req: Parameters<Nginx["request"]>[0], boundMs = 3000): Promise<number | "none"> {
-  const reply = nginx.request(req).then((r) => r.status, () => "none" as const);
+async function statusOrNone(
+  nginx: Nginx,
+  req: Parameters<Nginx["request"]>[0],
+  boundMs = 3000,
+): Promise<number | "none"> {
+  const reply = nginx.request(req).then(
+    (r) => r.status,
+    () => "none" as const,
+  );
   return Promise.race([reply, new Promise<"none">((r) => setTimeout(() => r("none"), boundMs))]);
 }
 
@@ -23,7 +30,9 @@ describe.skipIf(realProxy === null).each(VARIANTS)("host gaps of ngx_wasm_module
     const filters = () => [{ ...example("http-headers"), wasm: exampleWasm("http-headers") }];
     await withNginx(variant, { filters }, async (nginx) => {
       if (variant === "stock") {
-        await nginx.waitForLog(/failed instantiating "http_headers" module: incompatible import type for `env::proxy_get_log_level`/);
+        await nginx.waitForLog(
+          /failed instantiating "http_headers" module: incompatible import type for `env::proxy_get_log_level`/,
+        );
         await nginx.waitForLog(/worker process \d+ exited with fatal code 2 and cannot be respawned/);
       } else {
         expect((await nginx.request()).headers["x-powered-by"]).toBe("proxy-wasm-as");
@@ -40,7 +49,7 @@ describe.skipIf(realProxy === null).each(VARIANTS)("host gaps of ngx_wasm_module
     });
   });
 
-  it("metrics: adding to a gauge traps (\"metric not a counter\"): the example's default, \"gauge\": \"add\"", async () => {
+  it('metrics: adding to a gauge traps ("metric not a counter"): the example\'s default, "gauge": "add"', async () => {
     await withNginx(variant, { filters: () => [example("metrics")] }, async (nginx) => {
       expect((await nginx.request()).status).toBe(500);
       await nginx.waitForLog(/host trap \(internal error\): could not increment metric id "\d+": metric not a counter/);
@@ -67,7 +76,9 @@ describe.skipIf(realProxy === null).each(VARIANTS)("host gaps of ngx_wasm_module
     const filters = () => [example("multiple-dispatches", { cluster: service, count: 2 })];
     await withNginx(variant, { services, filters }, async (nginx, servers) => {
       await statusOrNone(nginx, {});
-      await nginx.waitForLog(/host trap \(bad usage\): can only send HTTP dispatch during "on_request_headers", "on_request_body", "on_tick", "on_dispatch_response", "on_foreign_function"/);
+      await nginx.waitForLog(
+        /host trap \(bad usage\): can only send HTTP dispatch during "on_request_headers", "on_request_body", "on_tick", "on_dispatch_response", "on_foreign_function"/,
+      );
       expect(servers.received.get("service")).toHaveLength(0);
     });
   });
@@ -80,12 +91,16 @@ describe.skipIf(realProxy === null).each(VARIANTS)("host gaps of ngx_wasm_module
   });
 
   it("postpone-requests: set_effective_context does nothing, so the tick cannot resume a held request", async () => {
-    await withNginx(variant, { filters: () => [example("postpone-requests", { tick_period_ms: 200 })] }, async (nginx) => {
-      expect(await statusOrNone(nginx, {})).toBe("none");
-      if (variant === "stock") await nginx.waitForLog(/worker process \d+ exited on signal 11/);
-      // the SDK's line: continueRequest on the tick acts on no stream (BAD_ARGUMENT)
-      else await nginx.waitForLog(/\[warn\] .*\["postpone_requests" #0\] continue stream failed: host status 2/);
-    });
+    await withNginx(
+      variant,
+      { filters: () => [example("postpone-requests", { tick_period_ms: 200 })] },
+      async (nginx) => {
+        expect(await statusOrNone(nginx, {})).toBe("none");
+        if (variant === "stock") await nginx.waitForLog(/worker process \d+ exited on signal 11/);
+        // the SDK's line: continueRequest on the tick acts on no stream (BAD_ARGUMENT)
+        else await nginx.waitForLog(/\[warn\] .*\["postpone_requests" #0\] continue stream failed: host status 2/);
+      },
+    );
   });
 
   it("grpc-auth: proxy_grpc_call is not implemented (a trap)", async () => {
@@ -101,7 +116,9 @@ describe.skipIf(realProxy === null).each(VARIANTS)("host gaps of ngx_wasm_module
     const secret = "change-me";
     const token = signHs256(secret, { exp: Math.floor(Date.now() / 1000) + 3600 });
     await withNginx(variant, { filters: () => [example("jwt-auth", { secret })] }, async (nginx, servers) => {
-      expect((await nginx.request({ headers: { authorization: `Bearer ${token}`, "x-user-id": "mallory" } })).status).toBe(200);
+      expect(
+        (await nginx.request({ headers: { authorization: `Bearer ${token}`, "x-user-id": "mallory" } })).status,
+      ).toBe(200);
       expect(servers.received.get("upstream")![0].headers["x-user-id"]).toBe("mallory");
     });
   });

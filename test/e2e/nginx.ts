@@ -48,7 +48,11 @@ const LOG_WAIT_BOUND_MS = 20_000;
 export function nginxConfiguration(run: string, options: NginxOptions): string {
   const modules = options.filters.map((f) => `    module ${f.name} ${f.wasm};`).join("\n");
   // Single quotes delimit the configuration in nginx's syntax; a JSON config has none to escape.
-  const filters = options.filters.map((f) => `            proxy_wasm ${f.name}${f.config === undefined ? "" : ` '${f.config.replace(/'/g, "\\'")}'`};`).join("\n");
+  const filters = options.filters
+    .map(
+      (f) => `            proxy_wasm ${f.name}${f.config === undefined ? "" : ` '${f.config.replace(/'/g, "\\'")}'`};`,
+    )
+    .join("\n");
   // nginx started by root runs its worker as nobody, who could not reach the test's sockets.
   const user = process.getuid?.() === 0 ? "user root;\n" : "";
   return `${user}daemon off;
@@ -97,7 +101,10 @@ export class Nginx {
   readonly errorLogFile: string;
   private exited = false;
 
-  private constructor(readonly run: string, private readonly child: ChildProcess) {
+  private constructor(
+    readonly run: string,
+    private readonly child: ChildProcess,
+  ) {
     this.socket = join(run, "nginx.sock");
     this.errorLogFile = join(run, "error.log");
     child.on("exit", () => (this.exited = true));
@@ -118,7 +125,9 @@ export class Nginx {
     child.stderr!.on("data", (d) => (stderr += d));
     const nginx = new Nginx(run, child);
     // Ready: the socket accepts, and the worker has got past loading every module.
-    const loaded = (log: string) => options.filters.every((f) => log.includes(`loaded "${f.name}" module`)) || /failed instantiating|failed initializing|exited (with fatal code|on signal)/.test(log);
+    const loaded = (log: string) =>
+      options.filters.every((f) => log.includes(`loaded "${f.name}" module`)) ||
+      /failed instantiating|failed initializing|exited (with fatal code|on signal)/.test(log);
     const deadline = Date.now() + START_BOUND_MS;
     while (!(existsSync(nginx.socket) && loaded(nginx.errorLog()))) {
       if (nginx.exited) throw new Error(`nginx exited at start: ${stderr}\n${nginx.errorLog()}`);
@@ -137,16 +146,21 @@ export class Nginx {
 
   /** The error.log lines the filters wrote (ngx_wasm_module tags them `[proxy-wasm]`). */
   filterLines(): string[] {
-    return this.errorLog().split("\n").filter((l) => l.includes("[proxy-wasm]"));
+    return this.errorLog()
+      .split("\n")
+      .filter((l) => l.includes("[proxy-wasm]"));
   }
 
   /** Waits (bounded) for a line of error.log matching `pattern`, and returns it. */
   async waitForLog(pattern: RegExp, boundMs = LOG_WAIT_BOUND_MS): Promise<string> {
     const deadline = Date.now() + boundMs;
     for (;;) {
-      const line = this.errorLog().split("\n").find((l) => pattern.test(l));
+      const line = this.errorLog()
+        .split("\n")
+        .find((l) => pattern.test(l));
       if (line !== undefined) return line;
-      if (Date.now() > deadline) throw new Error(`no line matching ${pattern} in error.log within ${boundMs} ms:\n${this.errorLog()}`);
+      if (Date.now() > deadline)
+        throw new Error(`no line matching ${pattern} in error.log within ${boundMs} ms:\n${this.errorLog()}`);
       await sleep(50);
     }
   }
@@ -156,13 +170,25 @@ export class Nginx {
     return new Promise((done, fail) => {
       const headers: Record<string, string> = { host: "example.com", ...req.headers };
       if (req.body !== undefined) headers["content-length"] = String(Buffer.byteLength(req.body));
-      const r = httpRequest({ socketPath: this.socket, method: req.method ?? "GET", path: req.path ?? "/", headers, agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => done({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", fail);
-      });
-      r.setTimeout(REQUEST_BOUND_MS, () => r.destroy(new Error(`no answer within ${REQUEST_BOUND_MS} ms:\n${this.errorLog()}`)));
+      const r = httpRequest(
+        { socketPath: this.socket, method: req.method ?? "GET", path: req.path ?? "/", headers, agent: false },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () =>
+            done({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              rawHeaders: res.rawHeaders,
+              body: Buffer.concat(chunks).toString("utf8"),
+            }),
+          );
+          res.on("error", fail);
+        },
+      );
+      r.setTimeout(REQUEST_BOUND_MS, () =>
+        r.destroy(new Error(`no answer within ${REQUEST_BOUND_MS} ms:\n${this.errorLog()}`)),
+      );
       r.on("error", fail);
       r.end(req.body);
     });

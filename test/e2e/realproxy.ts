@@ -4,7 +4,16 @@
 // `npm ci` that empties node_modules, does not rebuild.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,13 +45,24 @@ function cacheRoot(): string {
 function patchesOf(kit: string, variant: Variant): string[] {
   if (variant === "stock") return [];
   const dir = join(kit, "patches");
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".patch")).sort().map((f) => join(dir, f)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".patch"))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
 }
 
 /** What the build is made of: the script, the sources, the patches it applies. */
 function contentKey(kit: string, patches: string[]): string {
   const hash = createHash("sha256");
-  const files = [join(kit, "build-nginx-wasm.sh"), ...readdirSync(join(kit, "sources")).sort().map((f) => join(kit, "sources", f)), ...patches];
+  const files = [
+    join(kit, "build-nginx-wasm.sh"),
+    ...readdirSync(join(kit, "sources"))
+      .sort()
+      .map((f) => join(kit, "sources", f)),
+    ...patches,
+  ];
   for (const file of files) hash.update(file.slice(kit.length)).update(readFileSync(file));
   return hash.digest("hex").slice(0, 16);
 }
@@ -71,8 +91,12 @@ function runBuild(script: string, out: string, logFile: string): Promise<void> {
       clearTimeout(bound);
       if (code === 0) return done();
       const tail = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-25).join("\n") : "";
-      fail(new Error(`the real-proxy build failed (exit ${code}); log ${logFile}:\n${tail}\n` +
-        "It needs build-essential libpcre2-dev zlib1g-dev libssl-dev unzip (see the kit's README.md)."));
+      fail(
+        new Error(
+          `the real-proxy build failed (exit ${code}); log ${logFile}:\n${tail}\n` +
+            "It needs build-essential libpcre2-dev zlib1g-dev libssl-dev unzip (see the kit's README.md).",
+        ),
+      );
     });
   });
 }
@@ -106,7 +130,8 @@ export async function buildRealProxy(kit: string, variant: Variant): Promise<{ n
     } catch {
       const holder = Number(readFileSync(lock, "utf8"));
       if (!processAlive(holder)) rmSync(lock, { force: true });
-      else if (Date.now() - started > BUILD_BOUND_MS) throw new Error(`waited too long for the build locked by ${lock}`);
+      else if (Date.now() - started > BUILD_BOUND_MS)
+        throw new Error(`waited too long for the build locked by ${lock}`);
       else await new Promise((r) => setTimeout(r, 2000));
     }
     if (existsSync(complete)) return { nginx, built: false };
@@ -115,7 +140,10 @@ export async function buildRealProxy(kit: string, variant: Variant): Promise<{ n
     // nginx's rpath names the folder it was built in, so the build happens in place.
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
-    const script = variant === "stock" ? join(stockScriptFolder(kit, `${out}.script`), "build-nginx-wasm.sh") : join(kit, "build-nginx-wasm.sh");
+    const script =
+      variant === "stock"
+        ? join(stockScriptFolder(kit, `${out}.script`), "build-nginx-wasm.sh")
+        : join(kit, "build-nginx-wasm.sh");
     await runBuild(script, out, `${out}.log`);
     // The sources tree is only needed while compiling.
     rmSync(join(out, "src"), { recursive: true, force: true });

@@ -16,7 +16,9 @@ export const exampleWasm = (name: string) => join(REPO, "examples", name, "build
 
 /** One example, by name, as the filter `name` with `config`. */
 export const example = (name: string, config: unknown = {}): FilterSpec => ({
-  name: name.replace(/-/g, "_"), wasm: exampleWasm(name), config: typeof config === "string" ? config : JSON.stringify(config),
+  name: name.replace(/-/g, "_"),
+  wasm: exampleWasm(name),
+  config: typeof config === "string" ? config : JSON.stringify(config),
 });
 
 /** examples/NAME built without the proxy_get_log_level import (test/e2e/setup.ts builds it). */
@@ -34,14 +36,23 @@ export interface Setup {
   http?: (servers: Servers) => NginxOptions["http"];
 }
 
-export async function withNginx(variant: Variant, setup: Setup, test: (nginx: Nginx, servers: Servers) => Promise<void>): Promise<void> {
+export async function withNginx(
+  variant: Variant,
+  setup: Setup,
+  test: (nginx: Nginx, servers: Servers) => Promise<void>,
+): Promise<void> {
   if (realProxy === null) throw new Error("no real proxy (the tests should have been skipped)");
   const servers = new Servers();
   let nginx: Nginx | null = null;
   try {
     const upstream = await servers.echo();
     await setup.services?.(servers);
-    nginx = await Nginx.start(realProxy[variant], { filters: setup.filters(servers), upstream, logLevel: setup.logLevel, http: setup.http?.(servers) });
+    nginx = await Nginx.start(realProxy[variant], {
+      filters: setup.filters(servers),
+      upstream,
+      logLevel: setup.logLevel,
+      http: setup.http?.(servers),
+    });
     await test(nginx, servers);
   } finally {
     await nginx?.stop();
@@ -50,4 +61,5 @@ export async function withNginx(variant: Variant, setup: Setup, test: (nginx: Ng
 }
 
 /** The echo upstream's answer, parsed. */
-export const echoed = (body: string) => JSON.parse(body) as { method: string; url: string; headers: Record<string, string>; body: string };
+export const echoed = (body: string) =>
+  JSON.parse(body) as { method: string; url: string; headers: Record<string, string>; body: string };

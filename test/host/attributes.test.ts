@@ -9,7 +9,9 @@ import { wat } from "./wat.js";
 
 // Pauses in the request headers, so the request map stays where Envoy's context points at it
 // (after CONTINUE, Envoy forgets the map and request.path is gone until proxy_on_log).
-const PAUSING = wat(`(func (export "proxy_on_request_headers") (param i32) (param i32) (param i32) (result i32) (i32.const 1))`);
+const PAUSING = wat(
+  `(func (export "proxy_on_request_headers") (param i32) (param i32) (param i32) (result i32) (i32.const 1))`,
+);
 
 async function stream(host = new Host()) {
   const vm = await host.loadVm(PAUSING);
@@ -18,20 +20,38 @@ async function stream(host = new Host()) {
 }
 
 const key = (dotted: string) => dotted.split(".").join("\0");
-const i64 = (b: Uint8Array | undefined) => (b && b.length === 8 ? new DataView(b.buffer, b.byteOffset).getBigInt64(0, true) : undefined);
-const u64 = (b: Uint8Array | undefined) => (b && b.length === 8 ? new DataView(b.buffer, b.byteOffset).getBigUint64(0, true) : undefined);
+const i64 = (b: Uint8Array | undefined) =>
+  b && b.length === 8 ? new DataView(b.buffer, b.byteOffset).getBigInt64(0, true) : undefined;
+const u64 = (b: Uint8Array | undefined) =>
+  b && b.length === 8 ? new DataView(b.buffer, b.byteOffset).getBigUint64(0, true) : undefined;
 const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : new TextDecoder().decode(b));
 
 describe("properties Envoy always has (issue 15, kind 5)", () => {
   // Envoy's PeerWrapper and ConnectionWrapper read the downstream connection, which every live
   // stream and connection has: source.*, destination.*, connection.id are never NOT_FOUND there.
-  const always = ["source.address", "source.port", "destination.address", "destination.port", "connection.id",
-    "connection.mtls", "connection.requested_server_name", "request.time", "response.flags", "xds.listener_direction",
-    "plugin_name", "plugin_root_id", "plugin_vm_id", "xds.node.id"];
+  const always = [
+    "source.address",
+    "source.port",
+    "destination.address",
+    "destination.port",
+    "connection.id",
+    "connection.mtls",
+    "connection.requested_server_name",
+    "request.time",
+    "response.flags",
+    "xds.listener_direction",
+    "plugin_name",
+    "plugin_root_id",
+    "plugin_vm_id",
+    "xds.node.id",
+  ];
 
   it("on an HTTP stream and a TCP connection, without a test setting them", async () => {
     const { plugin, stream: s } = await stream();
-    s.requestHeaders([[":method", "GET"], [":path", "/"]]);
+    s.requestHeaders([
+      [":method", "GET"],
+      [":path", "/"],
+    ]);
     const conn = plugin.newTcpStream();
     conn.newConnection();
     for (const k of always) {
@@ -47,14 +67,21 @@ describe("properties Envoy always has (issue 15, kind 5)", () => {
 describe("attribute encodings", () => {
   it("strings raw, integers and times 8 bytes LE, uint for connection.id, 1 byte for bools, maps as pairs", async () => {
     const { host, stream: s } = await stream();
-    s.requestHeaders([[":path", "/x?q"], ["a", "1"], ["a", "2"]]);
+    s.requestHeaders([
+      [":path", "/x?q"],
+      ["a", "1"],
+      ["a", "2"],
+    ]);
     expect(text(s.lookupProperty(key("request.path")))).toBe("/x?q");
     expect(i64(s.lookupProperty(key("request.time")))).toBe(host.startNs);
     expect(u64(s.lookupProperty(key("connection.id")))).toBe(BigInt(s.id));
     expect(u64(s.lookupProperty("connection_id"))).toBe(BigInt(s.id));
     expect(s.lookupProperty(key("connection.mtls"))).toEqual(Uint8Array.of(0));
     expect(i64(s.lookupProperty(key("source.port")))).toBe(52000n);
-    expect(decodePairs(s.lookupProperty(key("request.headers"))!)).toEqual([[":path", "/x?q"], ["a", "1,2"]]);
+    expect(decodePairs(s.lookupProperty(key("request.headers"))!)).toEqual([
+      [":path", "/x?q"],
+      ["a", "1,2"],
+    ]);
     // A name is looked up lower-cased, as Envoy's LowerCaseString does.
     expect(text(s.lookupProperty("request\0headers\0A"))).toBe("1,2");
     // A map with no entries is still a map (Envoy serializes the empty header map of a stream without a response).
@@ -64,8 +91,14 @@ describe("attribute encodings", () => {
   it("absent in Envoy, absent here: TLS fields without TLS, request.duration before the end, response.code before a response", async () => {
     const { stream: s } = await stream();
     s.requestHeaders([[":path", "/"]]);
-    for (const k of ["connection.tls_version", "connection.subject_peer_certificate", "request.duration", "response.code",
-      "connection.termination_details", "upstream.tls_version"]) {
+    for (const k of [
+      "connection.tls_version",
+      "connection.subject_peer_certificate",
+      "request.duration",
+      "response.code",
+      "connection.termination_details",
+      "upstream.tls_version",
+    ]) {
       expect(s.lookupProperty(key(k)), k).toBeUndefined();
     }
   });
@@ -75,7 +108,11 @@ describe("attribute encodings", () => {
     host.setProperty(["xds", "node", "id"], "sidecar~1");
     const { stream: s } = await stream(host);
     const fields = parseMessage(s.lookupProperty(key("xds.node"))!)!;
-    expect(fields.map((f) => [f.field, text(f.bytes)])).toEqual([[1, "sidecar~1"], [2, "proxy-wasm-as"], [6, "envoy"]]);
+    expect(fields.map((f) => [f.field, text(f.bytes)])).toEqual([
+      [1, "sidecar~1"],
+      [2, "proxy-wasm-as"],
+      [6, "envoy"],
+    ]);
   });
 
   it("a value set on the stream beats the stream's own; a Host value beats only the defaults", async () => {
@@ -144,11 +181,18 @@ describe("foreign functions at the byte level", () => {
 
   it("expr_* tokens: 4 bytes LE, wrong-size arguments BAD_ARGUMENT, tokens per plugin", async () => {
     const { host, plugin, stream: s } = await stream();
-    const create = host.foreignFunctions.get("expr_create")!, evaluate = host.foreignFunctions.get("expr_evaluate")!;
+    const create = host.foreignFunctions.get("expr_create")!,
+      evaluate = host.foreignFunctions.get("expr_evaluate")!;
     const t0 = create(new TextEncoder().encode("1 + 1"), { vmId: "", contextId: s.id, context: s }) as Uint8Array;
-    const t1 = create(new TextEncoder().encode("'a'"), { vmId: "", contextId: plugin.id, context: plugin }) as Uint8Array;
+    const t1 = create(new TextEncoder().encode("'a'"), {
+      vmId: "",
+      contextId: plugin.id,
+      context: plugin,
+    }) as Uint8Array;
     expect([...t0, ...t1]).toEqual([0, 0, 0, 0, 1, 0, 0, 0]);
-    expect(evaluate(Uint8Array.of(1, 0, 0), { vmId: "", contextId: s.id, context: s })).toEqual(new ForeignStatus(Status.BAD_ARGUMENT));
+    expect(evaluate(Uint8Array.of(1, 0, 0), { vmId: "", contextId: s.id, context: s })).toEqual(
+      new ForeignStatus(Status.BAD_ARGUMENT),
+    );
     expect(i64(evaluate(t0, { vmId: "", contextId: s.id, context: s }) as Uint8Array)).toBe(2n);
   });
 });

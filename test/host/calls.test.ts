@@ -3,8 +3,15 @@ import { encodePairs, Host } from "../../host/index.js";
 import { savedText, slot, wat } from "./wat.js";
 
 const hex = (b: Uint8Array) => [...b].map((x) => "\\" + x.toString(16).padStart(2, "0")).join("");
-const reqHeaders = encodePairs([[":method", "GET"], [":path", "/check"], [":authority", "auth"]]);
-const noAuthority = encodePairs([[":method", "GET"], [":path", "/check"]]);
+const reqHeaders = encodePairs([
+  [":method", "GET"],
+  [":path", "/check"],
+  [":authority", "auth"],
+]);
+const noAuthority = encodePairs([
+  [":method", "GET"],
+  [":path", "/check"],
+]);
 
 // The stream dispatches a call and pauses; the response (on the root id) switches to the
 // stream, records what it read and resumes it.
@@ -48,8 +55,17 @@ describe("HTTP calls", () => {
     const [call] = host.httpCalls;
     expect(host.httpCalls).toHaveLength(1);
     expect(call).toMatchObject({
-      upstream: "auth_cluster", headers: [[":method", "GET"], [":path", "/check"], [":authority", "auth"]],
-      bodyText: "ping", timeoutMs: 500, rootContextId: plugin.id, rootId: "r", callerContextId: s.id,
+      upstream: "auth_cluster",
+      headers: [
+        [":method", "GET"],
+        [":path", "/check"],
+        [":authority", "auth"],
+      ],
+      bodyText: "ping",
+      timeoutMs: 500,
+      rootContextId: plugin.id,
+      rootId: "r",
+      callerContextId: s.id,
     });
     expect(call.token >>> 0).toBe(slot(vm, 1) >>> 0);
     expect(call.token).not.toBe(1);

@@ -17,7 +17,8 @@ function score(name, run, lenient = () => false) {
     } catch {
       got = { error: true };
     }
-    if (!same(got, want) && !lenient(got, want)) failed.push(`${expr} → ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+    if (!same(got, want) && !lenient(got, want))
+      failed.push(`${expr} → ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
   }
   console.log(`${name}: ${CASES.length - failed.length} of ${CASES.length}`);
   if (process.argv.includes("-v")) for (const f of failed) console.log(`  ${f}`);
@@ -81,7 +82,12 @@ try {
     return v;
   };
   const lenient = (got, want) =>
-    (typeof got === "object" && got !== null && typeof want === "object" && want !== null && "int" in got && (("double" in want && Number(got.int) === want.double) || ("uint" in want && got.int === want.uint)));
+    typeof got === "object" &&
+    got !== null &&
+    typeof want === "object" &&
+    want !== null &&
+    "int" in got &&
+    (("double" in want && Number(got.int) === want.double) || ("uint" in want && got.int === want.uint));
   const context = Object.fromEntries(Object.entries(ATTRIBUTES).map(([k, v]) => [k, toJs(v)]));
   score("cel-js", (expr) => fromJs(evaluate(expr, context)), lenient);
 } catch (e) {

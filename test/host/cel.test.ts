@@ -19,7 +19,9 @@ function run(expr: string): unknown {
 
 describe("CEL as Envoy's expressions use it", () => {
   it(`passes the sample (${CASES.length} cases) but for the known differences`, () => {
-    const failed = CASES.filter(([expr, want]) => JSON.stringify(run(expr)) !== JSON.stringify(want)).map(([expr]) => expr);
+    const failed = CASES.filter(([expr, want]) => JSON.stringify(run(expr)) !== JSON.stringify(want)).map(
+      ([expr]) => expr,
+    );
     expect(failed).toEqual(KNOWN_DIFFERENCES);
   });
 
@@ -39,20 +41,32 @@ describe("CEL as Envoy's expressions use it", () => {
 });
 
 // Pauses in the request headers, so the request map stays where Envoy's context points at it.
-const PAUSING = wat(`(func (export "proxy_on_request_headers") (param i32) (param i32) (param i32) (result i32) (i32.const 1))`);
+const PAUSING = wat(
+  `(func (export "proxy_on_request_headers") (param i32) (param i32) (param i32) (result i32) (i32.const 1))`,
+);
 
 describe("expr_create / expr_evaluate over a stream's attributes", () => {
   async function evaluator() {
     const host = new Host();
     const vm = await host.loadVm(PAUSING);
     const s = vm.startPlugin().newHttpStream();
-    s.requestHeaders([[":method", "POST"], [":path", "/api/items?id=7"], ["x-tenant", "acme"], ["content-length", "12"]]);
+    s.requestHeaders([
+      [":method", "POST"],
+      [":path", "/api/items?id=7"],
+      ["x-tenant", "acme"],
+      ["content-length", "12"],
+    ]);
     const info = { vmId: "", contextId: s.id, context: s };
-    const create = host.foreignFunctions.get("expr_create")!, evaluate = host.foreignFunctions.get("expr_evaluate")!;
-    return { host, s, eval: (src: string) => {
-      const token = create(new TextEncoder().encode(src), info);
-      return token instanceof ForeignStatus ? token : evaluate(token, info);
-    } };
+    const create = host.foreignFunctions.get("expr_create")!,
+      evaluate = host.foreignFunctions.get("expr_evaluate")!;
+    return {
+      host,
+      s,
+      eval: (src: string) => {
+        const token = create(new TextEncoder().encode(src), info);
+        return token instanceof ForeignStatus ? token : evaluate(token, info);
+      },
+    };
   }
   const i64 = (b: unknown) => new DataView((b as Uint8Array).buffer, (b as Uint8Array).byteOffset).getBigInt64(0, true);
 

@@ -6,7 +6,11 @@ import { describe, expect, it } from "vitest";
 import { Host, Status } from "../../host/index.js";
 import { savedText, slot, wat } from "./wat.js";
 
-const GET: [string, string][] = [[":method", "GET"], [":path", "/"], [":authority", "a.test"]];
+const GET: [string, string][] = [
+  [":method", "GET"],
+  [":path", "/"],
+  [":authority", "a.test"],
+];
 
 async function load(body: string, strings: Record<string, string> = {}, host = new Host()) {
   const vm = await host.loadVm(wat(body, strings));
@@ -77,8 +81,9 @@ describe("plugins and shared queues (cpp-host src/wasm.cc, src/shared_queue.cc)"
 });
 
 describe("header maps (Envoy's request header map, context.cc getHeaderMapValue)", () => {
-  it("\"host\" in a request map is :authority: read, written, and enough for an HTTP call", async () => {
-    const { host, vm } = await load(`
+  it('"host" in a request map is :authority: read, written, and enough for an HTTP call', async () => {
+    const { host, vm } = await load(
+      `
       (data (i32.const 0x3000) "\\03\\00\\00\\00\\07\\00\\00\\00\\03\\00\\00\\00\\05\\00\\00\\00\\04\\00\\00\\00\\04\\00\\00\\00\\03\\00\\00\\00:method\\00GET\\00:path\\00/api\\00host\\00svc\\00")
       (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
         (call $rec (i32.const 0) (call $proxy_get_header_map_value (i32.const 0) @host (i32.const 0x100) (i32.const 0x104)))
@@ -86,9 +91,14 @@ describe("header maps (Envoy's request header map, context.cc getHeaderMapValue)
         (call $rec (i32.const 1) (call $proxy_replace_header_map_value (i32.const 0) @host @new))
         (call $rec (i32.const 2) (call $proxy_http_call @cluster (i32.const 0x3000) (i32.const 60) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 1000) (i32.const 0x108)))
         (i32.const 0))`,
-      { host: "Host", new: "b.test", cluster: "backend" });
+      { host: "Host", new: "b.test", cluster: "backend" },
+    );
     const s = vm.startPlugin().newHttpStream();
-    s.requestHeaders([[":method", "GET"], [":path", "/"], ["host", "a.test"]]);
+    s.requestHeaders([
+      [":method", "GET"],
+      [":path", "/"],
+      ["host", "a.test"],
+    ]);
     expect(slot(vm, 0)).toBe(0);
     expect(savedText(vm, 0)).toBe("a.test");
     expect(slot(vm, 1)).toBe(0);
@@ -99,12 +109,14 @@ describe("header maps (Envoy's request header map, context.cc getHeaderMapValue)
   });
 
   it("in proxy_on_log a map that is not there is NOT_FOUND, not BAD_ARGUMENT", async () => {
-    const { vm } = await load(`
+    const { vm } = await load(
+      `
       (func (export "proxy_on_log") (param i32)
         (call $rec (i32.const 0) (call $proxy_get_header_map_value (i32.const 1) @k (i32.const 0x100) (i32.const 0x104)))
         (call $rec (i32.const 1) (call $proxy_get_header_map_value (i32.const 6) @k (i32.const 0x100) (i32.const 0x104)))
         (call $rec (i32.const 2) (call $proxy_get_header_map_value (i32.const 0) @p (i32.const 0x100) (i32.const 0x104))))`,
-      { k: "x", p: ":path" });
+      { k: "x", p: ":path" },
+    );
     const s = vm.startPlugin().newHttpStream();
     s.requestHeaders(GET, { endOfStream: true });
     s.complete();
@@ -114,7 +126,8 @@ describe("header maps (Envoy's request header map, context.cc getHeaderMapValue)
 
 describe("HTTP streams (filter_manager.cc, context.cc)", () => {
   it("a local response runs through the same filter's response callbacks", async () => {
-    const { vm } = await load(`
+    const { vm } = await load(
+      `
       (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
         (drop (call $proxy_send_local_response (i32.const 403) @det @body (i32.const 0) (i32.const 0) (i32.const -1)))
         (i32.const 1))
@@ -126,7 +139,8 @@ describe("HTTP streams (filter_manager.cc, context.cc)", () => {
         (i32.const 0))
       (func (export "proxy_on_response_body") (param i32) (param $size i32) (param $eos i32) (result i32)
         (call $rec (i32.const 1) (local.get $size)) (call $rec (i32.const 2) (local.get $eos)) (i32.const 0))`,
-      { det: "denied", body: "go away", st: ":status", k: "x-filtered", v: "yes" });
+      { det: "denied", body: "go away", st: ":status", k: "x-filtered", v: "yes" },
+    );
     const s = vm.startPlugin().newHttpStream();
     s.requestHeaders(GET);
     expect(savedText(vm, 0)).toBe("403");
@@ -171,7 +185,11 @@ describe("HTTP streams (filter_manager.cc, context.cc)", () => {
     expect(s.requestBody("12345")).toBe(1);
     expect(s.requestBody("6789")).toBeNull(); // 9 bytes > 8: the filter is not called
     expect(slot(vm, 0)).toBe(5);
-    expect(s.localResponse).toMatchObject({ status: 413, bodyText: "Payload Too Large", details: "request_payload_too_large" });
+    expect(s.localResponse).toMatchObject({
+      status: 413,
+      bodyText: "Payload Too Large",
+      details: "request_payload_too_large",
+    });
     expect(savedText(vm, 0)).toBe("413"); // through the filter's response callback
     expect(s.requestBodyText).toBe("");
 
@@ -184,8 +202,11 @@ describe("HTTP streams (filter_manager.cc, context.cc)", () => {
   });
 
   it("a paused response body past the limit resets the stream once the response headers left", async () => {
-    const { vm } = await load(`(func (export "proxy_on_response_body") (param i32 i32 i32) (result i32) (i32.const 1))`,
-      {}, new Host({ bufferLimitBytes: 4 }));
+    const { vm } = await load(
+      `(func (export "proxy_on_response_body") (param i32 i32 i32) (result i32) (i32.const 1))`,
+      {},
+      new Host({ bufferLimitBytes: 4 }),
+    );
     const s = vm.startPlugin().newHttpStream();
     s.requestHeaders(GET, { endOfStream: true });
     s.responseHeaders([[":status", "200"]]);
@@ -197,19 +218,23 @@ describe("HTTP streams (filter_manager.cc, context.cc)", () => {
 
 describe("metrics and calls (context.cc incrementMetric, Envoy's router timeout)", () => {
   it("incrementing a counter by 0 is BAD_ARGUMENT; a gauge accepts it", async () => {
-    const { vm } = await load(`
+    const { vm } = await load(
+      `
       (func (export "proxy_on_configure") (param i32 i32) (result i32)
         (drop (call $proxy_define_metric (i32.const 0) @c (i32.const 0x108)))
         (call $rec (i32.const 0) (call $proxy_increment_metric (i32.load (i32.const 0x108)) (i64.const 0)))
         (drop (call $proxy_define_metric (i32.const 1) @g (i32.const 0x108)))
         (call $rec (i32.const 1) (call $proxy_increment_metric (i32.load (i32.const 0x108)) (i64.const 0)))
-        (i32.const 1))`, { c: "requests", g: "active" });
+        (i32.const 1))`,
+      { c: "requests", g: "active" },
+    );
     vm.startPlugin();
     expect([slot(vm, 0), slot(vm, 1)]).toEqual([Status.BAD_ARGUMENT, 0]);
   });
 
   it("an HTTP call whose timeout passes gets the router's 504 answer", async () => {
-    const { host, vm } = await load(`
+    const { host, vm } = await load(
+      `
       (data (i32.const 0x3000) "\\03\\00\\00\\00\\07\\00\\00\\00\\01\\00\\00\\00\\0a\\00\\00\\00\\01\\00\\00\\00\\05\\00\\00\\00\\02\\00\\00\\00:method\\00G\\00:authority\\00b\\00:path\\00/x\\00")
       (func (export "proxy_on_configure") (param i32 i32) (result i32)
         (call $rec (i32.const 0) (call $proxy_http_call @cluster (i32.const 0x3000) (i32.const 60) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 100) (i32.const 0x108)))
@@ -217,7 +242,9 @@ describe("metrics and calls (context.cc incrementMetric, Envoy's router timeout)
       (func (export "proxy_on_http_call_response") (param i32 i32) (param $h i32) (param $b i32) (param i32)
         (call $rec (i32.const 1) (local.get $h)) (call $rec (i32.const 2) (local.get $b))
         (drop (call $proxy_get_header_map_value (i32.const 6) @st (i32.const 0x100) (i32.const 0x104)))
-        (call $save (i32.const 0)))`, { cluster: "backend", st: ":status" });
+        (call $save (i32.const 0)))`,
+      { cluster: "backend", st: ":status" },
+    );
     vm.startPlugin();
     expect(slot(vm, 0)).toBe(0);
     host.advanceTime(99);

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { decodePairs, encodePairs, Host } from "../../host/index.js";
 import { saved, savedText, slot, wat } from "./wat.js";
 
-const GET: [string, string][] = [[":method", "GET"], [":path", "/a"], [":authority", "x"], ["Accept", "1"], ["accept", "2"]];
+const GET: [string, string][] = [
+  [":method", "GET"],
+  [":path", "/a"],
+  [":authority", "x"],
+  ["Accept", "1"],
+  ["accept", "2"],
+];
 
 async function run(body: string, strings: Record<string, string> = {}) {
   const host = new Host();
@@ -30,17 +36,33 @@ describe("header maps", () => {
     expect(savedText(vm, 0)).toBe("1");
     expect(slot(vm, 1)).toBe(1);
     expect(slot(vm, 2)).toBe(5);
-    expect(s.requestHeadersMap).toEqual([[":method", "GET"], [":path", "/a"], [":authority", "x"], ["accept", "1"], ["accept", "2"]]);
+    expect(s.requestHeadersMap).toEqual([
+      [":method", "GET"],
+      [":path", "/a"],
+      [":authority", "x"],
+      ["accept", "1"],
+      ["accept", "2"],
+    ]);
   });
 
   it("pairs: serialized as count, (key len, value len)*, then key\\0value\\0 per pair", async () => {
     const { vm, plugin } = await run(
-      onReqHeaders(`(call $rec (i32.const 0) (call $proxy_get_header_map_pairs (i32.const 0) (i32.const 0x100) (i32.const 0x104))) (call $save (i32.const 0))`),
+      onReqHeaders(
+        `(call $rec (i32.const 0) (call $proxy_get_header_map_pairs (i32.const 0) (i32.const 0x100) (i32.const 0x104))) (call $save (i32.const 0))`,
+      ),
     );
-    plugin.newHttpStream().requestHeaders([["a", "1"], ["b", "22"]]);
+    plugin.newHttpStream().requestHeaders([
+      ["a", "1"],
+      ["b", "22"],
+    ]);
     expect(slot(vm, 0)).toBe(0);
-    expect([...saved(vm, 0)]).toEqual([2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0x61, 0, 0x31, 0, 0x62, 0, 0x32, 0x32, 0]);
-    expect(decodePairs(saved(vm, 0))).toEqual([["a", "1"], ["b", "22"]]);
+    expect([...saved(vm, 0)]).toEqual([
+      2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0x61, 0, 0x31, 0, 0x62, 0, 0x32, 0x32, 0,
+    ]);
+    expect(decodePairs(saved(vm, 0))).toEqual([
+      ["a", "1"],
+      ["b", "22"],
+    ]);
   });
 
   it("add keeps duplicates, replace sets one value, remove drops all; names lower-cased", async () => {
@@ -56,27 +78,42 @@ describe("header maps", () => {
     const s = plugin.newHttpStream();
     s.requestHeaders(GET);
     expect(s.requestHeadersMap).toEqual([
-      [":method", "GET"], [":path", "/a"], ["accept", "three"], ["x-added", "one"], ["x-added", "two"], ["x-new", "one"],
+      [":method", "GET"],
+      [":path", "/a"],
+      ["accept", "three"],
+      ["x-added", "one"],
+      ["x-added", "two"],
+      ["x-new", "one"],
     ]);
   });
 
   it("set pairs replaces the whole map", async () => {
-    const pairs = encodePairs([["k", "v"], [":status", "201"]]);
+    const pairs = encodePairs([
+      ["k", "v"],
+      [":status", "201"],
+    ]);
     const hex = [...pairs].map((b) => "\\" + b.toString(16).padStart(2, "0")).join("");
     const { plugin } = await run(`(data (i32.const 0x3000) "${hex}")
       (func (export "proxy_on_response_headers") (param i32 i32 i32) (result i32)
         (drop (call $proxy_set_header_map_pairs (i32.const 2) (i32.const 0x3000) (i32.const ${pairs.length}))) (i32.const 0))`);
     const s = plugin.newHttpStream();
     s.requestHeaders(GET, { endOfStream: true });
-    s.responseHeaders([[":status", "200"], ["server", "up"]]);
-    expect(s.responseHeadersMap).toEqual([[":status", "201"], ["k", "v"]]);
+    s.responseHeaders([
+      [":status", "200"],
+      ["server", "up"],
+    ]);
+    expect(s.responseHeadersMap).toEqual([
+      [":status", "201"],
+      ["k", "v"],
+    ]);
   });
 
   // Envoy context.cc: decodeHeaders/encodeHeaders drop the map pointer when the callback returns
   // Continue (BAD_ARGUMENT afterwards); getHeaderMapValue answers NOT_FOUND for a missing map in
   // the access log phase, where getConstMap reads the access log's maps.
   it("a map is there from its arrival until its callback continues; on_log reads the access log's maps", async () => {
-    const { vm, plugin } = await run(`
+    const { vm, plugin } = await run(
+      `
       (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
         (call $rec (i32.const 7) (call $proxy_get_header_map_value (i32.const 2) @st (i32.const 0x100) (i32.const 0x104)))
         (call $rec (i32.const 8) (call $proxy_add_header_map_value (i32.const 2) @p @p))

@@ -13,13 +13,23 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 function declaredOptions(): string[] {
   const file = `${root}host/host.ts`;
   const program = ts.createProgram([file], {
-    noEmit: true, skipLibCheck: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022, types: [],
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    types: [],
   });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(file)!;
-  const symbol = checker.getExportsOfModule(checker.getSymbolAtLocation(source)!).find((s) => s.getName() === "HostOptions")!;
-  return checker.getDeclaredTypeOfSymbol(symbol).getProperties().map((p) => p.getName()).sort();
+  const symbol = checker
+    .getExportsOfModule(checker.getSymbolAtLocation(source)!)
+    .find((s) => s.getName() === "HostOptions")!;
+  return checker
+    .getDeclaredTypeOfSymbol(symbol)
+    .getProperties()
+    .map((p) => p.getName())
+    .sort();
 }
 
 /** The first column of the table that follows "### Host" in docs/testing.md. */

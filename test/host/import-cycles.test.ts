@@ -57,7 +57,8 @@ describe("host/ layers (one folder each)", () => {
     const upward: string[] = [];
     for (const [file, deps] of graph) {
       for (const dep of deps) {
-        if (layerOf(dep) > layerOf(file)) upward.push(`${file} (layer ${layerOf(file)}) imports ${dep} (layer ${layerOf(dep)})`);
+        if (layerOf(dep) > layerOf(file))
+          upward.push(`${file} (layer ${layerOf(file)}) imports ${dep} (layer ${layerOf(dep)})`);
       }
     }
     expect(upward).toEqual([]);

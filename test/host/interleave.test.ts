@@ -6,7 +6,11 @@ import { describe, expect, it } from "vitest";
 import { Host } from "../../host/index.js";
 
 const PROBE = readFileSync(new URL("../build/encodings-probe.wasm", import.meta.url));
-const GET: [string, string][] = [[":method", "GET"], [":path", "/"], [":authority", "x"]];
+const GET: [string, string][] = [
+  [":method", "GET"],
+  [":path", "/"],
+  [":authority", "x"],
+];
 
 /** Two workers: two VMs of one vm_id, each with the plugin started, and a counter created. */
 async function twoWorkers() {
@@ -21,7 +25,9 @@ async function twoWorkers() {
 function increment(plugin: Awaited<ReturnType<typeof twoWorkers>>["plugins"][number], attempts: number) {
   const stream = plugin.newHttpStream();
   return () => {
-    stream.requestHeaders([...GET, ["x-op", "increment"], ["x-key", "hits"], ["x-attempts", String(attempts)]], { endOfStream: true });
+    stream.requestHeaders([...GET, ["x-op", "increment"], ["x-key", "hits"], ["x-attempts", String(attempts)]], {
+      endOfStream: true,
+    });
     return { status: stream.requestHeader("x-status"), value: stream.requestHeader("x-value") };
   };
 }
@@ -54,7 +60,8 @@ describe("Host.interleave: two workers racing", () => {
   it("without interleave the same two requests never race", async () => {
     const { host, plugins } = await twoWorkers();
     expect([increment(plugins[0], 1)(), increment(plugins[1], 1)()]).toEqual([
-      { status: "OK", value: "1" }, { status: "OK", value: "2" },
+      { status: "OK", value: "1" },
+      { status: "OK", value: "2" },
     ]);
     expect(counter(host)).toEqual(le64(2));
   });
@@ -66,7 +73,9 @@ describe("Host.interleave: two workers racing", () => {
 
   it("a switch point nobody reaches runs the tasks one after another", async () => {
     const { host, plugins } = await twoWorkers();
-    const results = host.interleave([increment(plugins[0], 1), increment(plugins[1], 1)], { switchBefore: ["proxy_http_call"] });
+    const results = host.interleave([increment(plugins[0], 1), increment(plugins[1], 1)], {
+      switchBefore: ["proxy_http_call"],
+    });
     expect(results.map((r) => r.value)).toEqual(["1", "2"]);
   });
 });

@@ -7,7 +7,9 @@ import { savedText, wat } from "./wat.js";
 const trace = (name: string, params: string[], result?: string) => {
   const p = params.map((x) => `(param $${x} i32)`).join(" ");
   const r = result ? `(result i32)` : "";
-  const stores = params.map((x, i) => `(call $rec (i32.add (i32.mul (global.get $n) (i32.const 4)) (i32.const ${i})) (local.get $${x}))`).join(" ");
+  const stores = params
+    .map((x, i) => `(call $rec (i32.add (i32.mul (global.get $n) (i32.const 4)) (i32.const ${i})) (local.get $${x}))`)
+    .join(" ");
   return `(func (export "${name}") ${p} ${r}
     (drop (call $proxy_log (i32.const 2) @${name}))
     ${stores}
@@ -15,7 +17,15 @@ const trace = (name: string, params: string[], result?: string) => {
     ${result ?? ""})`;
 };
 
-const names = ["proxy_on_context_create", "proxy_on_vm_start", "proxy_on_configure", "proxy_on_done", "proxy_on_log", "proxy_on_delete", "proxy_on_request_headers"];
+const names = [
+  "proxy_on_context_create",
+  "proxy_on_vm_start",
+  "proxy_on_configure",
+  "proxy_on_done",
+  "proxy_on_log",
+  "proxy_on_delete",
+  "proxy_on_request_headers",
+];
 const strings = Object.fromEntries(names.map((n) => [n, n]));
 
 function lifecycleModule(configureResult: number) {
@@ -55,8 +65,14 @@ describe("context lifecycle", () => {
     expect(s.requestHeaders([[":method", "GET"]], { endOfStream: true })).toBe(0);
     s.complete();
     expect(host.logsAt("info")).toEqual([
-      "proxy_on_context_create", "proxy_on_vm_start", "proxy_on_configure",
-      "proxy_on_context_create", "proxy_on_request_headers", "proxy_on_log", "proxy_on_done", "proxy_on_delete",
+      "proxy_on_context_create",
+      "proxy_on_vm_start",
+      "proxy_on_configure",
+      "proxy_on_context_create",
+      "proxy_on_request_headers",
+      "proxy_on_log",
+      "proxy_on_done",
+      "proxy_on_delete",
     ]);
     expect(s.id).not.toBe(plugin.id);
     expect(() => s.requestBody("late")).toThrow(/already complete/);
@@ -102,11 +118,13 @@ describe("context lifecycle", () => {
   it("plugin shutdown: on_done false postpones on_delete until proxy_done", async () => {
     const host = new Host();
     const vm = await host.loadVm(
-      wat(`(func (export "proxy_on_done") (param i32) (result i32) ${"(drop (call $proxy_log (i32.const 2) @d))"} (i32.const 0))
+      wat(
+        `(func (export "proxy_on_done") (param i32) (result i32) ${"(drop (call $proxy_log (i32.const 2) @d))"} (i32.const 0))
         (func (export "proxy_on_delete") (param i32) (drop (call $proxy_log (i32.const 2) @x)))
         (func (export "proxy_on_tick") (param i32) (call $rec (i32.const 0) (call $proxy_done)))
         (func (export "proxy_on_configure") (param i32 i32) (result i32) (drop (call $proxy_set_tick_period_milliseconds (i32.const 10))) (i32.const 1))`,
-        { d: "done", x: "deleted" }),
+        { d: "done", x: "deleted" },
+      ),
     );
     const p = vm.startPlugin();
     expect(p.shutdown()).toBe(false);

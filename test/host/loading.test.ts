@@ -9,7 +9,8 @@ describe("loading a module", () => {
     const abi = JSON.parse(readFileSync(new URL("../../abi/v0.2.1.json", import.meta.url), "utf8"));
     const sig = (f: { params: string[]; results: string[] }) =>
       `${f.params.map((p: string) => (p === "i64" ? "I" : "i")).join("")}:${f.results.map((p: string) => (p === "i64" ? "I" : "i")).join("")}`;
-    const env: Record<string, string> = {}, wasi: Record<string, string> = {};
+    const env: Record<string, string> = {},
+      wasi: Record<string, string> = {};
     for (const f of abi.functions.filter((f: { role: string }) => f.role === "import")) {
       (f.module === "env" ? env : wasi)[f.name] = sig(f);
     }
@@ -18,15 +19,23 @@ describe("loading a module", () => {
   });
 
   it("refuses a module importing what the host lacks, naming every missing import", async () => {
-    const bytes = wat("", {}, {
-      extraImports: `(import "env" "abort" (func (param i32 i32 i32 i32)))
+    const bytes = wat(
+      "",
+      {},
+      {
+        extraImports: `(import "env" "abort" (func (param i32 i32 i32 i32)))
                      (import "env" "seed" (func (result f64)))`,
-    });
+      },
+    );
     await expect(new Host().loadVm(bytes)).rejects.toThrow(/env\.abort[\s\S]*env\.seed/);
   });
 
   it("refuses a host function imported with the wrong signature", async () => {
-    const bytes = wat("", {}, { extraImports: `(import "wasi_snapshot_preview1" "fd_write" (func (param i32) (result i32)))` });
+    const bytes = wat(
+      "",
+      {},
+      { extraImports: `(import "wasi_snapshot_preview1" "fd_write" (func (param i32) (result i32)))` },
+    );
     await expect(new Host().loadVm(bytes)).rejects.toThrow(/wasi_snapshot_preview1\.fd_write has signature/);
   });
 
@@ -56,7 +65,10 @@ describe("loading a module", () => {
   });
 
   it("runs _initialize then main; only proxy_log and WASI are allowed there", async () => {
-    const ok = wat(`(func (export "_initialize") ${logInfo("a")}) (func (export "main") (param i32 i32) (result i32) ${logInfo("b")} (i32.const 0))`, { a: "init", b: "main" });
+    const ok = wat(
+      `(func (export "_initialize") ${logInfo("a")}) (func (export "main") (param i32 i32) (result i32) ${logInfo("b")} (i32.const 0))`,
+      { a: "init", b: "main" },
+    );
     const host = new Host();
     await host.loadVm(ok);
     expect(host.logsAt("info")).toEqual(["init", "main"]);
@@ -83,10 +95,14 @@ describe("loading a module", () => {
     vm.startPlugin();
     expect(slot(vm, 0)).toBe(0);
 
-    const only = wat(`(func (export "proxy_on_memory_allocate") (param $n i32) (result i32) (call $malloc (local.get $n)))
+    const only = wat(
+      `(func (export "proxy_on_memory_allocate") (param $n i32) (result i32) (call $malloc (local.get $n)))
       (func (export "proxy_on_vm_start") (param i32 i32) (result i32)
         (call $rec (i32.const 0) (call $proxy_get_buffer_bytes (i32.const 6) (i32.const 0) (i32.const 99) (i32.const 0x100) (i32.const 0x104)))
-        (i32.const 1))`, {}, { noMalloc: true });
+        (i32.const 1))`,
+      {},
+      { noMalloc: true },
+    );
     const vm2 = await new Host().loadVm(only, { vmConfiguration: "cfg" });
     vm2.startPlugin();
     expect(slot(vm2, 0)).toBe(0);

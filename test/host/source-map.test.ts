@@ -22,11 +22,19 @@ function at(code: string): string {
   return `${FILE}:${line + 1}:${SOURCE[line].indexOf(code) + 1}`;
 }
 
-async function trap(how: string, source: Uint8Array | string = readFileSync(WASM), host = new Host()): Promise<WasmTrapError> {
+async function trap(
+  how: string,
+  source: Uint8Array | string = readFileSync(WASM),
+  host = new Host(),
+): Promise<WasmTrapError> {
   const vm = await host.loadVm(source);
   const stream = vm.startPlugin().newHttpStream();
   try {
-    stream.requestHeaders([[":method", "GET"], [":path", "/"], ["x-trap", how]]);
+    stream.requestHeaders([
+      [":method", "GET"],
+      [":path", "/"],
+      ["x-trap", how],
+    ]);
   } catch (e) {
     expect(e).toBeInstanceOf(WasmTrapError);
     return e as WasmTrapError;
@@ -37,7 +45,11 @@ async function trap(how: string, source: Uint8Array | string = readFileSync(WASM
 /** The 1-based line of `code` in the probe's source. */
 const lineOf = (code: string) => SOURCE.findIndex((l) => l.includes(code)) + 1;
 
-const frames = (e: Error) => e.message.split("\n").slice(1).map((l) => l.trim());
+const frames = (e: Error) =>
+  e.message
+    .split("\n")
+    .slice(1)
+    .map((l) => l.trim());
 /** The filter's method is named with its line whether or not the optimizer inlined it (the SDK's build decides that). */
 const method = (line: string) => line.replace(/ \(inlined\)$/, "");
 
@@ -56,7 +68,9 @@ describe("source map v3 lookups (decoded by @jridgewell/trace-mapping)", () => {
   });
 
   it("names functions as TypeScript users know them", () => {
-    expect(displayName("test/filters/trap-probe/TrapProbe#onRequestHeaders", "test/filters/trap-probe.ts")).toBe("TrapProbe.onRequestHeaders");
+    expect(displayName("test/filters/trap-probe/TrapProbe#onRequestHeaders", "test/filters/trap-probe.ts")).toBe(
+      "TrapProbe.onRequestHeaders",
+    );
     expect(displayName("~lib/map/Map<~lib/string/String,i32>#get", "~lib/map.ts")).toBe("Map<String,i32>.get");
     expect(displayName("assembly/index/pickLevel", "assembly/index.ts")).toBe("pickLevel");
     expect(displayName("~lib/proxy-wasm-as/assembly/proxy/proxy_on_request_headers")).toBe("proxy_on_request_headers");
@@ -66,11 +80,15 @@ describe("source map v3 lookups (decoded by @jridgewell/trace-mapping)", () => {
 describe("a trap names the TypeScript line", () => {
   it("unreachable() in the filter: the line, the filter's method, and the SDK's frames that called it", async () => {
     const e = await trap("unreachable");
-    expect(e.message.split("\n")[0]).toMatch(/^proxy_on_request_headers\(\d+, \d+, 0\) failed in VM "" \(context \d+\): unreachable$/);
+    expect(e.message.split("\n")[0]).toMatch(
+      /^proxy_on_request_headers\(\d+, \d+, 0\) failed in VM "" \(context \d+\): unreachable$/,
+    );
     expect(method(frames(e)[0])).toBe(`at TrapProbe.onRequestHeaders (${at("unreachable();")})`);
     // The outermost frame is the SDK's entry: the exported callback (proxy.ts) or, where the
     // optimizer inlined the dispatcher into it, the dispatcher's call of the filter's method.
-    expect(frames(e).at(-1)).toMatch(/^at \S+ \(~lib\/proxy-wasm-as\/assembly\/(proxy|dispatcher)\.ts:\d+:\d+\)( \(inlined\))?$/);
+    expect(frames(e).at(-1)).toMatch(
+      /^at \S+ \(~lib\/proxy-wasm-as\/assembly\/(proxy|dispatcher)\.ts:\d+:\d+\)( \(inlined\))?$/,
+    );
   });
 
   it("a memory access out of bounds in an inlined helper: the failing load's line, then the line that called the helper", async () => {
@@ -79,7 +97,9 @@ describe("a trap names the TypeScript line", () => {
     const [load, call] = frames(e);
     expect(load).toBe(`at readFar (${at("load<u32>(0xfffffff0)")}) (inlined)`);
     // The call's line (the column is where binaryen's map puts the statement that holds it).
-    expect(method(call)).toMatch(new RegExp(`^at TrapProbe\\.onRequestHeaders \\(${FILE}:${lineOf("readFar().toString()")}:\\d+\\)$`));
+    expect(method(call)).toMatch(
+      new RegExp(`^at TrapProbe\\.onRequestHeaders \\(${FILE}:${lineOf("readFar().toString()")}:\\d+\\)$`),
+    );
   });
 
   it("a library abort (array index): the abort, the library's failing line, then the filter's line and method", async () => {
@@ -95,7 +115,9 @@ describe("a trap names the TypeScript line", () => {
     const e = await trap("missing-key");
     expect(e.abortMessage).toMatch(/Key does not exist/);
     expect(frames(e).map(method)).toContain(`at TrapProbe.onRequestHeaders (${at("limits.get(how)")})`);
-    expect(frames(e)).toContainEqual(expect.stringMatching(/^at Map<String,i32>\.get \(~lib\/map\.ts:\d+:\d+\) \(inlined\)$/));
+    expect(frames(e)).toContainEqual(
+      expect.stringMatching(/^at Map<String,i32>\.get \(~lib\/map\.ts:\d+:\d+\) \(inlined\)$/),
+    );
   });
 
   it("a map without the SDK's function names (another build) still gives the lines", async () => {

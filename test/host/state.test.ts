@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { Host } from "../../host/index.js";
 import { savedText, slot, wat } from "./wat.js";
 
-const configure = (code: string) => `(func (export "proxy_on_configure") (param $root i32) (param i32) (result i32) ${code} (i32.const 1))`;
+const configure = (code: string) =>
+  `(func (export "proxy_on_configure") (param $root i32) (param i32) (result i32) ${code} (i32.const 1))`;
 
 describe("metrics", () => {
   it("define, increment, record, get; counters cannot go down, histograms cannot be read", async () => {
@@ -61,8 +62,14 @@ describe("properties", () => {
           (call $get (i32.const 8) @custom)
           (i32.const 0))`,
         {
-          node_id: "node\0id", mtls: "connection\0mtls", port: "upstream\0port", region: "node\0metadata\0region",
-          path: "request\0path", root: "plugin_root_id", missing: "no\0such", custom: "my\0prop",
+          node_id: "node\0id",
+          mtls: "connection\0mtls",
+          port: "upstream\0port",
+          region: "node\0metadata\0region",
+          path: "request\0path",
+          root: "plugin_root_id",
+          missing: "no\0such",
+          custom: "my\0prop",
         },
       ),
     );

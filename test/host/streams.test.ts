@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { Host } from "../../host/index.js";
 import { savedText, slot, wat } from "./wat.js";
 
-const GET: [string, string][] = [[":method", "POST"], [":path", "/"], [":authority", "x"]];
+const GET: [string, string][] = [
+  [":method", "POST"],
+  [":path", "/"],
+  [":authority", "x"],
+];
 
 async function start(body: string, strings: Record<string, string> = {}) {
   const host = new Host();
@@ -110,8 +114,12 @@ describe("bodies and pause/resume", () => {
     expect(s.requestHeaders(GET)).toBe(0);
     expect(slot(vm, 0)).toBe(0);
     expect(s.localResponse).toEqual({
-      status: 403, details: "denied", body: new TextEncoder().encode("no entry"), bodyText: "no entry",
-      headers: [["content-type", "x"]], grpcStatus: null,
+      status: 403,
+      details: "denied",
+      body: new TextEncoder().encode("no entry"),
+      bodyText: "no entry",
+      headers: [["content-type", "x"]],
+      grpcStatus: null,
     });
     expect(s.requestHeadersForwarded).toBe(false);
     expect(s.requestBody("ignored", true)).toBeNull();

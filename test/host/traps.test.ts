@@ -56,10 +56,12 @@ describe("traps and limits", () => {
 describe("a filter that loops forever", () => {
   it("fails with LoopLimitError when the host bounds callbacks, instead of hanging the test", async () => {
     const host = new Host({ loopLimit: 100_000 });
-    const vm = await host.loadVm(wat(`
+    const vm = await host.loadVm(
+      wat(`
       (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
         (loop $forever (br $forever))
-        (i32.const 0))`));
+        (i32.const 0))`),
+    );
     const stream = vm.startPlugin().newHttpStream();
     let error: unknown;
     try {
@@ -74,11 +76,13 @@ describe("a filter that loops forever", () => {
 
   it("bounds each callback on its own, so a bounded filter runs normally", async () => {
     const host = new Host({ loopLimit: 3_000 });
-    const vm = await host.loadVm(wat(`
+    const vm = await host.loadVm(
+      wat(`
       (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
         (local $i i32)
         (loop $count (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $count (i32.lt_u (local.get $i) (i32.const 1000))))
-        (i32.const 0))`));
+        (i32.const 0))`),
+    );
     const plugin = vm.startPlugin();
     // 1,000 iterations per callback, 5 callbacks: the budget is per callback, not cumulative.
     for (let i = 0; i < 5; i++) expect(plugin.newHttpStream().requestHeaders([[":path", "/"]])).toBe(0);

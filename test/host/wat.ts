@@ -94,7 +94,8 @@ export function slot(vm: Vm, i: number): number {
 /** The bytes at the (ptr, len) the module kept with ($save slot). */
 export function saved(vm: Vm, i: number): Uint8Array {
   const dv = view(vm);
-  const ptr = dv.getUint32(0x400 + 8 * i, true), len = dv.getUint32(0x404 + 8 * i, true);
+  const ptr = dv.getUint32(0x400 + 8 * i, true),
+    len = dv.getUint32(0x404 + 8 * i, true);
   return new Uint8Array(dv.buffer, ptr, len).slice();
 }
 

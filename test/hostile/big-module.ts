@@ -36,7 +36,14 @@ export function bigModule({ imports, pages = 1 }: BigModuleOptions): Uint8Array 
     [4, 0, 0x41, 0, 0x0b], // i32.const 0
   ]);
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
     ...section(1, types),
     ...section(2, importBody),
     ...section(3, vec([[1], [1], [2]])),

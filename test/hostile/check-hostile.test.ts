@@ -48,7 +48,11 @@ describe("check on a module's initial memory", () => {
     for (const pages of [PROXY_MAX_PAGES + 1, 65_536]) {
       const r = await verdict(pages);
       expect(r.code, String(pages)).toBe(1);
-      expect(r.out).toMatch(new RegExp(`error\\s+memory: initial memory is ${pages} pages .* more than a proxy allows \\(16384 pages, 1 GiB`));
+      expect(r.out).toMatch(
+        new RegExp(
+          `error\\s+memory: initial memory is ${pages} pages .* more than a proxy allows \\(16384 pages, 1 GiB`,
+        ),
+      );
       expect(r.out).toMatch(/ERROR\s+memory/);
     }
   });
@@ -58,9 +62,9 @@ describe("check on a module's initial memory", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/warning\s+memory: initial memory is 16384 pages \(1024 MiB\): a proxy allows it/);
     const host = new Host();
-    await expect(host.loadVm(bigModule({ imports: ["proxy_log"], pages: EMULATOR_DEFAULT_MAX_PAGES + 1 }))).rejects.toThrow(
-      `exceeds the host's limit (${EMULATOR_DEFAULT_MAX_PAGES} pages)`,
-    );
+    await expect(
+      host.loadVm(bigModule({ imports: ["proxy_log"], pages: EMULATOR_DEFAULT_MAX_PAGES + 1 })),
+    ).rejects.toThrow(`exceeds the host's limit (${EMULATOR_DEFAULT_MAX_PAGES} pages)`);
   });
 
   it("says nothing at the emulator's limit", async () => {

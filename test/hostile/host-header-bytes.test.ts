@@ -8,17 +8,26 @@ import { Host } from "../../host/index.js";
 import { headerNameIsValid, headerValueIsValid, invalidRequestHeader } from "../../host/wasm/header-validation.js";
 import { slot, wat } from "../host/wat.js";
 
-const GET: [string, string][] = [[":method", "GET"], [":path", "/"], [":authority", "example.com"]];
+const GET: [string, string][] = [
+  [":method", "GET"],
+  [":path", "/"],
+  [":authority", "example.com"],
+];
 
 /** A filter that adds header @k = @v to the request (slot 0) or response (slot 1) and counts on_response_headers. */
 async function adding(map: "request" | "response", name: string, value: string) {
   const type = map === "request" ? 0 : 2;
   const add = `(call $rec (i32.const ${type === 0 ? 0 : 1}) (call $proxy_add_header_map_value (i32.const ${type}) @k @v))`;
-  const vm = await new Host().loadVm(wat(`
+  const vm = await new Host().loadVm(
+    wat(
+      `
     (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32) ${map === "request" ? add : ""} (i32.const 0))
     (func (export "proxy_on_response_headers") (param i32 i32 i32) (result i32)
       (call $rec (i32.const 2) (i32.add (i32.load (i32.const 0x208)) (i32.const 1)))
-      ${map === "response" ? add : ""} (i32.const 0))`, { k: name, v: value }));
+      ${map === "response" ? add : ""} (i32.const 0))`,
+      { k: name, v: value },
+    ),
+  );
   return { vm, stream: vm.startPlugin().newHttpStream() };
 }
 
@@ -37,7 +46,9 @@ describe("a filter's header bytes Envoy's codec refuses", () => {
       expect(slot(vm, 0)).toBe(0); // proxy_add_header_map_value: OK, as in Envoy
       expect(stream.requestHeadersForwarded).toBe(false);
       expect(stream.localResponse).toMatchObject({
-        status: 503, bodyText: message, details: `filter_removed_required_request_headers{${message.replace(/ /g, "_")}}`,
+        status: 503,
+        bodyText: message,
+        details: `filter_removed_required_request_headers{${message.replace(/ /g, "_")}}`,
       });
       expect(slot(vm, 2)).toBe(1); // the reply ran through the filter's response callback
       expect(stream.responseHeader(":status")).toBe("503");
@@ -46,13 +57,17 @@ describe("a filter's header bytes Envoy's codec refuses", () => {
   }
 
   it("a paused request refused on resume gets the same answer, and its held body is not delivered", async () => {
-    const vm = await new Host().loadVm(wat(`
+    const vm = await new Host().loadVm(
+      wat(
+        `
       (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
         (drop (call $proxy_add_header_map_value (i32.const 0) @k @v)) (i32.const 1))
       (func (export "proxy_on_request_body") (param i32 i32 i32) (result i32) (call $rec (i32.const 3) (i32.const 1)) (i32.const 0))
       (func (export "proxy_on_foreign_function") (param $root i32) (param i32 i32)
         (drop (call $proxy_set_effective_context (i32.const 2))) (drop (call $proxy_continue_stream (i32.const 0))))`,
-    { k: "x-evil", v: "a\r\nb" }));
+        { k: "x-evil", v: "a\r\nb" },
+      ),
+    );
     const plugin = vm.startPlugin();
     const stream = plugin.newHttpStream();
     expect(stream.requestHeaders(GET)).toBe(1);
@@ -84,8 +99,14 @@ describe("Envoy's header character rules", () => {
     expect([":path", "x-a", "X-Mixed-Case", "a_b", ""].every(headerNameIsValid)).toBe(true);
     expect([":", "a:b", "a b", "é", "a\u007f", "a\tb"].some(headerNameIsValid)).toBe(false);
     expect(["", "a b", "\t", "~", "\u0080\u00ff"].every(headerValueIsValid)).toBe(true);
-    for (let c = 0; c < 0x20; c++) if (c !== 9) expect(headerValueIsValid(`a${String.fromCharCode(c)}`), `0x${c.toString(16)}`).toBe(false);
+    for (let c = 0; c < 0x20; c++)
+      if (c !== 9) expect(headerValueIsValid(`a${String.fromCharCode(c)}`), `0x${c.toString(16)}`).toBe(false);
     expect(headerValueIsValid("\u007f")).toBe(false);
-    expect(invalidRequestHeader([[":path", "/"], ["ok", "1"]])).toBeNull();
+    expect(
+      invalidRequestHeader([
+        [":path", "/"],
+        ["ok", "1"],
+      ]),
+    ).toBeNull();
   });
 });

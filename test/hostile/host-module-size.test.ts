@@ -40,7 +40,9 @@ describe("loadVm's module size cap (maxModuleBytes)", () => {
   });
 
   it("refuses bytes above the cap, and takes a module of exactly the cap", async () => {
-    await expect(new Host({ maxModuleBytes: module.length - 1 }).loadVm(module)).rejects.toThrow(/the module is \d+ bytes, more than/);
+    await expect(new Host({ maxModuleBytes: module.length - 1 }).loadVm(module)).rejects.toThrow(
+      /the module is \d+ bytes, more than/,
+    );
     await expect(new Host({ maxModuleBytes: module.length }).loadVm(module)).resolves.toBeDefined();
   });
 
@@ -50,9 +52,12 @@ describe("loadVm's module size cap (maxModuleBytes)", () => {
 });
 
 describe("what V8 compiles", () => {
-  it("keeps every section but custom ones other than \"name\", in one copy", () => {
+  it('keeps every section but custom ones other than "name", in one copy', () => {
     const module = wat("");
-    const big = withSectionFirst(module, Uint8Array.from([...customSection("name", 3), ...customSection("dwarf", 100_000)]));
+    const big = withSectionFirst(
+      module,
+      Uint8Array.from([...customSection("name", 3), ...customSection("dwarf", 100_000)]),
+    );
     const compiled = compilableModule(big, 16);
     const ids = (b: Uint8Array) => sections(b).map((s) => s.id);
     expect(ids(module)).not.toContain(0);
@@ -60,14 +65,15 @@ describe("what V8 compiles", () => {
     expect(compiled.length).toBeLessThan(module.length + 100);
   });
 
-
   it("a trap in a module with a custom section before its code still names the TypeScript line", async () => {
     // The emulator compiles the module without the section, so V8's offsets move by its size;
     // the map (shifted here to fit the file) counts from the file as written.
     const extra = customSection("pad", 5000);
     const bytes = withSectionFirst(new Uint8Array(readFileSync(TRAP_PROBE)), extra);
     const map = JSON.parse(readFileSync(new URL("../build/trap-probe.wasm.map", import.meta.url), "utf8"));
-    const shifted = decodedMappings(new TraceMap(map)).map((line) => line.map(([col, ...rest]) => [col + extra.length, ...rest]));
+    const shifted = decodedMappings(new TraceMap(map)).map((line) =>
+      line.map(([col, ...rest]) => [col + extra.length, ...rest]),
+    );
     map.mappings = encodedMappings(new TraceMap({ ...map, mappings: shifted }));
     const dir = mkdtempSync(join(tmpdir(), "pwas-shift-"));
     writeFileSync(join(dir, "filter.wasm"), bytes);
@@ -75,11 +81,19 @@ describe("what V8 compiles", () => {
     const vm = await new Host().loadVm(join(dir, "filter.wasm"));
     let error: unknown;
     try {
-      vm.startPlugin().newHttpStream().requestHeaders([[":method", "GET"], [":path", "/"], ["x-trap", "unreachable"]]);
+      vm.startPlugin()
+        .newHttpStream()
+        .requestHeaders([
+          [":method", "GET"],
+          [":path", "/"],
+          ["x-trap", "unreachable"],
+        ]);
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(WasmTrapError);
-    expect((error as Error).message).toMatch(/\n {4}at TrapProbe\.onRequestHeaders \(test\/filters\/trap-probe\.ts:\d+:\d+\)( \(inlined\))?\n/);
+    expect((error as Error).message).toMatch(
+      /\n {4}at TrapProbe\.onRequestHeaders \(test\/filters\/trap-probe\.ts:\d+:\d+\)( \(inlined\))?\n/,
+    );
   });
 });

@@ -9,7 +9,12 @@ const EMPTY = wat("");
 
 describe("Host options are checked at construction", () => {
   const wrong: [string, unknown, ErrorConstructor, RegExp][] = [
-    ["memoryLimitBytes", 1e15, RangeError, /memoryLimitBytes must be a whole number from 65536 to 4294967296, got 1000000000000000/],
+    [
+      "memoryLimitBytes",
+      1e15,
+      RangeError,
+      /memoryLimitBytes must be a whole number from 65536 to 4294967296, got 1000000000000000/,
+    ],
     ["memoryLimitBytes", -1, RangeError, /memoryLimitBytes .* got -1/],
     ["memoryLimitBytes", 1000.5, RangeError, /memoryLimitBytes .* got 1000.5/],
     ["memoryLimitBytes", NaN, RangeError, /memoryLimitBytes .* got NaN/],
@@ -37,7 +42,8 @@ describe("Host options are checked at construction", () => {
     ["faults", 5, TypeError, /faults must be an object/],
   ];
   for (const [option, value, type, message] of wrong) {
-    const shown = typeof value === "bigint" ? `${value}n` : typeof value === "number" ? String(value) : JSON.stringify(value);
+    const shown =
+      typeof value === "bigint" ? `${value}n` : typeof value === "number" ? String(value) : JSON.stringify(value);
     it(`${option}: ${shown}`, () => {
       const make = () => new Host({ [option]: value } as HostOptions);
       expect(make).toThrow(type);
@@ -47,15 +53,31 @@ describe("Host options are checked at construction", () => {
 
   it("a misspelt option is refused, naming it and the known ones", () => {
     expect(() => new Host({ loopLimt: 5 } as HostOptions)).toThrow(TypeError);
-    expect(() => new Host({ loopLimt: 5 } as HostOptions)).toThrow(/unknown option "loopLimt" \(known: now, logLevel, .*loopLimit/);
+    expect(() => new Host({ loopLimt: 5 } as HostOptions)).toThrow(
+      /unknown option "loopLimt" \(known: now, logLevel, .*loopLimit/,
+    );
   });
 
   it("the edges of each range are accepted, and undefined keeps the default", async () => {
     const host = new Host({
-      memoryLimitBytes: 65536, loopLimit: 1, bufferLimitBytes: 0xffff_ffff, maxModuleBytes: 8, now: 0n, logLevel: 5,
-      clusters: [], env: {}, record: false, echoLogs: false,
+      memoryLimitBytes: 65536,
+      loopLimit: 1,
+      bufferLimitBytes: 0xffff_ffff,
+      maxModuleBytes: 8,
+      now: 0n,
+      logLevel: 5,
+      clusters: [],
+      env: {},
+      record: false,
+      echoLogs: false,
     });
-    expect([host.loopLimit, host.bufferLimitBytes, host.maxModuleBytes, host.now, host.logLevel]).toEqual([1, 0xffff_ffff, 8, 0n, 5]);
+    expect([host.loopLimit, host.bufferLimitBytes, host.maxModuleBytes, host.now, host.logLevel]).toEqual([
+      1,
+      0xffff_ffff,
+      8,
+      0n,
+      5,
+    ]);
     expect(new Host({ memoryLimitBytes: 4 * 1024 ** 3, loopLimit: undefined }).loopLimit).toBeUndefined();
     // A cap of exactly the module's two pages loads it.
     await expect(new Host({ memoryLimitBytes: 2 * 65536 }).loadVm(EMPTY)).resolves.toBeDefined();

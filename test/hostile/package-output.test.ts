@@ -64,14 +64,20 @@ describe("package --tag at the OCI distribution limits", () => {
   });
 
   it("refuses a 129- or 5,000-character tag in one short line", async () => {
-    await refused([WASM, "-o", out, "--tag", `me/filter:${"a".repeat(129)}`], /the tag is 129 characters long; a tag has at most 128/);
+    await refused(
+      [WASM, "-o", out, "--tag", `me/filter:${"a".repeat(129)}`],
+      /the tag is 129 characters long; a tag has at most 128/,
+    );
     await refused([WASM, "-o", out, "--tag", `me/filter:${"a".repeat(5000)}`], /the tag is 5000 characters long/);
   });
 
   it("refuses a tag starting with . or -, and a name past 255 characters", async () => {
     await refused([WASM, "-o", out, "--tag", "me/filter:.hidden"], /not a valid tag/);
     await refused([WASM, "-o", out, "--tag", "me/filter:-x"], /not a valid tag/);
-    await refused([WASM, "-o", out, "--tag", `me/${"n".repeat(300)}:1`], /the image name is 303 characters long; a name has at most 255/);
+    await refused(
+      [WASM, "-o", out, "--tag", `me/${"n".repeat(300)}:1`],
+      /the image name is 303 characters long; a name has at most 255/,
+    );
     await refused([WASM, "-o", out, "--tag", `Bad ${"x".repeat(5000)}`], /is not an image name/);
   });
 });

@@ -43,7 +43,10 @@ describe("serve: an absolute-form request target", () => {
   });
 
   it("gives the filter :authority from the URL and :path = path + query, and sends that upstream", async () => {
-    const reply = await raw(s.url, "GET http://evil.example/admin?x=1 HTTP/1.1\r\nHost: good.example\r\nx-probe: attributes\r\nConnection: close\r\n\r\n");
+    const reply = await raw(
+      s.url,
+      "GET http://evil.example/admin?x=1 HTTP/1.1\r\nHost: good.example\r\nx-probe: attributes\r\nConnection: close\r\n\r\n",
+    );
     expect(reply).toMatch(/^HTTP\/1\.1 200/);
     expect(s.output()).toContain("request.path=/admin?x=1\n");
     expect(s.output()).toContain("request.host=evil.example\n");
@@ -53,22 +56,33 @@ describe("serve: an absolute-form request target", () => {
   it("reads the forms as Envoy's codec does", () => {
     expect(requestTarget({ url: "/a?b" })).toEqual({ path: "/a?b", scheme: "http" });
     expect(requestTarget({ url: "*", method: "OPTIONS" })).toEqual({ path: "*", scheme: "http" });
-    expect(requestTarget({ url: "HTTPS://h.example:8443" })).toEqual({ path: "/", scheme: "https", authority: "h.example:8443" });
-    expect(requestTarget({ url: "http://h.example?q" })).toEqual({ path: "/?q", scheme: "http", authority: "h.example" });
+    expect(requestTarget({ url: "HTTPS://h.example:8443" })).toEqual({
+      path: "/",
+      scheme: "https",
+      authority: "h.example:8443",
+    });
+    expect(requestTarget({ url: "http://h.example?q" })).toEqual({
+      path: "/?q",
+      scheme: "http",
+      authority: "h.example",
+    });
     expect(requestTarget({ url: "ftp://h.example/x" })).toBeNull();
     expect(requestTarget({ url: "h.example/x" })).toBeNull();
   });
 
   it("answers 400 to a target that is neither, without calling the filter or the upstream", async () => {
     const before = u.seen.length;
-    const reply = await raw(s.url, "GET ftp://evil.example/x HTTP/1.1\r\nHost: good.example\r\nConnection: close\r\n\r\n");
+    const reply = await raw(
+      s.url,
+      "GET ftp://evil.example/x HTTP/1.1\r\nHost: good.example\r\nConnection: close\r\n\r\n",
+    );
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
     expect(u.seen.length).toBe(before);
   });
 });
 
 describe("serve: a hung upstream", () => {
-  it("answers 504 \"upstream request timeout\" after --upstream-timeout, through the filter", async () => {
+  it('answers 504 "upstream request timeout" after --upstream-timeout, through the filter', async () => {
     const hung = await upstream(() => {}); // never answers
     const s = await serveFilter([HEADERS, "--upstream", hung.url, "--upstream-timeout", "100"]);
     try {
@@ -84,10 +98,17 @@ describe("serve: a hung upstream", () => {
   });
 
   it("waits 15 s by default, as Envoy's route timeout; 0 turns it off", async () => {
-    expect(await parseServeArgs([HEADERS, "--upstream", "http://127.0.0.1:1"])).toMatchObject({ upstreamTimeoutMs: 15_000 });
-    expect(await parseServeArgs([HEADERS, "--upstream", "http://127.0.0.1:1", "--upstream-timeout", "0"])).toMatchObject({ upstreamTimeoutMs: 0 });
+    expect(await parseServeArgs([HEADERS, "--upstream", "http://127.0.0.1:1"])).toMatchObject({
+      upstreamTimeoutMs: 15_000,
+    });
+    expect(
+      await parseServeArgs([HEADERS, "--upstream", "http://127.0.0.1:1", "--upstream-timeout", "0"]),
+    ).toMatchObject({ upstreamTimeoutMs: 0 });
     const bad = await runCli("serve", HEADERS, "--upstream", "http://127.0.0.1:1", "--upstream-timeout", "1.5s");
-    expect([bad.code, bad.err.split("\n")[0]]).toEqual([2, 'serve: --upstream-timeout must be a whole number from 0 to 2147483647, got "1.5s"']);
+    expect([bad.code, bad.err.split("\n")[0]]).toEqual([
+      2,
+      'serve: --upstream-timeout must be a whole number from 0 to 2147483647, got "1.5s"',
+    ]);
   });
 });
 
@@ -158,7 +179,15 @@ describe("serve: a body of many megabytes", () => {
 describe("serve --property and --buffer-limit", () => {
   it("gives the filter the properties, typed as Envoy's attributes, over the connection's own", async () => {
     const u = await upstream();
-    const s = await serveFilter([ATTRIBUTES, "--upstream", u.url, "--property", "xds.route_name=r1", "--property", "source.address=192.168.1.7:4242"]);
+    const s = await serveFilter([
+      ATTRIBUTES,
+      "--upstream",
+      u.url,
+      "--property",
+      "xds.route_name=r1",
+      "--property",
+      "source.address=192.168.1.7:4242",
+    ]);
     try {
       expect((await request(`${s.url}/`, { headers: { "x-probe": "attributes" } })).status).toBe(200);
       expect(s.output()).toContain("xds.route_name=r1\n");
@@ -173,11 +202,27 @@ describe("serve --property and --buffer-limit", () => {
   it("refuses a value of the wrong type, and a missing =", async () => {
     const base = [ATTRIBUTES, "--upstream", "http://127.0.0.1:1"];
     const wrong = await runCli("serve", ...base, "--property", "source.port=abc");
-    expect([wrong.code, wrong.err.split("\n")[0]]).toEqual([2, 'serve: --property source.port is an integer (int) in Envoy, got "abc"']);
+    expect([wrong.code, wrong.err.split("\n")[0]]).toEqual([
+      2,
+      'serve: --property source.port is an integer (int) in Envoy, got "abc"',
+    ]);
     const bare = await runCli("serve", ...base, "--property", "xds.route_name");
-    expect(bare.err.split("\n")[0]).toBe('serve: --property must be PATH=VALUE (e.g. xds.route_name=r1), got "xds.route_name"');
-    expect(await parseServeArgs([...base, "--property", "connection.mtls=true", "--property", "request.time=2026-01-01T00:00:00Z"])).toMatchObject({
-      properties: [["connection.mtls", true], ["request.time", 1767225600000000000n]],
+    expect(bare.err.split("\n")[0]).toBe(
+      'serve: --property must be PATH=VALUE (e.g. xds.route_name=r1), got "xds.route_name"',
+    );
+    expect(
+      await parseServeArgs([
+        ...base,
+        "--property",
+        "connection.mtls=true",
+        "--property",
+        "request.time=2026-01-01T00:00:00Z",
+      ]),
+    ).toMatchObject({
+      properties: [
+        ["connection.mtls", true],
+        ["request.time", 1767225600000000000n],
+      ],
     });
   });
 

@@ -37,7 +37,9 @@ describe("serve --loop-limit", () => {
     expect((await request(`${s.url}/ok`)).status).toBe(200);
     const r = await request(`${s.url}/loop`);
     expect(r.status).toBe(503);
-    expect(s.output()).toMatch(/\[serve\] the filter ran away in proxy_on_request_headers: proxy_on_request_headers ran past 5000 loop iterations and function calls \(--loop-limit\)/);
+    expect(s.output()).toMatch(
+      /\[serve\] the filter ran away in proxy_on_request_headers: proxy_on_request_headers ran past 5000 loop iterations and function calls \(--loop-limit\)/,
+    );
     expect((await request(`${s.url}/ok-again`)).status).toBe(200);
     expect(s.output()).toContain("[serve] loaded a fresh VM");
     expect(u.seen.map((x) => x.url)).toEqual(["/ok", "/ok-again"]);
@@ -47,19 +49,37 @@ describe("serve --loop-limit", () => {
     const base = [LOOPING, "--upstream", "http://127.0.0.1:1"];
     expect(await parseServeArgs(base)).toMatchObject({ loopLimit: 104_857_600 }); // 100 × Envoy's 1 MiB
     // a filter may buffer more: a callback may work on more (100 a byte), never less than 100 million
-    expect(await parseServeArgs([...base, "--buffer-limit", String(16 * 1024 * 1024)])).toMatchObject({ loopLimit: 1_677_721_600 });
+    expect(await parseServeArgs([...base, "--buffer-limit", String(16 * 1024 * 1024)])).toMatchObject({
+      loopLimit: 1_677_721_600,
+    });
     expect(await parseServeArgs([...base, "--buffer-limit", "1000"])).toMatchObject({ loopLimit: 100_000_000 });
     expect(await parseServeArgs([...base, "--loop-limit", "0"])).toMatchObject({ loopLimit: null });
     const bad = await runCli("serve", ...base, "--loop-limit", "-5");
-    expect([bad.code, bad.err.split("\n")[0]]).toEqual([2, 'serve: option --loop-limit needs a value (for a value starting with -, write --loop-limit=VALUE)']);
+    expect([bad.code, bad.err.split("\n")[0]]).toEqual([
+      2,
+      "serve: option --loop-limit needs a value (for a value starting with -, write --loop-limit=VALUE)",
+    ]);
     const nan = await runCli("serve", ...base, "--loop-limit", "many");
-    expect(nan.err.split("\n")[0]).toBe('serve: --loop-limit must be a whole number from 0 to 9007199254740991, got "many"');
+    expect(nan.err.split("\n")[0]).toBe(
+      'serve: --loop-limit must be a whole number from 0 to 9007199254740991, got "many"',
+    );
   });
 
   it("fails startup with a message when _initialize loops", async () => {
-    const r = await runCli("serve", INIT_LOOP, "--upstream", "http://127.0.0.1:1", "--listen", "127.0.0.1:0", "--loop-limit", "5000");
+    const r = await runCli(
+      "serve",
+      INIT_LOOP,
+      "--upstream",
+      "http://127.0.0.1:1",
+      "--listen",
+      "127.0.0.1:0",
+      "--loop-limit",
+      "5000",
+    );
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^serve: .*init-loop\.wasm: the filter failed to load: _initialize ran past 5000 loop iterations and function calls \(--loop-limit\): it may loop forever\n$/);
+    expect(r.err).toMatch(
+      /^serve: .*init-loop\.wasm: the filter failed to load: _initialize ran past 5000 loop iterations and function calls \(--loop-limit\): it may loop forever\n$/,
+    );
   });
 });
 

@@ -59,7 +59,11 @@ function packFolder(folder: string): Buffer {
         if (dir === folder && entry.name === "node_modules") continue;
         walk(path);
       } else if (entry.isFile()) {
-        entries.push({ name: `package/${relative(folder, path)}`, data: readFileSync(path), mode: lstatSync(path).mode & 0o777 });
+        entries.push({
+          name: `package/${relative(folder, path)}`,
+          data: readFileSync(path),
+          mode: lstatSync(path).mode & 0o777,
+        });
       }
     }
   };
@@ -80,7 +84,10 @@ function packument(name: string, versions: Published[], base: string): unknown {
       },
     };
   }
-  const latest = versions.map((v) => v.manifest.version).sort((a, b) => a.localeCompare(b, "en", { numeric: true })).pop();
+  const latest = versions
+    .map((v) => v.manifest.version)
+    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
+    .pop();
   return { name, "dist-tags": { latest }, versions: byVersion };
 }
 
@@ -88,7 +95,10 @@ function packument(name: string, versions: Published[], base: string): unknown {
  * Serves `tarballs` (packed by the test, read as given) and the packages installed in
  * `nodeModules`, except those named in `tarballs`, which the packed files replace.
  */
-export async function startLocalRegistry(nodeModules: string, tarballs: { manifest: Published["manifest"]; file: string }[]): Promise<LocalRegistry> {
+export async function startLocalRegistry(
+  nodeModules: string,
+  tarballs: { manifest: Published["manifest"]; file: string }[],
+): Promise<LocalRegistry> {
   const folders = new Map<string, string[]>();
   for (const folder of installedPackages(nodeModules)) {
     let manifest: { name?: string };
@@ -111,10 +121,14 @@ export async function startLocalRegistry(nodeModules: string, tarballs: { manife
     const given = packed.get(name);
     versions = given
       ? [{ manifest: given.manifest, tarball: readFileSync(given.file) }]
-      : (folders.get(name) ?? []).map((folder) => ({ manifest: JSON.parse(readFileSync(join(folder, "package.json"), "utf8")), tarball: packFolder(folder) }));
+      : (folders.get(name) ?? []).map((folder) => ({
+          manifest: JSON.parse(readFileSync(join(folder, "package.json"), "utf8")),
+          tarball: packFolder(folder),
+        }));
     for (const { manifest } of versions) {
       const optional = manifest.optionalDependencies as Record<string, string> | undefined;
-      if (optional) manifest.optionalDependencies = Object.fromEntries(Object.entries(optional).filter(([dep]) => have(dep)));
+      if (optional)
+        manifest.optionalDependencies = Object.fromEntries(Object.entries(optional).filter(([dep]) => have(dep)));
     }
     published.set(name, versions);
     return versions;
@@ -133,7 +147,9 @@ export async function startLocalRegistry(nodeModules: string, tarballs: { manife
     if (tarball) {
       const one = versions.find((v) => v.manifest.version === tarball[2]);
       if (!one) return void res.writeHead(404).end();
-      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": one.tarball.length }).end(one.tarball);
+      res
+        .writeHead(200, { "content-type": "application/octet-stream", "content-length": one.tarball.length })
+        .end(one.tarball);
       return;
     }
     requested.push(name);

@@ -28,9 +28,14 @@ let registry: LocalRegistry;
 /** npm's settings for every command of the test: an empty cache of its own, the local registry. */
 function env(): NodeJS.ProcessEnv {
   return {
-    ...process.env, NO_COLOR: "1", FORCE_COLOR: "0",
-    npm_config_cache: join(work, "npm-cache"), npm_config_registry: registry?.url ?? "http://127.0.0.1:9/",
-    npm_config_update_notifier: "false", npm_config_audit: "false", npm_config_fund: "false",
+    ...process.env,
+    NO_COLOR: "1",
+    FORCE_COLOR: "0",
+    npm_config_cache: join(work, "npm-cache"),
+    npm_config_registry: registry?.url ?? "http://127.0.0.1:9/",
+    npm_config_update_notifier: "false",
+    npm_config_audit: "false",
+    npm_config_fund: "false",
   };
 }
 
@@ -52,9 +57,18 @@ beforeAll(async () => {
   run("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", packDir], repo);
   run("npm", ["pack", "--silent", "--pack-destination", packDir], join(repo, "packages", "create-proxy-wasm-as"));
   const files = readdirSync(packDir);
-  sdkTarball = join(packDir, files.find((f) => f.startsWith("proxy-wasm-as-"))!);
-  const createTarball = join(packDir, files.find((f) => f.startsWith("create-proxy-wasm-as-"))!);
-  listing = run("tar", ["tzf", sdkTarball], work).split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
+  sdkTarball = join(
+    packDir,
+    files.find((f) => f.startsWith("proxy-wasm-as-"))!,
+  );
+  const createTarball = join(
+    packDir,
+    files.find((f) => f.startsWith("create-proxy-wasm-as-"))!,
+  );
+  listing = run("tar", ["tzf", sdkTarball], work)
+    .split("\n")
+    .filter(Boolean)
+    .map((f) => f.replace(/^package\//, ""));
   const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
   registry = await startLocalRegistry(join(repo, "node_modules"), [
     { manifest: manifestOf(repo), file: sdkTarball },
@@ -71,16 +85,28 @@ describe("the install", () => {
   it("resolved the SDK's declared dependencies through the registry, into a cache that started empty", () => {
     const sdk = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
     expect(registry.requested).toEqual(expect.arrayContaining(Object.keys(sdk.dependencies)));
-    for (const dep of Object.keys(sdk.dependencies)) expect(existsSync(join(user, "node_modules", dep, "package.json")), dep).toBe(true);
+    for (const dep of Object.keys(sdk.dependencies))
+      expect(existsSync(join(user, "node_modules", dep, "package.json")), dep).toBe(true);
   });
 });
 
 describe("the packed file list", () => {
   it("ships the SDK, the emulator, the CLI, the examples, and every document the README links to", () => {
     for (const file of [
-      "package.json", "README.md", "LICENSE", "asconfig.json", "abi/v0.2.1.json", "bin/proxy-wasm-as.js",
-      "assembly/index.ts", "assembly/proxy.ts", "dist/host/index.js", "dist/host/index.d.ts", "dist/cli/main.js",
-      "examples/http-headers/assembly/index.ts", "examples/http-headers/test/filter.test.ts", "examples/http-headers/package.json",
+      "package.json",
+      "README.md",
+      "LICENSE",
+      "asconfig.json",
+      "abi/v0.2.1.json",
+      "bin/proxy-wasm-as.js",
+      "assembly/index.ts",
+      "assembly/proxy.ts",
+      "dist/host/index.js",
+      "dist/host/index.d.ts",
+      "dist/cli/main.js",
+      "examples/http-headers/assembly/index.ts",
+      "examples/http-headers/test/filter.test.ts",
+      "examples/http-headers/package.json",
     ]) {
       expect(listing, file).toContain(file);
     }
@@ -90,11 +116,13 @@ describe("the packed file list", () => {
   });
 
   it("ships no tests, benchmarks, scripts, build outputs, installs or lock files", () => {
-    const unwanted = listing.filter((f) =>
-      /^(test|bench|scripts|packages|node_modules|\.ci)\//.test(f) ||
-      /(^|\/)(build|node_modules)\//.test(f) ||
-      /\.(wasm|wat|tgz)$/.test(f) ||
-      /(^|\/)(package-lock\.json|\.vitest-results\.json|tsconfig[^/]*\.json|vitest\.config\.ts)$/.test(f));
+    const unwanted = listing.filter(
+      (f) =>
+        /^(test|bench|scripts|packages|node_modules|\.ci)\//.test(f) ||
+        /(^|\/)(build|node_modules)\//.test(f) ||
+        /\.(wasm|wat|tgz)$/.test(f) ||
+        /(^|\/)(package-lock\.json|\.vitest-results\.json|tsconfig[^/]*\.json|vitest\.config\.ts)$/.test(f),
+    );
     expect(unwanted).toEqual([]);
   });
 
@@ -108,7 +136,12 @@ describe("the packed file list", () => {
 });
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
-const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}_\- ]/gu, "").replace(/ /g, "-");
+const slug = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}_\- ]/gu, "")
+    .replace(/ /g, "-");
 
 /** The relative links of a Markdown file, outside code blocks. */
 function links(markdown: string): string[] {
@@ -138,7 +171,10 @@ describe("the README inside node_modules", () => {
         queue.push(target);
         if (anchor) {
           anchors++;
-          const headings = readFileSync(target, "utf8").replace(/^```[\s\S]*?^```/gm, "").match(/^#{1,6} .*$/gm) ?? [];
+          const headings =
+            readFileSync(target, "utf8")
+              .replace(/^```[\s\S]*?^```/gm, "")
+              .match(/^#{1,6} .*$/gm) ?? [];
           if (!headings.some((h) => slug(h.replace(/^#+ /, "")) === anchor)) broken.push(`${where} (no such heading)`);
         }
       }
@@ -146,7 +182,9 @@ describe("the README inside node_modules", () => {
     expect(broken).toEqual([]);
     // The walk reached the documents, not just the README, and checked links to their headings.
     expect(anchors).toBeGreaterThan(3);
-    expect([...seen].map((d) => relative(installed, d))).toEqual(expect.arrayContaining(["docs/getting-started.md", "docs/api.md", "docs/concepts.md"]));
+    expect([...seen].map((d) => relative(installed, d))).toEqual(
+      expect.arrayContaining(["docs/getting-started.md", "docs/api.md", "docs/concepts.md"]),
+    );
   });
 
   it("tells users to install the AssemblyScript version the SDK and the examples pin", () => {
@@ -189,12 +227,22 @@ describe("a filter written by hand in the installing project", () => {
   it("builds with a config that only extends the SDK's, passes the ABI check and runs in the emulator", () => {
     mkdirSync(join(user, "assembly"));
     writeFileSync(join(user, "assembly", "index.ts"), FILTER);
-    writeFileSync(join(user, "asconfig.json"), JSON.stringify({ extends: "proxy-wasm-as/asconfig.json", targets: { release: { outFile: "build/filter.wasm" } } }));
+    writeFileSync(
+      join(user, "asconfig.json"),
+      JSON.stringify({
+        extends: "proxy-wasm-as/asconfig.json",
+        targets: { release: { outFile: "build/filter.wasm" } },
+      }),
+    );
     run("npx", ["asc", "assembly/index.ts", "--config", "asconfig.json", "--target", "release"], user);
     const wasm = readFileSync(join(user, "build", "filter.wasm"));
     const imports = WebAssembly.Module.imports(new WebAssembly.Module(wasm)).map((i) => `${i.module}.${i.name}`);
-    expect(imports.filter((name) => !name.startsWith("env.proxy_") && !name.startsWith("wasi_snapshot_preview1."))).toEqual([]);
-    expect(run("npx", ["proxy-wasm-as", "check", "build/filter.wasm"], user)).toContain("conforms to Proxy-Wasm ABI v0.2.1");
+    expect(
+      imports.filter((name) => !name.startsWith("env.proxy_") && !name.startsWith("wasi_snapshot_preview1.")),
+    ).toEqual([]);
+    expect(run("npx", ["proxy-wasm-as", "check", "build/filter.wasm"], user)).toContain(
+      "conforms to Proxy-Wasm ABI v0.2.1",
+    );
     writeFileSync(join(user, "run.mjs"), RUNNER);
     expect(JSON.parse(run("node", ["run.mjs"], user))).toContainEqual(["x-from-user-project", "yes"]);
   }, 120_000);
@@ -202,9 +250,15 @@ describe("a filter written by hand in the installing project", () => {
 
 /** Runs `serve` from the project's own install until its banner names the port; returns it and a stop. */
 async function serve(project: string, args: string[]): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, [join(project, "node_modules", "proxy-wasm-as", "bin", "proxy-wasm-as.js"), "serve", ...args], {
-    cwd: project, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" },
-  });
+  const child = spawn(
+    process.execPath,
+    [join(project, "node_modules", "proxy-wasm-as", "bin", "proxy-wasm-as.js"), "serve", ...args],
+    {
+      cwd: project,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    },
+  );
   let out = "";
   const url = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`serve printed no address:\n${out}`)), 30_000);
@@ -225,11 +279,13 @@ async function serve(project: string, args: string[]): Promise<{ url: string; st
 
 function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((ok, fail) => {
-    http.get(url, { agent: false }, (res) => {
-      let body = "";
-      res.on("data", (c) => (body += c));
-      res.on("end", () => ok({ status: res.statusCode!, headers: res.headers, body }));
-    }).on("error", fail);
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c));
+        res.on("end", () => ok({ status: res.statusCode!, headers: res.headers, body }));
+      })
+      .on("error", fail);
   });
 }
 
@@ -248,14 +304,20 @@ describe("npm create proxy-wasm-as, from the tarballs, as getting-started.md sho
   }, 60_000);
 
   it("adds a second filter, installs offline, builds both, and passes both filters' tests", async () => {
-    const added = run("node", [join(installed, "bin", "proxy-wasm-as.js"), "init", "--add", "auth", "--template", "http-auth"], project);
+    const added = run(
+      "node",
+      [join(installed, "bin", "proxy-wasm-as.js"), "init", "--add", "auth", "--template", "http-auth"],
+      project,
+    );
     expect(added).toContain("Added the filter auth");
     await npmInstall(project);
     const build = run("npm", ["run", "build"], project);
     expect(build).toContain("build/filter.wasm: conforms to Proxy-Wasm ABI v0.2.1");
     expect(build).toContain("build/auth.wasm: conforms to Proxy-Wasm ABI v0.2.1");
     // each module holds its own filter only (no shared asconfig entry compiled into both)
-    expect(readFileSync(join(project, "build", "auth.wasm")).length).not.toBe(readFileSync(join(project, "build", "filter.wasm")).length);
+    expect(readFileSync(join(project, "build", "auth.wasm")).length).not.toBe(
+      readFileSync(join(project, "build", "filter.wasm")).length,
+    );
     const tests = plain(run("npm", ["test"], project));
     expect(tests).toMatch(/Test Files\s+2 passed/);
     expect(tests).not.toMatch(/failed/);
@@ -265,7 +327,13 @@ describe("npm create proxy-wasm-as, from the tarballs, as getting-started.md sho
     const upstream = http.createServer((req, res) => res.end(`upstream saw ${req.url}`));
     await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
     const { port } = upstream.address() as AddressInfo;
-    const served = await serve(project, ["build/filter.wasm", "--upstream", `http://127.0.0.1:${port}`, "--listen", "127.0.0.1:0"]);
+    const served = await serve(project, [
+      "build/filter.wasm",
+      "--upstream",
+      `http://127.0.0.1:${port}`,
+      "--listen",
+      "127.0.0.1:0",
+    ]);
     try {
       const reply = await get(`${served.url}/hello`);
       expect(reply.status).toBe(200);

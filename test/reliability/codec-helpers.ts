@@ -32,7 +32,9 @@ export class Probe {
   }
 
   /** A new plugin with this configuration (root id "json"): the JSON reader's verdict. */
-  async json(configuration: string | Uint8Array): Promise<{ configured: boolean; logs: { level: string; message: string }[] }> {
+  async json(
+    configuration: string | Uint8Array,
+  ): Promise<{ configured: boolean; logs: { level: string; message: string }[] }> {
     if (!this.vm || this.vm.failure) await this.start();
     this.host.clearLogs();
     const p = this.vm!.startPlugin({ rootId: "json", configuration });
@@ -66,7 +68,8 @@ export function referenceDecode(bytes: Uint8Array): Uint8Array[][] | null {
   let at = 4 + count * 8;
   const out: Uint8Array[][] = [];
   for (let i = 0; i < count; i++) {
-    const nl = dv.getUint32(4 + i * 8, true), vl = dv.getUint32(8 + i * 8, true);
+    const nl = dv.getUint32(4 + i * 8, true),
+      vl = dv.getUint32(8 + i * 8, true);
     if (at + nl + 1 > bytes.length) return null;
     const name = bytes.subarray(at, at + nl);
     at += nl + 1;

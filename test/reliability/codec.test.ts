@@ -15,7 +15,10 @@ const RUNS = 300;
 /** Header text: any Unicode, with NUL, control and non-ASCII characters made likely. */
 const text = fc.oneof(
   fc.string({ unit: "binary", maxLength: 24 }),
-  fc.string({ unit: fc.constantFrom("\0", "\x01", "\x7f", "é", "✓", "😀", "A", "a", ":", " ", "\uFFFD"), maxLength: 12 }),
+  fc.string({
+    unit: fc.constantFrom("\0", "\x01", "\x7f", "é", "✓", "😀", "A", "a", ":", " ", "\uFFFD"),
+    maxLength: 12,
+  }),
   fc.constantFrom("", ":path", ":authority", "Content-Type", "x-dup"),
 );
 const pair: fc.Arbitrary<Pair> = fc.tuple(text, text);
@@ -33,7 +36,9 @@ beforeAll(async () => {
 });
 
 function errors() {
-  return probe.host.logs.filter((l) => l.level === "error" || l.level === "critical" || l.level === "warn").map((l) => l.message);
+  return probe.host.logs
+    .filter((l) => l.level === "error" || l.level === "critical" || l.level === "warn")
+    .map((l) => l.message);
 }
 
 describe("header maps: host → SDK → host round trips", () => {
@@ -73,7 +78,10 @@ describe("header maps: host → SDK → host round trips", () => {
 async function decodeThroughSdk(body: Uint8Array, cuts: number[] = []) {
   const plugin = await probe.plugin("decode");
   const s = plugin.newHttpStream();
-  s.requestHeaders([[":method", "POST"], [":path", "/"]]);
+  s.requestHeaders([
+    [":method", "POST"],
+    [":path", "/"],
+  ]);
   const parts = chunks(body, cuts);
   parts.forEach((part, i) => {
     s.requestBody(part, i === parts.length - 1);
@@ -111,7 +119,12 @@ describe("header maps: the SDK's decoder on arbitrary bytes", () => {
 
   it("zero bytes and count 0 are both the empty map; 1–3 bytes are malformed", async () => {
     for (const [bytes, status] of [
-      [[], 200], [[0, 0, 0, 0], 200], [[0, 0, 0, 0, 9, 9], 200], [[0], 400], [[0, 0], 400], [[0, 0, 0], 400],
+      [[], 200],
+      [[0, 0, 0, 0], 200],
+      [[0, 0, 0, 0, 9, 9], 200],
+      [[0], 400],
+      [[0, 0], 400],
+      [[0, 0, 0], 400],
     ] as [number[], number][]) {
       const r = await decodeThroughSdk(Uint8Array.from(bytes));
       expect(r.status, JSON.stringify(bytes)).toBe(status);
@@ -158,7 +171,12 @@ describe("header maps: the SDK's decoder on arbitrary bytes", () => {
   });
 
   it("NUL and non-ASCII bytes inside names and values survive", async () => {
-    const pairs: Pair[] = [["a\0b", "\0"], ["é✓😀", "v\0\0w"], ["", ""], ["\0", "x\u0001y"]];
+    const pairs: Pair[] = [
+      ["a\0b", "\0"],
+      ["é✓😀", "v\0\0w"],
+      ["", ""],
+      ["\0", "x\u0001y"],
+    ];
     const r = await decodeThroughSdk(encodePairs(pairs));
     expect(r.status).toBe(200);
     expect([...r.body]).toEqual([...encodePairs(pairs)]);

@@ -76,15 +76,38 @@ const JWT_SECRET = "s3cret-key";
  * configuration found in its test file that the plugin accepts (else "" / "{}").
  */
 const KNOWN = {
-  "dispatch-on-tick": { configuration: JSON.stringify({ cluster: "backend", path: "/healthz", authority: "backend.local", period_ms: 1000, timeout_ms: 300 }) },
-  "grpc-auth": { configuration: JSON.stringify({ cluster: "auth", service: "auth.v1.Authorizer", method: "Check", timeout_ms: 500 }) },
+  "dispatch-on-tick": {
+    configuration: JSON.stringify({
+      cluster: "backend",
+      path: "/healthz",
+      authority: "backend.local",
+      period_ms: 1000,
+      timeout_ms: 300,
+    }),
+  },
+  "grpc-auth": {
+    configuration: JSON.stringify({ cluster: "auth", service: "auth.v1.Authorizer", method: "Check", timeout_ms: 500 }),
+  },
   "http-auth": { configuration: JSON.stringify({ cluster: "auth", path: "/verify", timeoutMs: 250 }) },
   "http-routing": { configuration: JSON.stringify({ canary_authority: "canary.internal", percentage: 30 }) },
   "json-validation": { configuration: JSON.stringify({ requiredKeys: ["user", "action"] }) },
   "jwt-auth": { configuration: JSON.stringify({ secret: JWT_SECRET }) },
-  "multiple-dispatches": { configuration: JSON.stringify({ cluster: "audit", count: 3, path: "/audit", authority: "audit.local", timeout_ms: 700 }) },
+  "multiple-dispatches": {
+    configuration: JSON.stringify({
+      cluster: "audit",
+      count: 3,
+      path: "/audit",
+      authority: "audit.local",
+      timeout_ms: 700,
+    }),
+  },
   "postpone-requests": { configuration: JSON.stringify({ tick_period_ms: 250 }), postpones: true },
-  properties: { configuration: JSON.stringify({ deny_path_prefixes: ["/admin", "/debug"], deny_source_addresses: ["192.0.2.10", "2001:db8::1"] }) },
+  properties: {
+    configuration: JSON.stringify({
+      deny_path_prefixes: ["/admin", "/debug"],
+      deny_source_addresses: ["192.0.2.10", "2001:db8::1"],
+    }),
+  },
   "shared-queue": {
     extraPlugins: [{ rootId: "receiver", configuration: '{"queue": "summaries"}' }],
     rootId: "sender",
@@ -128,7 +151,8 @@ export async function startExample(example, host) {
   const known = KNOWN[example.name] ?? {};
   const vm = await host.loadVm(example.bytes, { vmId: known.vmId ?? "" });
   for (const extra of known.extraPlugins ?? []) vm.startPlugin(extra);
-  const candidates = known.configuration !== undefined ? [known.configuration] : candidateConfigurations(example.testSource);
+  const candidates =
+    known.configuration !== undefined ? [known.configuration] : candidateConfigurations(example.testSource);
   let plugin = null;
   for (const configuration of candidates) {
     const p = vm.startPlugin({ rootId: known.rootId ?? "", configuration });
@@ -153,9 +177,17 @@ function base64url(data) {
 function jwt(r) {
   const header = base64url(JSON.stringify({ alg: r.pick(["HS256", "HS256", "none", "RS256"]), typ: "JWT" }));
   const now = 1_704_067_200;
-  const claims = { sub: r.text(6), exp: now + r.pick([-100, 3600, 10 ** 12]), nbf: r.chance(0.2) ? now + 500 : now - 10 };
+  const claims = {
+    sub: r.text(6),
+    exp: now + r.pick([-100, 3600, 10 ** 12]),
+    nbf: r.chance(0.2) ? now + 500 : now - 10,
+  };
   const payload = base64url(JSON.stringify(claims));
-  const sig = base64url(createHmac("sha256", r.chance(0.8) ? JWT_SECRET : "wrong").update(`${header}.${payload}`).digest());
+  const sig = base64url(
+    createHmac("sha256", r.chance(0.8) ? JWT_SECRET : "wrong")
+      .update(`${header}.${payload}`)
+      .digest(),
+  );
   return r.chance(0.1) ? r.text(20) : `${header}.${payload}.${r.chance(0.9) ? sig : sig.slice(1)}`;
 }
 
@@ -163,8 +195,10 @@ function jwt(r) {
 export function requestHeaderMap(r) {
   if (r.chance(0.02)) return [];
   const h = [];
-  if (!r.chance(0.03)) h.push([":method", r.pick(["GET", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "get", ""])]);
-  if (!r.chance(0.03)) h.push([":path", r.pick(["/", "/items", "/admin/x", "/debug", "/items?id=7&x=é", "/" + r.text(r.int(30)), ""])]);
+  if (!r.chance(0.03))
+    h.push([":method", r.pick(["GET", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "get", ""])]);
+  if (!r.chance(0.03))
+    h.push([":path", r.pick(["/", "/items", "/admin/x", "/debug", "/items?id=7&x=é", "/" + r.text(r.int(30)), ""])]);
   if (!r.chance(0.03)) h.push([":authority", r.pick(["example.com", "shop.example.com", "", r.text(10)])]);
   if (r.chance(0.5)) h.push([":scheme", r.pick(["http", "https"])]);
   const optional = [
@@ -173,7 +207,10 @@ export function requestHeaderMap(r) {
     () => ["x-forwarded-for", r.pick(["10.0.0.1", "192.0.2.10", "10.0.0.1, 10.0.0.2", r.text(7)])],
     () => ["content-type", r.pick(["application/json", "text/plain", "application/json; charset=utf-8"])],
     () => ["content-length", String(r.int(5000))],
-    () => ["x-trace-id", r.chance(0.5) ? [...r.bytes(16)].map((b) => b.toString(16).padStart(2, "0")).join("") : r.text(r.int(40))],
+    () => [
+      "x-trace-id",
+      r.chance(0.5) ? [...r.bytes(16)].map((b) => b.toString(16).padStart(2, "0")).join("") : r.text(r.int(40)),
+    ],
     () => ["x-request-id", r.text(12)],
     () => ["x-swimlane", r.pick(["canary", "production", ""])],
     () => ["user-agent", r.text(r.int(20))],
@@ -186,7 +223,8 @@ export function requestHeaderMap(r) {
 
 export function responseHeaderMap(r) {
   const h = [[":status", String(r.pick([200, 200, 200, 204, 301, 400, 403, 404, 429, 500, 503]))]];
-  for (let i = r.int(4); i > 0; i--) h.push([r.pick(["content-type", "server", "x-upstream", r.text(6, "abcxyz-")]), r.text(r.int(20))]);
+  for (let i = r.int(4); i > 0; i--)
+    h.push([r.pick(["content-type", "server", "x-upstream", r.text(6, "abcxyz-")]), r.text(r.int(20))]);
   return h;
 }
 
@@ -194,8 +232,12 @@ export function responseHeaderMap(r) {
 export function body(r, { large = true } = {}) {
   const k = r.int(10);
   if (large && r.chance(0.005)) return r.bytes(1 << (20 + r.int(2))); // 1-2 MiB
-  if (k < 3) return new TextEncoder().encode(JSON.stringify({ user: r.pick(["alice", 7, null]), action: r.pick(["read", "write"]), n: r.int(100) }));
-  if (k < 5) return new TextEncoder().encode(JSON.stringify(r.chance(0.5) ? { name: r.text(5) } : [r.int(9), r.text(3)]));
+  if (k < 3)
+    return new TextEncoder().encode(
+      JSON.stringify({ user: r.pick(["alice", 7, null]), action: r.pick(["read", "write"]), n: r.int(100) }),
+    );
+  if (k < 5)
+    return new TextEncoder().encode(JSON.stringify(r.chance(0.5) ? { name: r.text(5) } : [r.int(9), r.text(3)]));
   if (k < 7) return new TextEncoder().encode(r.text(r.int(200)));
   if (k < 8) return new Uint8Array(0);
   return r.bytes(r.int(4000));
@@ -246,7 +288,11 @@ export class Stats {
 }
 
 /** Calls that end a pause: when one of them fails, a stream may stay paused (the ABI gives no other way out). */
-export const PAUSE_ENDING_CALLS = new Set(["proxy_continue_stream", "proxy_send_local_response", "proxy_set_effective_context"]);
+export const PAUSE_ENDING_CALLS = new Set([
+  "proxy_continue_stream",
+  "proxy_send_local_response",
+  "proxy_set_effective_context",
+]);
 
 /**
  * Answers the pending calls made by `contextId` (a stream, or the plugin itself) — answered,
@@ -277,7 +323,11 @@ function answerHttp(env, r, stats, token) {
   const k = r.int(10);
   if (k < 7) {
     stats.callsAnswered++;
-    host.respondHttpCall(token, { status: r.pick([200, 200, 200, 403, 401, 500]), headers: r.chance(0.2) ? [] : [["x-auth", r.text(4)]], body: r.text(r.int(40)) });
+    host.respondHttpCall(token, {
+      status: r.pick([200, 200, 200, 403, 401, 500]),
+      headers: r.chance(0.2) ? [] : [["x-auth", r.text(4)]],
+      body: r.text(r.int(40)),
+    });
   } else if (k < 9) {
     stats.callsFailed++;
     host.failHttpCall(token);
@@ -309,7 +359,9 @@ function answerGrpc(env, r, stats, token) {
 }
 
 function pendingOf(env, id) {
-  return env.host.httpCalls.some((c) => c.callerContextId === id) || env.host.grpcCalls.some((c) => c.callerContextId === id);
+  return (
+    env.host.httpCalls.some((c) => c.callerContextId === id) || env.host.grpcCalls.some((c) => c.callerContextId === id)
+  );
 }
 
 /** Ends an HTTP stream as Envoy does, also after the filter reset it (the emulator's complete() refuses then). */
@@ -332,7 +384,8 @@ function finish(env, s) {
 function httpStreamSteps(env, r, stats, opts) {
   const { plugin, host } = env;
   const s = plugin.newHttpStream();
-  if (r.chance(0.3)) s.setProperty(["source", "address"], r.pick(["10.0.0.1:5000", "192.0.2.10:443", "[2001:db8::1]:80"]));
+  if (r.chance(0.3))
+    s.setProperty(["source", "address"], r.pick(["10.0.0.1:5000", "192.0.2.10:443", "[2001:db8::1]:80"]));
   const reqBody = r.chance(0.4) ? body(r, opts) : null;
   const resBody = r.chance(0.6) ? body(r, opts) : null;
   if ((reqBody?.length ?? 0) > 1 << 19 || (resBody?.length ?? 0) > 1 << 19) stats.largeBodies++;
@@ -470,7 +523,11 @@ function tcpStreamSteps(env, r, stats, opts) {
   for (let k = r.int(8); k > 0; k--) {
     const down = r.chance(0.5);
     const data = body(r, opts);
-    steps.push(() => (down ? !c.closed && !c.downstreamClosed && c.downstreamData(data) : !c.closed && !c.upstreamClosed && c.upstreamData(data)));
+    steps.push(() =>
+      down
+        ? !c.closed && !c.downstreamClosed && c.downstreamData(data)
+        : !c.closed && !c.upstreamClosed && c.upstreamData(data),
+    );
   }
   const order = r.chance(0.5);
   steps.push(() => !c.completed && (order ? c.downstreamClose("remote") : c.upstreamClose("remote")));
@@ -499,7 +556,10 @@ function tcpStreamSteps(env, r, stats, opts) {
  * their steps; ticks the clock now and then and settles the plugin's own calls. A trap is
  * counted and stops the run (the VM is failed, as in Envoy).
  */
-export function runTraffic(env, { seed = 1, count = 1000, concurrency = 3, stats = new Stats(), large = true, earlyEnd, deletedCallbacks } = {}) {
+export function runTraffic(
+  env,
+  { seed = 1, count = 1000, concurrency = 3, stats = new Stats(), large = true, earlyEnd, deletedCallbacks } = {},
+) {
   const r = new Rng(seed);
   const opts = { large, earlyEnd, deletedCallbacks };
   const active = [];
@@ -546,7 +606,8 @@ export function unloggedFaults(host) {
   const logged = new Map();
   for (const l of host.logs) {
     const m = / failed: host status (\d+)$/.exec(l.message);
-    if (l.level === "warn" && m) logged.set(key(l.vmId, l.contextId, m[1]), (logged.get(key(l.vmId, l.contextId, m[1])) ?? 0) + 1);
+    if (l.level === "warn" && m)
+      logged.set(key(l.vmId, l.contextId, m[1]), (logged.get(key(l.vmId, l.contextId, m[1])) ?? 0) + 1);
   }
   const missing = [];
   for (const f of host.faults.records) {
@@ -562,5 +623,8 @@ export function unloggedFaults(host) {
 /** The `env` host functions an example imports (the ones it can see fail). */
 export async function importedHostCalls(example) {
   const { readWasm } = await import("../../dist/host/wasm/wasm-reader.js");
-  return readWasm(example.bytes).imports.filter((i) => i.module === "env").map((i) => i.name).sort();
+  return readWasm(example.bytes)
+    .imports.filter((i) => i.module === "env")
+    .map((i) => i.name)
+    .sort();
 }

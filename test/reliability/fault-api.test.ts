@@ -5,7 +5,11 @@ import { describe, expect, it } from "vitest";
 import { FaultInjector, Host, Status } from "../../host/index.js";
 
 const PROBE = readFileSync(fileURLToPath(new URL("../build/sdk-probe.wasm", import.meta.url)));
-const GET: [string, string][] = [[":method", "GET"], [":path", "/"], [":authority", "example.com"]];
+const GET: [string, string][] = [
+  [":method", "GET"],
+  [":path", "/"],
+  [":authority", "example.com"],
+];
 
 async function probe(host: Host) {
   const vm = await host.loadVm(PROBE);
@@ -34,8 +38,15 @@ describe("fault injection API", () => {
     expect(s.localResponse?.bodyText).toBe("dispatch failed: INTERNAL_FAILURE");
     expect(host.httpCalls).toEqual([]);
     expect(faults.injected).toBe(1);
-    expect(faults.records).toEqual([{ call: "proxy_http_call", status: Status.INTERNAL_FAILURE, vmId: "", contextId: s.id }]);
-    expect(host.logs).toContainEqual({ level: "warn", message: "dispatch HTTP call failed: host status 10", contextId: s.id, vmId: "" });
+    expect(faults.records).toEqual([
+      { call: "proxy_http_call", status: Status.INTERNAL_FAILURE, vmId: "", contextId: s.id },
+    ]);
+    expect(host.logs).toContainEqual({
+      level: "warn",
+      message: "dispatch HTTP call failed: host status 10",
+      contextId: s.id,
+      vmId: "",
+    });
     // The next one goes through.
     const t = plugin.newHttpStream();
     t.requestHeaders([...GET, ["x-probe", "call"]]);

@@ -12,9 +12,17 @@ const RANDOM_STREAMS = 1500;
 const STATUSES = [Status.NOT_FOUND, Status.BAD_ARGUMENT, Status.INTERNAL_FAILURE, Status.UNIMPLEMENTED];
 const examples: { name: string }[] = driver.listExamples();
 const totals = { faults: 0, streams: 0 };
-afterAll(() => console.log(`faults: ${totals.streams} streams through ${examples.length} examples, ${totals.faults} faults injected, 0 traps`));
+afterAll(() =>
+  console.log(
+    `faults: ${totals.streams} streams through ${examples.length} examples, ${totals.faults} faults injected, 0 traps`,
+  ),
+);
 
-function expectClean(name: string, stats: { traps: number; stuck: number; stuckAfterOtherFault: number; stuckAfterFault: number; problems: string[] }, allowStuck: boolean) {
+function expectClean(
+  name: string,
+  stats: { traps: number; stuck: number; stuckAfterOtherFault: number; stuckAfterFault: number; problems: string[] },
+  allowStuck: boolean,
+) {
   expect(stats.traps, `${name}: ${stats.problems.join("\n")}`).toBe(0);
   expect(stats.stuck, `${name}: ${stats.problems.join("\n")}`).toBe(0);
   expect(stats.stuckAfterOtherFault, `${name}: ${stats.problems.join("\n")}`).toBe(0);
@@ -29,7 +37,12 @@ describe.each(examples.map((e) => [e.name, e] as const))("%s under faults", (nam
       for (const status of STATUSES) {
         const env = await driver.fresh(example);
         const faults = env.host.injectFaults({ seed: status, rate: 1, calls: { [call]: [status] } })!;
-        const stats = driver.runTraffic(env, { seed: 7 + status, count: STREAMS_PER_CALL, concurrency: 2, large: false });
+        const stats = driver.runTraffic(env, {
+          seed: 7 + status,
+          count: STREAMS_PER_CALL,
+          concurrency: 2,
+          large: false,
+        });
         const what = `${name} with ${call} answering ${status}`;
         expectClean(what, stats, driver.PAUSE_ENDING_CALLS.has(call));
         expect(driver.unloggedFaults(env.host), what).toEqual([]);

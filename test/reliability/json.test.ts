@@ -58,7 +58,11 @@ function referenceParse(bytes: Uint8Array): { ok: true; value: unknown } | { ok:
  */
 const integerJson = fc
   .jsonValue({ maxDepth: 6 })
-  .map((v) => JSON.stringify(v, (_k, x) => (typeof x === "number" ? (Number.isSafeInteger(x) ? x : Math.trunc(x) % 1e15 || 0) : x)));
+  .map((v) =>
+    JSON.stringify(v, (_k, x) =>
+      typeof x === "number" ? (Number.isSafeInteger(x) ? x : Math.trunc(x) % 1e15 || 0) : x,
+    ),
+  );
 
 describe("JSON reader: well-formed documents", () => {
   it("fc.json(): parses to what JSON.parse gives", async () => {
@@ -81,13 +85,17 @@ describe("JSON reader: well-formed documents", () => {
 
   it("fc.json() pretty-printed, and with every string escaped as \\u, parses the same", async () => {
     await fc.assert(
-      fc.asyncProperty(integerJson.map((d) => JSON.parse(d)), fc.constantFrom(0, 1, 2, "\t"), async (value, indent) => {
-        const doc = JSON.stringify(value, null, indent);
-        const escaped = doc.replace(/[\u007f-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
-        const expected = JSON.parse(doc);
-        expect(await readBySdk(doc)).toEqual(expected);
-        expect(await readBySdk(escaped)).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        integerJson.map((d) => JSON.parse(d)),
+        fc.constantFrom(0, 1, 2, "\t"),
+        async (value, indent) => {
+          const doc = JSON.stringify(value, null, indent);
+          const escaped = doc.replace(/[\u007f-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+          const expected = JSON.parse(doc);
+          expect(await readBySdk(doc)).toEqual(expected);
+          expect(await readBySdk(escaped)).toEqual(expected);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -105,14 +113,35 @@ describe("JSON reader: well-formed documents", () => {
   // 16-17 digit doubles with a decimal exponent of 38 to 53 by orders of magnitude, and rounds
   // about 1 in 300 others to the wrong neighbour.
   it("long doubles read exactly (found: 1e38-1e53 misread by orders of magnitude, others one ULP off)", async () => {
-    for (const doc of ["9.642061111251701e+38", "-9.639673965156882e+43", "1.5802281473125942e+39", "-2.216433807114644e-10", "6.250231452633269e-21"]) {
+    for (const doc of [
+      "9.642061111251701e+38",
+      "-9.639673965156882e+43",
+      "1.5802281473125942e+39",
+      "-2.216433807114644e-10",
+      "6.250231452633269e-21",
+    ]) {
       expect(await readBySdk(`[${doc}]`), doc).toEqual([Number(doc)]);
     }
   });
 
   it("number edge cases read as JSON.parse reads them", async () => {
-    const docs = ["0", "-0", "1e400", "-1e400", "1e-400", "5e-324", "2.2250738585072014e-308", "1.7976931348623157e308",
-      "9007199254740993", "123456789012345678901234567890", "0.1", "1E+2", "1e-7", "-0.0e0", "0.30000000000000004"];
+    const docs = [
+      "0",
+      "-0",
+      "1e400",
+      "-1e400",
+      "1e-400",
+      "5e-324",
+      "2.2250738585072014e-308",
+      "1.7976931348623157e308",
+      "9007199254740993",
+      "123456789012345678901234567890",
+      "0.1",
+      "1E+2",
+      "1e-7",
+      "-0.0e0",
+      "0.30000000000000004",
+    ];
     for (const doc of docs) expect(await readBySdk(`[${doc}]`), doc).toEqual(JSON.parse(`[${doc}]`));
   });
 
@@ -125,7 +154,16 @@ describe("JSON reader: well-formed documents", () => {
   });
 
   it("strings: escapes, lone surrogates, NUL escapes, raw non-ASCII and invalid UTF-8 bytes", async () => {
-    const docs = ['"\\u0000"', '"\\ud800"', '"\\udc00\\ud800"', '"\\ud83d\\ude00"', '"é✓😀"', '"\\/\\b\\f\\n\\r\\t\\"\\\\"', '{"":""}', '{"a":1,"a":2}'];
+    const docs = [
+      '"\\u0000"',
+      '"\\ud800"',
+      '"\\udc00\\ud800"',
+      '"\\ud83d\\ude00"',
+      '"é✓😀"',
+      '"\\/\\b\\f\\n\\r\\t\\"\\\\"',
+      '{"":""}',
+      '{"a":1,"a":2}',
+    ];
     for (const doc of docs) expect(await readBySdk(doc), doc).toEqual(JSON.parse(doc));
     // Invalid UTF-8 inside a string is read (as U+FFFD), as a lenient reader should; outside, it is an error.
     expect(await readBySdk(Uint8Array.from([0x22, 0xff, 0xc3, 0x22]))).toBeTypeOf("string");
@@ -135,7 +173,12 @@ describe("JSON reader: well-formed documents", () => {
 
 /** Small edits of valid documents: where readers go wrong. */
 const mutated = fc
-  .tuple(integerJson, fc.nat(), fc.constantFrom("del", "ins", "cut", "dup"), fc.constantFrom(..."{}[]\":,0123456789.-+eE \\tfnu\x00\x1f".split("")))
+  .tuple(
+    integerJson,
+    fc.nat(),
+    fc.constantFrom("del", "ins", "cut", "dup"),
+    fc.constantFrom(...'{}[]":,0123456789.-+eE \\tfnu\x00\x1f'.split("")),
+  )
   .map(([doc, at, op, ch]) => {
     const i = doc.length === 0 ? 0 : at % (doc.length + 1);
     if (op === "del") return doc.slice(0, i) + doc.slice(i + 1);
@@ -158,19 +201,41 @@ describe("JSON reader: malformed documents", () => {
   });
 
   it("arbitrary bytes and JSON-alphabet strings: same verdict as JSON.parse, never a trap", async () => {
-    const alphabet = fc.string({ unit: fc.constantFrom(..."{}[]\":,01-.eE+ tfrueal n\\u".split("")), maxLength: 16 });
+    const alphabet = fc.string({ unit: fc.constantFrom(...'{}[]":,01-.eE+ tfrueal n\\u'.split("")), maxLength: 16 });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 40 }), alphabet.map((s) => new TextEncoder().encode(s))), async (bytes) => {
-        const ref = referenceParse(bytes);
-        if (ref.ok) expect(await readBySdk(bytes)).toEqual(ref.value);
-        else await expectRejected(bytes);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 40 }),
+          alphabet.map((s) => new TextEncoder().encode(s)),
+        ),
+        async (bytes) => {
+          const ref = referenceParse(bytes);
+          if (ref.ok) expect(await readBySdk(bytes)).toEqual(ref.value);
+          else await expectRejected(bytes);
+        },
+      ),
       { numRuns: RUNS * 3 },
     );
   });
 
   it("numbers JSON forbids are refused: leading zeros, '+', '.5', '1.', '-', hex, NaN, Infinity", async () => {
-    for (const doc of ["01", "-01", "00", "[00]", '{"a":012}', "+1", ".5", "1.", "-", "0x10", "NaN", "Infinity", "1e", "1e+", "--1"]) {
+    for (const doc of [
+      "01",
+      "-01",
+      "00",
+      "[00]",
+      '{"a":012}',
+      "+1",
+      ".5",
+      "1.",
+      "-",
+      "0x10",
+      "NaN",
+      "Infinity",
+      "1e",
+      "1e+",
+      "--1",
+    ]) {
       await expectRejected(doc);
     }
   });

@@ -16,7 +16,8 @@ describe(`memory after ${FIRST} and after ${THEN} stream lifecycles`, () => {
     const stats = new driver.Stats();
     driver.runTraffic(env, { seed: 5, count: FIRST, large: false, stats, deletedCallbacks: 0 });
     const after = env.vm.memoryBytes;
-    for (let done = FIRST; done < THEN; done += FIRST) driver.runTraffic(env, { seed: 5, count: FIRST, large: false, stats, deletedCallbacks: 0 });
+    for (let done = FIRST; done < THEN; done += FIRST)
+      driver.runTraffic(env, { seed: 5, count: FIRST, large: false, stats, deletedCallbacks: 0 });
     expect(stats.traps, stats.problems.join("\n")).toBe(0);
     expect(env.vm.memoryBytes).toBe(after);
   });
@@ -29,7 +30,12 @@ describe("requests and responses of 100 headers (Envoy's default limit), 64 stre
   it.each(examples.map((e) => [e.name, e] as const))("%s: linear memory stays under 4 MiB", async (_name, example) => {
     const env = await driver.fresh(example, { record: false });
     const { host, plugin } = env;
-    const big: [string, string][] = [[":method", "POST"], [":path", "/items"], [":authority", "example.com"], ["content-type", "application/json"]];
+    const big: [string, string][] = [
+      [":method", "POST"],
+      [":path", "/items"],
+      [":authority", "example.com"],
+      ["content-type", "application/json"],
+    ];
     for (let i = 0; i < 96; i++) big.push([`x-h-${i}`, "v".repeat(40)]);
     for (let k = 0; k < 64; k++) {
       if (env.tcp) {
@@ -44,7 +50,8 @@ describe("requests and responses of 100 headers (Envoy's default limit), 64 stre
       s.requestBody('{"user":"a","action":"b"}', true);
       for (const c of host.httpCalls) host.respondHttpCall(c.token, { status: 200 });
       for (const c of host.grpcCalls) host.respondGrpcCall(c.token, "ok");
-      if (s.requestHeadersForwarded && !s.localResponse) s.responseHeaders([...big.slice(4), [":status", "200"]], { endOfStream: true });
+      if (s.requestHeadersForwarded && !s.localResponse)
+        s.responseHeaders([...big.slice(4), [":status", "200"]], { endOfStream: true });
       for (const c of host.httpCalls) host.respondHttpCall(c.token, { status: 200 });
       if (!s.reset) s.complete();
     }

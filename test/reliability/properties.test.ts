@@ -19,7 +19,12 @@ const segment = fc.oneof(
   fc.string({ unit: "binary", maxLength: 16 }).map((s) => s.replace(/\0/g, "")),
   fc.constantFrom("", "request", "headers", "x-é✓", "😀", "a.b", " "),
 );
-const path = fc.tuple(fc.array(segment, { maxLength: 5 }), segment.filter((s) => s !== "")).map(([head, last]) => [...head, last]);
+const path = fc
+  .tuple(
+    fc.array(segment, { maxLength: 5 }),
+    segment.filter((s) => s !== ""),
+  )
+  .map(([head, last]) => [...head, last]);
 
 let probe: Probe;
 beforeAll(async () => {
@@ -31,7 +36,10 @@ async function ask(op: string, segments: string[], value?: PropertyValue, opValu
   const plugin = await probe.plugin("property");
   const s = plugin.newHttpStream();
   if (value !== undefined) s.setProperty(segments, value);
-  s.requestHeaders([[":method", "POST"], [":path", "/"]]);
+  s.requestHeaders([
+    [":method", "POST"],
+    [":path", "/"],
+  ]);
   s.requestBody(encodePairs([[op, opValue], ...segments.map((seg): Pair => [seg, ""])]), true);
   const r = s.localResponse!;
   const stored = s.lookupProperty(segments.join("\0"));
@@ -66,10 +74,17 @@ describe("property paths and values round trip", () => {
 
   it("64-bit integers read back with getPropertyInt; any other size gives the fallback", async () => {
     await fc.assert(
-      fc.asyncProperty(path, fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.uint8Array({ maxLength: 12 }), async (segments, n, other) => {
-        expect((await ask("get-int", segments, n)).text).toBe(String(n));
-        expect((await ask("get-int", segments, other)).text).toBe(other.length === 8 ? String(new DataView(other.buffer).getBigInt64(0, true)) : "-7");
-      }),
+      fc.asyncProperty(
+        path,
+        fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+        fc.uint8Array({ maxLength: 12 }),
+        async (segments, n, other) => {
+          expect((await ask("get-int", segments, n)).text).toBe(String(n));
+          expect((await ask("get-int", segments, other)).text).toBe(
+            other.length === 8 ? String(new DataView(other.buffer).getBigInt64(0, true)) : "-7",
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -85,7 +100,9 @@ describe("property paths and values round trip", () => {
   });
 
   it("map values decode with getPropertyMap exactly as the reference decoder; malformed ones are null", async () => {
-    const pairs = fc.array(fc.tuple(fc.string({ maxLength: 8 }), fc.string({ unit: "binary", maxLength: 8 })), { maxLength: 6 });
+    const pairs = fc.array(fc.tuple(fc.string({ maxLength: 8 }), fc.string({ unit: "binary", maxLength: 8 })), {
+      maxLength: 6,
+    });
     await fc.assert(
       fc.asyncProperty(path, pairs, fc.uint8Array({ maxLength: 48 }), async (segments, map, raw) => {
         const r = await ask("get-map", segments, map as Pair[]);

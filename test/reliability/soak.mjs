@@ -23,11 +23,16 @@ const { values } = parseArgs({
     vary: { type: "boolean", default: false },
   },
 });
-const first = Number(values.first), total = Number(values.total), rate = Number(values.faults), seed = Number(values.seed);
+const first = Number(values.first),
+  total = Number(values.total),
+  rate = Number(values.faults),
+  seed = Number(values.seed);
 const only = values.only ? values.only.split(",") : null;
 const vary = values.vary;
 
-let failed = 0, streams = 0, faults = 0;
+let failed = 0,
+  streams = 0,
+  faults = 0;
 const started = Date.now();
 console.log(`example               streams   memory@${first}  memory@${total}  growth  traps  faults   seconds`);
 for (const example of listExamples()) {
@@ -36,10 +41,18 @@ for (const example of listExamples()) {
   const env = await fresh(example, { record: false });
   const injector = rate > 0 ? env.host.injectFaults({ seed, rate, upstream: { fail: 0.1, timeout: 0.05 } }) : null;
   const stats = new Stats();
-  let done = 0, memFirst = 0, chunk = 0;
+  let done = 0,
+    memFirst = 0,
+    chunk = 0;
   while (done < total && stats.traps === 0) {
     const n = Math.min(first, total - done);
-    runTraffic(env, { seed: vary ? seed * 1_000_003 + chunk++ : seed, count: n, large: false, stats, deletedCallbacks: 0.001 });
+    runTraffic(env, {
+      seed: vary ? seed * 1_000_003 + chunk++ : seed,
+      count: n,
+      large: false,
+      stats,
+      deletedCallbacks: 0.001,
+    });
     done += n;
     if (done === first) memFirst = env.vm.memoryBytes;
   }
@@ -54,5 +67,7 @@ for (const example of listExamples()) {
   );
   if (stats.problems.length) console.log("   " + stats.problems.slice(0, 5).join("\n   "));
 }
-console.log(`${streams} streams, ${faults} faults, ${failed} example(s) grew or trapped, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(
+  `${streams} streams, ${faults} faults, ${failed} example(s) grew or trapped, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+);
 process.exitCode = failed ? 1 : 0;

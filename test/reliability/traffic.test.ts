@@ -20,18 +20,21 @@ describe("random traffic through every example", () => {
     expect(examples.length).toBeGreaterThan(10);
   });
 
-  it.each(examples.map((e) => [e.name, e] as const))(`%s: ${STREAMS} random streams, three seeds`, async (name, example) => {
-    for (const seed of [1, 2, 3]) {
-      const env = await driver.fresh(example);
-      const stats = driver.runTraffic(env, { seed, count: STREAMS / 3, concurrency: 1 + seed });
-      for (const k of Object.keys(total)) if (typeof stats[k] === "number") total[k] += stats[k];
-      const why = `${name} seed ${seed}:\n${stats.problems.join("\n")}`;
-      expect(stats.traps, why).toBe(0);
-      expect(stats.stuck, why).toBe(0);
-      expect(stats.problems, why).toEqual([]);
-      expect(env.host.logsAt("critical"), why).toEqual([]);
-      expect(stats.streams).toBe(STREAMS / 3);
-      if (!env.tcp) expect(stats.endedEarly).toBeGreaterThan(0);
-    }
-  });
+  it.each(examples.map((e) => [e.name, e] as const))(
+    `%s: ${STREAMS} random streams, three seeds`,
+    async (name, example) => {
+      for (const seed of [1, 2, 3]) {
+        const env = await driver.fresh(example);
+        const stats = driver.runTraffic(env, { seed, count: STREAMS / 3, concurrency: 1 + seed });
+        for (const k of Object.keys(total)) if (typeof stats[k] === "number") total[k] += stats[k];
+        const why = `${name} seed ${seed}:\n${stats.problems.join("\n")}`;
+        expect(stats.traps, why).toBe(0);
+        expect(stats.stuck, why).toBe(0);
+        expect(stats.problems, why).toEqual([]);
+        expect(env.host.logsAt("critical"), why).toEqual([]);
+        expect(stats.streams).toBe(STREAMS / 3);
+        if (!env.tcp) expect(stats.endedEarly).toBeGreaterThan(0);
+      }
+    },
+  );
 });

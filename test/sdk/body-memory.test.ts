@@ -8,9 +8,15 @@ import { Host } from "proxy-wasm-as/host";
 
 const WASM = new Uint8Array(readFileSync(fileURLToPath(new URL("../build/body-lean.wasm", import.meta.url))));
 const MIB = 1024 * 1024;
-const BODY = new TextEncoder().encode("the quick brown fox jumps over the lazy dog\n".repeat(Math.ceil((2 * MIB) / 44))).subarray(0, 2 * MIB);
+const BODY = new TextEncoder()
+  .encode("the quick brown fox jumps over the lazy dog\n".repeat(Math.ceil((2 * MIB) / 44)))
+  .subarray(0, 2 * MIB);
 const UPPER = new TextEncoder().encode(new TextDecoder().decode(BODY).toUpperCase());
-const HEADERS: [string, string][] = [[":method", "POST"], [":path", "/upload"], [":authority", "example.com"]];
+const HEADERS: [string, string][] = [
+  [":method", "POST"],
+  [":path", "/upload"],
+  [":authority", "example.com"],
+];
 
 async function start(mode: string, record = true) {
   const host = new Host({ record });
@@ -65,6 +71,8 @@ describe("a 2 MiB body through the byte path", () => {
     const strings = await start("string");
     strings.stream().complete();
     expect(strings.vm.memoryBytes).toBeGreaterThan(2 * lean.vm.memoryBytes);
-    console.log(`2 MiB body: bytes path ${lean.vm.memoryBytes} B of linear memory, string path ${strings.vm.memoryBytes} B`);
+    console.log(
+      `2 MiB body: bytes path ${lean.vm.memoryBytes} B of linear memory, string path ${strings.vm.memoryBytes} B`,
+    );
   });
 });

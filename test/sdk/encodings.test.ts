@@ -19,7 +19,11 @@ type Plugin = Awaited<ReturnType<typeof start>>["plugin"];
 function ask(plugin: Plugin, op: string, extra: Record<string, string> = {}) {
   const stream = plugin.newHttpStream();
   stream.requestHeaders([...GET, ["x-op", op], ...Object.entries(extra)], { endOfStream: true });
-  const result = { status: stream.requestHeader("x-status"), value: stream.requestHeader("x-value"), cas: Number(stream.requestHeader("x-cas")) };
+  const result = {
+    status: stream.requestHeader("x-status"),
+    value: stream.requestHeader("x-value"),
+    cas: Number(stream.requestHeader("x-cas")),
+  };
   stream.complete();
   return result;
 }
@@ -57,7 +61,9 @@ describe("shared counters (u64 little-endian)", () => {
     expect(ask(plugin, "set-counter", { "x-key": "c", "x-value": "5" }).status).toBe("OK");
     const { cas } = ask(plugin, "get-counter", { "x-key": "c" });
     host.sharedData.set("c", le64(6n)); // another worker wrote in between
-    expect(ask(plugin, "set-counter", { "x-key": "c", "x-value": "10", "x-cas": String(cas) }).status).toBe("CAS_MISMATCH");
+    expect(ask(plugin, "set-counter", { "x-key": "c", "x-value": "10", "x-cas": String(cas) }).status).toBe(
+      "CAS_MISMATCH",
+    );
     expect(Buffer.from(host.sharedData.get("c")!.value)).toEqual(le64(6n));
   });
 
@@ -90,7 +96,9 @@ describe("shared text (UTF-8)", () => {
     const read = ask(plugin, "get-text", { "x-key": "t" });
     expect(read).toMatchObject({ status: "OK", value: "grüße ✓" });
     expect(ask(plugin, "set-text", { "x-key": "t", "x-value": "v2", "x-cas": String(read.cas) }).status).toBe("OK");
-    expect(ask(plugin, "set-text", { "x-key": "t", "x-value": "v3", "x-cas": String(read.cas) }).status).toBe("CAS_MISMATCH");
+    expect(ask(plugin, "set-text", { "x-key": "t", "x-value": "v3", "x-cas": String(read.cas) }).status).toBe(
+      "CAS_MISMATCH",
+    );
     expect(host.sharedData.get("t")!.text).toBe("v2");
   });
 });

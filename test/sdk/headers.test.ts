@@ -7,7 +7,14 @@ describe("request headers", () => {
   it("tells a missing header (null) from an empty one", async () => {
     const { plugin } = await startProbe();
     const stream = plugin.newHttpStream();
-    stream.requestHeaders(probeHeaders("headers", [["x-empty", ""], ["x-replace", "old"], ["x-replace", "older"], ["x-remove", "gone"]]));
+    stream.requestHeaders(
+      probeHeaders("headers", [
+        ["x-empty", ""],
+        ["x-replace", "old"],
+        ["x-replace", "older"],
+        ["x-remove", "gone"],
+      ]),
+    );
     const headers = stream.requestHeadersMap;
     expect(headers).toContainEqual(["x-missing-is-null", "yes"]);
     expect(headers).toContainEqual(["x-empty-is-empty", "yes"]);
@@ -16,7 +23,13 @@ describe("request headers", () => {
   it("replaces every value of a name with one, and removes all values of a name", async () => {
     const { plugin } = await startProbe();
     const stream = plugin.newHttpStream();
-    stream.requestHeaders(probeHeaders("headers", [["x-replace", "old"], ["x-replace", "older"], ["x-remove", "gone"]]));
+    stream.requestHeaders(
+      probeHeaders("headers", [
+        ["x-replace", "old"],
+        ["x-replace", "older"],
+        ["x-remove", "gone"],
+      ]),
+    );
     const headers = stream.requestHeadersMap;
     expect(headers.filter(([name]) => name === "x-replace")).toEqual([["x-replace", "new"]]);
     expect(headers.some(([name]) => name === "x-remove")).toBe(false);
@@ -37,7 +50,10 @@ describe("request headers", () => {
     const { plugin } = await startProbe();
     const stream = plugin.newHttpStream();
     stream.requestHeaders(probeHeaders("set-all"));
-    expect(stream.requestHeadersMap).toEqual([[":path", "/rewritten"], ["x-only", "1"]]);
+    expect(stream.requestHeadersMap).toEqual([
+      [":path", "/rewritten"],
+      ["x-only", "1"],
+    ]);
   });
 
   it("adds request trailers it was given", async () => {

@@ -14,7 +14,11 @@ export async function startProbe(configuration = "{}", host = new Host()) {
   return { host, vm, plugin };
 }
 
-export const GET: [string, string][] = [[":method", "GET"], [":path", "/"], [":authority", "example.com"]];
+export const GET: [string, string][] = [
+  [":method", "GET"],
+  [":path", "/"],
+  [":authority", "example.com"],
+];
 
 export function probeHeaders(scenario: string, extra: [string, string][] = []): [string, string][] {
   return [...GET, ["x-probe", scenario], ...extra];

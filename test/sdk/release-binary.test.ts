@@ -13,7 +13,11 @@ import { sections } from "../../host/wasm/wasm-binary.js";
 const repo = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const outDir = mkdtempSync(join(tmpdir(), "pwas-release-"));
 
-async function build(config: string, name: string, entry: string): Promise<{ wasm: Uint8Array; stderr: string; map: string | null }> {
+async function build(
+  config: string,
+  name: string,
+  entry: string,
+): Promise<{ wasm: Uint8Array; stderr: string; map: string | null }> {
   const output = join(outDir, `${name}.wasm`);
   let stderr = "";
   const previous = process.cwd();
@@ -51,7 +55,12 @@ describe("a release build with the SDK's asconfig.json", () => {
     // Filters whose last converge round grew the module (the SDK's changes can move this):
     // the first that still does shows the smaller binary; each shows the quiet build. The
     // quickest to compile comes first.
-    const candidates = ["test/filters/encodings-probe.ts", "examples/properties/assembly/index.ts", "examples/http-auth/assembly/index.ts", "test/filters/sdk-probe.ts"];
+    const candidates = [
+      "test/filters/encodings-probe.ts",
+      "examples/properties/assembly/index.ts",
+      "examples/http-auth/assembly/index.ts",
+      "test/filters/sdk-probe.ts",
+    ];
     for (const [i, entry] of candidates.entries()) {
       const before = await build(plainConfig, `plain-${i}`, entry);
       const after = await build("asconfig.json", `sdk-${i}`, entry);

@@ -23,7 +23,9 @@ async function build(name: string, source: string): Promise<string> {
   const previous = process.cwd();
   process.chdir(repo);
   try {
-    const { error, stderr } = await asc.main([entry, "--config", "asconfig.json", "-o", output], { stdout: { write() {} } });
+    const { error, stderr } = await asc.main([entry, "--config", "asconfig.json", "-o", output], {
+      stdout: { write() {} },
+    });
     if (error) throw new Error(`${error.message}\n${stderr}`);
   } finally {
     process.chdir(previous);
@@ -37,7 +39,9 @@ import { Action, HttpContext, PluginContext, registerPlugin, requestHeaders } fr
 
 describe("the SDK's runtime fit", () => {
   it("routes trace to the proxy's log, seeds Math.random from WASI, and imports nothing else", async () => {
-    const file = await build("fit", `${HEADER}
+    const file = await build(
+      "fit",
+      `${HEADER}
 class Stream extends HttpContext {
   onRequestHeaders(n: u32, end: bool): Action {
     trace("tracing", 2, 1.5, 2);
@@ -49,10 +53,13 @@ class Stream extends HttpContext {
 }
 class Plugin extends PluginContext { newHttpContext(id: u32): HttpContext { return new Stream(id); } }
 registerPlugin((id: u32): PluginContext => new Plugin(id));
-`);
+`,
+    );
     const result = await checkFile(file);
     expect(result.status).toBe("conformant");
-    const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(file))).map((i) => `${i.module}.${i.name}`);
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(file))).map(
+      (i) => `${i.module}.${i.name}`,
+    );
     expect(imports).toContain("wasi_snapshot_preview1.random_get");
     expect(imports.filter((name) => name.startsWith("env.") && !name.startsWith("env.proxy_"))).toEqual([]);
 
@@ -65,7 +72,9 @@ registerPlugin((id: u32): PluginContext => new Plugin(id));
   });
 
   it("rejects console.log and Date.now at build time, naming the import and the fix", async () => {
-    const file = await build("unfit", `${HEADER}
+    const file = await build(
+      "unfit",
+      `${HEADER}
 class Stream extends HttpContext {
   onRequestHeaders(n: u32, end: bool): Action {
     console.log("hello");
@@ -75,7 +84,8 @@ class Stream extends HttpContext {
 }
 class Plugin extends PluginContext { newHttpContext(id: u32): HttpContext { return new Stream(id); } }
 registerPlugin((id: u32): PluginContext => new Plugin(id));
-`);
+`,
+    );
     const result = await checkFile(file);
     expect(result.status).toBe("nonconformant");
     if (result.status !== "nonconformant") return;

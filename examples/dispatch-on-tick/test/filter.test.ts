@@ -4,7 +4,13 @@ import { Host } from "proxy-wasm-as/host";
 
 const FILTER = fileURLToPath(new URL("../build/filter.wasm", import.meta.url));
 
-const CONFIG = JSON.stringify({ cluster: "backend", path: "/healthz", authority: "backend.local", period_ms: 1000, timeout_ms: 300 });
+const CONFIG = JSON.stringify({
+  cluster: "backend",
+  path: "/healthz",
+  authority: "backend.local",
+  period_ms: 1000,
+  timeout_ms: 300,
+});
 
 async function start(configuration = CONFIG, host = new Host()) {
   const vm = await host.loadVm(FILTER);
@@ -22,7 +28,11 @@ describe("dispatch-on-tick", () => {
     expect(host.httpCalls).toHaveLength(1);
     const call = host.httpCalls[0];
     expect(call.upstream).toBe("backend");
-    expect(call.headers).toEqual([[":method", "GET"], [":path", "/healthz"], [":authority", "backend.local"]]);
+    expect(call.headers).toEqual([
+      [":method", "GET"],
+      [":path", "/healthz"],
+      [":authority", "backend.local"],
+    ]);
     expect(call.timeoutMs).toBe(300);
     expect(call.rootContextId).toBe(plugin.id);
     expect(call.callerContextId).toBe(plugin.id);
@@ -71,14 +81,18 @@ describe("dispatch-on-tick", () => {
     expect(host.httpCalls).toHaveLength(0);
     host.advanceTime(1);
     expect(host.httpCalls).toHaveLength(1);
-    expect(host.httpCalls[0].headers).toEqual([[":method", "GET"], [":path", "/"], [":authority", "svc"]]);
+    expect(host.httpCalls[0].headers).toEqual([
+      [":method", "GET"],
+      [":path", "/"],
+      [":authority", "svc"],
+    ]);
     expect(host.httpCalls[0].timeoutMs).toBe(1000);
   });
 
   it("refuses a missing configuration: the cluster is required", async () => {
     const { host, plugin } = await start("");
     expect(plugin.configured).toBe(false);
-    expect(host.logsAt("error")).toContain("dispatch-on-tick: \"cluster\" is required");
+    expect(host.logsAt("error")).toContain('dispatch-on-tick: "cluster" is required');
   });
 
   it("refuses malformed JSON, saying why", async () => {
@@ -90,11 +104,11 @@ describe("dispatch-on-tick", () => {
   it("refuses bad values", async () => {
     for (const [configuration, message] of [
       ['"backend"', "configuration must be a JSON object"],
-      ['{"cluster": 1}', "\"cluster\" must be a non-empty string"],
-      ['{"cluster": "b", "period_ms": 0}', "\"period_ms\" must be a positive integer"],
-      ['{"cluster": "b", "period_ms": "1000"}', "\"period_ms\" must be a positive integer"],
-      ['{"cluster": "b", "timeout_ms": 1.5}', "\"timeout_ms\" must be a positive integer"],
-      ['{"cluster": "b", "path": ""}', "\"path\" must be a non-empty string"],
+      ['{"cluster": 1}', '"cluster" must be a non-empty string'],
+      ['{"cluster": "b", "period_ms": 0}', '"period_ms" must be a positive integer'],
+      ['{"cluster": "b", "period_ms": "1000"}', '"period_ms" must be a positive integer'],
+      ['{"cluster": "b", "timeout_ms": 1.5}', '"timeout_ms" must be a positive integer'],
+      ['{"cluster": "b", "path": ""}', '"path" must be a non-empty string'],
     ]) {
       const { host, plugin } = await start(configuration);
       expect(plugin.configured, configuration).toBe(false);

@@ -14,7 +14,9 @@ async function start(configuration = CONFIG, host = new Host()) {
 
 function request(plugin: Plugin, extra: [string, string][] = [], path = "/orders/7") {
   const s = plugin.newHttpStream();
-  const action = s.requestHeaders([[":method", "GET"], [":path", path], [":authority", "shop"], ...extra], { endOfStream: true });
+  const action = s.requestHeaders([[":method", "GET"], [":path", path], [":authority", "shop"], ...extra], {
+    endOfStream: true,
+  });
   return { s, action };
 }
 
@@ -23,7 +25,9 @@ function decodeCheckRequest(bytes: Uint8Array): { fields: [number, string][] } {
   const fields: [number, string][] = [];
   let at = 0;
   const varint = () => {
-    let value = 0, shift = 0, byte: number;
+    let value = 0,
+      shift = 0,
+      byte: number;
     do {
       byte = bytes[at++];
       value |= (byte & 0x7f) << shift;
@@ -52,7 +56,10 @@ describe("grpc-auth", () => {
     const call = host.grpcCalls[0];
     expect(call).toMatchObject({ upstream: "auth", service: "auth.v1.Authorizer", method: "Check", timeoutMs: 500 });
     expect(call.callerContextId).toBe(s.id);
-    expect(decodeCheckRequest(call.message).fields).toEqual([[1, "/orders/7"], [2, "Bearer good"]]);
+    expect(decodeCheckRequest(call.message).fields).toEqual([
+      [1, "/orders/7"],
+      [2, "Bearer good"],
+    ]);
 
     // Envoy: a successful unary call arrives as its response message, with no close after it.
     host.respondGrpcCall(call.token, new Uint8Array([0x08, 0x01]));
@@ -98,7 +105,10 @@ describe("grpc-auth", () => {
     const { host, plugin } = await start();
     const token = "Bearer " + "t".repeat(300);
     request(plugin, [["authorization", token]], "/p");
-    expect(decodeCheckRequest(host.grpcCalls[0].message).fields).toEqual([[1, "/p"], [2, token]]);
+    expect(decodeCheckRequest(host.grpcCalls[0].message).fields).toEqual([
+      [1, "/p"],
+      [2, token],
+    ]);
   });
 
   it("answers 503 with grpc-status 14 when the call cannot be sent", async () => {
@@ -107,7 +117,9 @@ describe("grpc-auth", () => {
     expect(action).toBe(Action.Pause);
     expect(host.grpcCalls).toHaveLength(0);
     expect(s.localResponse).toMatchObject({ status: 503, details: "grpc_auth_unavailable", grpcStatus: 14 });
-    expect(host.logsAt("warn").some((l) => l.startsWith("grpc-auth: cannot call auth.v1.Authorizer/Check on auth: "))).toBe(true);
+    expect(
+      host.logsAt("warn").some((l) => l.startsWith("grpc-auth: cannot call auth.v1.Authorizer/Check on auth: ")),
+    ).toBe(true);
   });
 
   it("does not trap when the stream is gone before the answer", async () => {
@@ -123,7 +135,7 @@ describe("grpc-auth", () => {
   it("refuses a missing configuration: cluster, service and method are required", async () => {
     const { host, plugin } = await start("");
     expect(plugin.configured).toBe(false);
-    expect(host.logsAt("error")).toContain("grpc-auth: \"cluster\" is required (a non-empty string)");
+    expect(host.logsAt("error")).toContain('grpc-auth: "cluster" is required (a non-empty string)');
     for (const key of ["service", "method"]) {
       const config = JSON.parse(CONFIG);
       delete config[key];
@@ -141,9 +153,9 @@ describe("grpc-auth", () => {
 
   it("refuses bad values", async () => {
     for (const [patch, message] of [
-      [{ timeout_ms: 0 }, "grpc-auth: \"timeout_ms\" must be an integer from 1 to 600000"],
-      [{ timeout_ms: "500" }, "grpc-auth: \"timeout_ms\" must be an integer from 1 to 600000"],
-      [{ cluster: 5 }, "grpc-auth: \"cluster\" is required (a non-empty string)"],
+      [{ timeout_ms: 0 }, 'grpc-auth: "timeout_ms" must be an integer from 1 to 600000'],
+      [{ timeout_ms: "500" }, 'grpc-auth: "timeout_ms" must be an integer from 1 to 600000'],
+      [{ cluster: 5 }, 'grpc-auth: "cluster" is required (a non-empty string)'],
     ] as const) {
       const { host, plugin } = await start(JSON.stringify({ ...JSON.parse(CONFIG), ...patch }));
       expect(plugin.configured, message).toBe(false);

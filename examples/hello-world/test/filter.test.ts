@@ -40,7 +40,16 @@ describe("hello-world", () => {
   it("lets HTTP traffic through untouched", async () => {
     const { plugin } = await start();
     const stream = plugin.newHttpStream();
-    expect(stream.requestHeaders([[":method", "GET"], [":path", "/"], [":authority", "example.com"]], { endOfStream: true })).toBe(0);
+    expect(
+      stream.requestHeaders(
+        [
+          [":method", "GET"],
+          [":path", "/"],
+          [":authority", "example.com"],
+        ],
+        { endOfStream: true },
+      ),
+    ).toBe(0);
     expect(stream.responseHeaders([[":status", "200"]])).toBe(0);
     expect(stream.responseBody("hello", true)).toBe(0);
     expect(stream.responseBodyText).toBe("hello");
@@ -54,7 +63,13 @@ describe("hello-world", () => {
     host.clearLogs();
     for (let i = 0; i < 10; i++) {
       const stream = plugin.newHttpStream();
-      stream.requestHeaders([[":method", "GET"], [":path", "/"]], { endOfStream: true });
+      stream.requestHeaders(
+        [
+          [":method", "GET"],
+          [":path", "/"],
+        ],
+        { endOfStream: true },
+      );
       stream.responseHeaders([[":status", "200"]], { endOfStream: true });
       stream.complete();
     }

@@ -14,7 +14,13 @@ async function start(configuration?: string, clusters = ["auth", "backend"]) {
 
 function request(plugin: Plugin, headers: Record<string, string> = { authorization: "Bearer abc" }) {
   const stream = plugin.newHttpStream();
-  const action = stream.requestHeaders({ ":method": "POST", ":path": "/orders?x=1", ":authority": "shop.example.com", cookie: "c=1", ...headers });
+  const action = stream.requestHeaders({
+    ":method": "POST",
+    ":path": "/orders?x=1",
+    ":authority": "shop.example.com",
+    cookie: "c=1",
+    ...headers,
+  });
   return { stream, action };
 }
 
@@ -30,8 +36,11 @@ describe("http-auth", () => {
     expect(call.timeoutMs).toBe(250);
     expect(call.callerContextId).toBe(stream.id);
     expect(call.headers).toEqual([
-      [":method", "GET"], [":path", "/verify"], [":authority", "auth"],
-      ["x-original-method", "POST"], ["x-original-uri", "/orders?x=1"],
+      [":method", "GET"],
+      [":path", "/verify"],
+      [":authority", "auth"],
+      ["x-original-method", "POST"],
+      ["x-original-uri", "/orders?x=1"],
       ["authorization", "Bearer abc"],
     ]);
     // A body sent meanwhile is held too.
@@ -103,7 +112,9 @@ describe("http-auth", () => {
   });
 
   it("forwards only the configured headers that are present, names lower-cased", async () => {
-    const { host, plugin } = await start(JSON.stringify({ cluster: "auth", forwardHeaders: ["Cookie", "X-Api-Key"], authority: "auth.internal" }));
+    const { host, plugin } = await start(
+      JSON.stringify({ cluster: "auth", forwardHeaders: ["Cookie", "X-Api-Key"], authority: "auth.internal" }),
+    );
     request(plugin, {});
     const headers = host.httpCalls[0].headers;
     expect(headers).toContainEqual([":authority", "auth.internal"]);
@@ -138,7 +149,7 @@ describe("http-auth", () => {
   it("fails to start without configuration: cluster is required", async () => {
     const { host, plugin } = await start();
     expect(plugin.configured).toBe(false);
-    expect(host.logsAt("error")).toContain("http-auth: \"cluster\" is required: the name of the auth service's cluster");
+    expect(host.logsAt("error")).toContain('http-auth: "cluster" is required: the name of the auth service\'s cluster');
   });
 
   it("fails to start on malformed JSON, saying where", async () => {
@@ -149,12 +160,12 @@ describe("http-auth", () => {
 
   it("fails to start on keys of the wrong type, naming them", async () => {
     for (const [config, message] of [
-      [{ cluster: 5 }, "\"cluster\" must be a string"],
+      [{ cluster: 5 }, '"cluster" must be a string'],
       [{ cluster: "auth", path: "check" }, "\"path\" must start with '/'"],
-      [{ cluster: "auth", timeoutMs: "1s" }, "\"timeoutMs\" must be a whole number from 1 to 60000"],
-      [{ cluster: "auth", timeoutMs: 0 }, "\"timeoutMs\" must be a whole number from 1 to 60000"],
-      [{ cluster: "auth", forwardHeaders: "authorization" }, "\"forwardHeaders\" must be an array of strings"],
-      [{ cluster: "auth", authority: 1 }, "\"authority\" must be a string"],
+      [{ cluster: "auth", timeoutMs: "1s" }, '"timeoutMs" must be a whole number from 1 to 60000'],
+      [{ cluster: "auth", timeoutMs: 0 }, '"timeoutMs" must be a whole number from 1 to 60000'],
+      [{ cluster: "auth", forwardHeaders: "authorization" }, '"forwardHeaders" must be an array of strings'],
+      [{ cluster: "auth", authority: 1 }, '"authority" must be a string'],
     ] as const) {
       const { host, plugin } = await start(JSON.stringify(config));
       expect(plugin.configured, JSON.stringify(config)).toBe(false);

@@ -14,10 +14,16 @@ async function start(configuration?: string) {
 
 function post(plugin: Plugin, headers: Record<string, string> = {}) {
   const stream = plugin.newHttpStream();
-  expect(stream.requestHeaders({
-    ":method": "POST", ":path": "/items", ":authority": "example.com",
-    "content-type": "application/json", "x-request-id": "req-1", ...headers,
-  })).toBe(0);
+  expect(
+    stream.requestHeaders({
+      ":method": "POST",
+      ":path": "/items",
+      ":authority": "example.com",
+      "content-type": "application/json",
+      "x-request-id": "req-1",
+      ...headers,
+    }),
+  ).toBe(0);
   return stream;
 }
 
@@ -31,7 +37,12 @@ describe("http-body: request", () => {
     expect(stream.requestBodyText).toBe("");
     expect(stream.requestBody(' "n": [1, 2] }\n', true)).toBe(0);
     expect(stream.requestBodyText).toBe(`{"name": "a", "n": [1, 2] ,"receivedAt":${NOW_MS},"requestId":"req-1"}\n`);
-    expect(JSON.parse(stream.requestBodyText)).toEqual({ name: "a", n: [1, 2], receivedAt: NOW_MS, requestId: "req-1" });
+    expect(JSON.parse(stream.requestBodyText)).toEqual({
+      name: "a",
+      n: [1, 2],
+      receivedAt: NOW_MS,
+      requestId: "req-1",
+    });
   });
 
   it("adds to an empty object without a stray comma, and null without x-request-id", async () => {
@@ -55,7 +66,9 @@ describe("http-body: request", () => {
     const stream = post(plugin);
     stream.requestBody('{"name": ', true);
     expect(stream.requestBodyText).toBe('{"name": ');
-    expect(host.logsAt("info").join("\n")).toMatch(/request body is not a JSON object \(.+\), passing it through unchanged/);
+    expect(host.logsAt("info").join("\n")).toMatch(
+      /request body is not a JSON object \(.+\), passing it through unchanged/,
+    );
   });
 
   it("passes a JSON array through unchanged, with a log line", async () => {
@@ -101,13 +114,22 @@ describe("http-body: request", () => {
   it("does nothing for a request without a body", async () => {
     const { plugin } = await start();
     const stream = plugin.newHttpStream();
-    expect(stream.requestHeaders({ ":method": "GET", ":path": "/", "content-type": "application/json" }, { endOfStream: true })).toBe(0);
+    expect(
+      stream.requestHeaders(
+        { ":method": "GET", ":path": "/", "content-type": "application/json" },
+        { endOfStream: true },
+      ),
+    ).toBe(0);
     expect(stream.requestHeader("content-type")).toBe("application/json");
   });
 });
 
 describe("http-body: response", () => {
-  function respond(plugin: Plugin, body: string, headers: Record<string, string> = { "content-type": "application/json" }) {
+  function respond(
+    plugin: Plugin,
+    body: string,
+    headers: Record<string, string> = { "content-type": "application/json" },
+  ) {
     const stream = post(plugin);
     stream.requestBody("{}", true);
     expect(stream.responseHeaders({ ":status": "200", "content-length": String(body.length), ...headers })).toBe(0);
@@ -124,7 +146,7 @@ describe("http-body: response", () => {
   });
 
   it("uses the configured wrapKey", async () => {
-    const { plugin } = await start(JSON.stringify({ wrapKey: "re\"sult" }));
+    const { plugin } = await start(JSON.stringify({ wrapKey: 're"sult' }));
     const stream = respond(plugin, "[1]");
     stream.responseBody("[1]", true);
     expect(JSON.parse(stream.responseBodyText)).toEqual({ 're"sult': [1], requestId: "req-1" });
@@ -179,13 +201,13 @@ describe("http-body: configuration", () => {
 
   it("rejects bad keys, naming them", async () => {
     for (const [config, message] of [
-      [{ maxBytes: "64k" }, "\"maxBytes\" must be a whole number"],
-      [{ maxBytes: 0 }, "\"maxBytes\" must be a whole number"],
-      [{ maxBytes: 1.5 }, "\"maxBytes\" must be a whole number"],
-      [{ responseMode: "rewrite" }, "\"responseMode\" must be \"wrap\", \"replace\" or \"off\""],
-      [{ responseMode: 1 }, "\"responseMode\" must be a string"],
-      [{ wrapKey: null }, "\"wrapKey\" must be a string"],
-      [{ responseMode: "replace" }, "\"replacement\" is required"],
+      [{ maxBytes: "64k" }, '"maxBytes" must be a whole number'],
+      [{ maxBytes: 0 }, '"maxBytes" must be a whole number'],
+      [{ maxBytes: 1.5 }, '"maxBytes" must be a whole number'],
+      [{ responseMode: "rewrite" }, '"responseMode" must be "wrap", "replace" or "off"'],
+      [{ responseMode: 1 }, '"responseMode" must be a string'],
+      [{ wrapKey: null }, '"wrapKey" must be a string'],
+      [{ responseMode: "replace" }, '"replacement" is required'],
     ] as const) {
       const { host, plugin } = await start(JSON.stringify(config));
       expect(plugin.configured, JSON.stringify(config)).toBe(false);

@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { Host, type HostOptions } from "proxy-wasm-as/host";
 
 const WASM = fileURLToPath(new URL("../build/filter.wasm", import.meta.url));
-const GET: [string, string][] = [[":method", "GET"], [":path", "/items?id=7"], [":authority", "example.com"], ["user-agent", "curl/8"]];
+const GET: [string, string][] = [
+  [":method", "GET"],
+  [":path", "/items?id=7"],
+  [":authority", "example.com"],
+  ["user-agent", "curl/8"],
+];
 
 async function start(configuration?: string, opts: HostOptions = {}) {
   const host = new Host(opts);
@@ -12,7 +17,13 @@ async function start(configuration?: string, opts: HostOptions = {}) {
   return { host, plugin };
 }
 
-function roundTrip(plugin: Awaited<ReturnType<typeof start>>["plugin"], response: [string, string][] = [[":status", "200"], ["content-type", "text/plain"]]) {
+function roundTrip(
+  plugin: Awaited<ReturnType<typeof start>>["plugin"],
+  response: [string, string][] = [
+    [":status", "200"],
+    ["content-type", "text/plain"],
+  ],
+) {
   const stream = plugin.newHttpStream();
   expect(stream.requestHeaders(GET, { endOfStream: true })).toBe(0);
   expect(stream.responseHeaders(response, { endOfStream: true })).toBe(0);
@@ -32,7 +43,10 @@ describe("http-headers", () => {
 
   it("sets the configured header, lower-cased, replacing an upstream value", async () => {
     const { plugin } = await start(JSON.stringify({ header: "X-Served-By", value: "edge-1" }));
-    const stream = roundTrip(plugin, [[":status", "200"], ["x-served-by", "upstream"]]);
+    const stream = roundTrip(plugin, [
+      [":status", "200"],
+      ["x-served-by", "upstream"],
+    ]);
     expect(stream.responseHeadersMap.filter(([name]) => name === "x-served-by")).toEqual([["x-served-by", "edge-1"]]);
   });
 
@@ -42,7 +56,9 @@ describe("http-headers", () => {
     const stream = roundTrip(plugin);
     const lines = host.logsAt("info");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe(`http-headers: request headers (#${stream.id}): :method=GET, :path=/items?id=7, :authority=example.com, user-agent=curl/8`);
+    expect(lines[0]).toBe(
+      `http-headers: request headers (#${stream.id}): :method=GET, :path=/items?id=7, :authority=example.com, user-agent=curl/8`,
+    );
     expect(lines[1]).toBe(`http-headers: response headers (#${stream.id}): :status=200, content-type=text/plain`);
   });
 
@@ -72,13 +88,17 @@ describe("http-headers", () => {
   });
 
   it("rejects malformed JSON with a log line saying where", async () => {
-    const { host, plugin } = await start("{\"header\": ");
+    const { host, plugin } = await start('{"header": ');
     expect(plugin.configured).toBe(false);
     expect(host.logsAt("error").join("\n")).toMatch(/plugin configuration is not valid JSON: .* at byte 11/);
   });
 
   it("rejects a key of the wrong type, naming the key", async () => {
-    for (const [config, key] of [[{ header: 7 }, "header"], [{ value: true }, "value"], [{ logLevel: ["info"] }, "logLevel"]] as const) {
+    for (const [config, key] of [
+      [{ header: 7 }, "header"],
+      [{ value: true }, "value"],
+      [{ logLevel: ["info"] }, "logLevel"],
+    ] as const) {
       const { host, plugin } = await start(JSON.stringify(config));
       expect(plugin.configured).toBe(false);
       expect(host.logsAt("error").join("\n")).toContain(`"${key}" must be a string`);
@@ -87,9 +107,9 @@ describe("http-headers", () => {
 
   it("rejects an empty or pseudo-header name, an unknown logLevel, a non-object", async () => {
     for (const [config, message] of [
-      [JSON.stringify({ header: "" }), "\"header\" must be a non-empty header name"],
-      [JSON.stringify({ header: ":status" }), "\"header\" must be a non-empty header name"],
-      [JSON.stringify({ logLevel: "verbose" }), "\"logLevel\" must be \"info\" or \"debug\""],
+      [JSON.stringify({ header: "" }), '"header" must be a non-empty header name'],
+      [JSON.stringify({ header: ":status" }), '"header" must be a non-empty header name'],
+      [JSON.stringify({ logLevel: "verbose" }), '"logLevel" must be "info" or "debug"'],
       ["[1]", "configuration must be a JSON object"],
     ]) {
       const { host, plugin } = await start(config);

@@ -14,7 +14,9 @@ async function start(configuration: string) {
 /** Where a request ends up: the :authority the filter left (Envoy routes on it again). */
 function route(plugin: Plugin, extra: [string, string][] = []): string | undefined {
   const s = plugin.newHttpStream();
-  const action = s.requestHeaders([[":method", "GET"], [":path", "/"], [":authority", "shop.example.com"], ...extra], { endOfStream: true });
+  const action = s.requestHeaders([[":method", "GET"], [":path", "/"], [":authority", "shop.example.com"], ...extra], {
+    endOfStream: true,
+  });
   expect(action).toBe(Action.Continue);
   const authority = s.requestHeader(":authority");
   s.complete();
@@ -70,7 +72,7 @@ describe("http-routing", () => {
     }
   });
 
-  it("hashes on the configured header; with hash_header \"\" always picks at random", async () => {
+  it('hashes on the configured header; with hash_header "" always picks at random', async () => {
     const { plugin } = await start('{"canary_authority": "c", "percentage": 50, "hash_header": "X-Session"}');
     const sessions = Array.from({ length: 40 }, (_, i) => `s${i}`);
     for (const session of sessions) {
@@ -86,8 +88,21 @@ describe("http-routing", () => {
   it("changes nothing but :authority", async () => {
     const { plugin } = await start('{"canary_authority": "canary.internal", "percentage": 100}');
     const s = plugin.newHttpStream();
-    s.requestHeaders([[":method", "POST"], [":path", "/cart"], [":authority", "shop.example.com"], ["x-user-id", "u"]], { endOfStream: true });
-    expect(s.requestHeadersMap).toEqual([[":method", "POST"], [":path", "/cart"], [":authority", "canary.internal"], ["x-user-id", "u"]]);
+    s.requestHeaders(
+      [
+        [":method", "POST"],
+        [":path", "/cart"],
+        [":authority", "shop.example.com"],
+        ["x-user-id", "u"],
+      ],
+      { endOfStream: true },
+    );
+    expect(s.requestHeadersMap).toEqual([
+      [":method", "POST"],
+      [":path", "/cart"],
+      [":authority", "canary.internal"],
+      ["x-user-id", "u"],
+    ]);
   });
 
   it("defaults to 10%", async () => {
@@ -102,7 +117,7 @@ describe("http-routing", () => {
     const { host, plugin } = await start("");
     expect(plugin.configured).toBe(false);
     expect(host.logsAt("error")).toContain(
-      "http-routing: \"canary_authority\" is required (the host name the canary's virtual host matches)",
+      'http-routing: "canary_authority" is required (the host name the canary\'s virtual host matches)',
     );
   });
 
@@ -114,11 +129,14 @@ describe("http-routing", () => {
 
   it("refuses bad values", async () => {
     for (const [configuration, message] of [
-      ['{"canary_authority": ""}', "http-routing: \"canary_authority\" must be a non-empty string"],
-      ['{"canary_authority": "c", "percentage": 101}', "http-routing: \"percentage\" must be a number from 0 to 100"],
-      ['{"canary_authority": "c", "percentage": -1}', "http-routing: \"percentage\" must be a number from 0 to 100"],
-      ['{"canary_authority": "c", "percentage": "10"}', "http-routing: \"percentage\" must be a number from 0 to 100"],
-      ['{"canary_authority": "c", "hash_header": 1}', "http-routing: \"hash_header\" must be a string (\"\" to always choose at random)"],
+      ['{"canary_authority": ""}', 'http-routing: "canary_authority" must be a non-empty string'],
+      ['{"canary_authority": "c", "percentage": 101}', 'http-routing: "percentage" must be a number from 0 to 100'],
+      ['{"canary_authority": "c", "percentage": -1}', 'http-routing: "percentage" must be a number from 0 to 100'],
+      ['{"canary_authority": "c", "percentage": "10"}', 'http-routing: "percentage" must be a number from 0 to 100'],
+      [
+        '{"canary_authority": "c", "hash_header": 1}',
+        'http-routing: "hash_header" must be a string ("" to always choose at random)',
+      ],
       ["[]", "http-routing: configuration must be a JSON object"],
     ]) {
       const { host, plugin } = await start(configuration);

@@ -15,7 +15,10 @@ async function start(configuration?: string) {
 /** Sends a request with `body` (in chunks) and returns the stream. */
 function send(plugin: Plugin, method: string, ...chunks: string[]) {
   const stream = plugin.newHttpStream();
-  const action = stream.requestHeaders({ ":method": method, ":path": "/api", ":authority": "example.com", "content-type": "application/json" }, { endOfStream: chunks.length === 0 });
+  const action = stream.requestHeaders(
+    { ":method": method, ":path": "/api", ":authority": "example.com", "content-type": "application/json" },
+    { endOfStream: chunks.length === 0 },
+  );
   chunks.forEach((chunk, i) => {
     stream.requestBody(chunk, i === chunks.length - 1);
   });
@@ -106,7 +109,7 @@ describe("json-validation", () => {
   it("fails to start without configuration: requiredKeys is required", async () => {
     const { host, plugin } = await start();
     expect(plugin.configured).toBe(false);
-    expect(host.logsAt("error")).toContain("json-validation: \"requiredKeys\" is required (an array of key names)");
+    expect(host.logsAt("error")).toContain('json-validation: "requiredKeys" is required (an array of key names)');
   });
 
   it("fails to start on malformed JSON, saying where", async () => {
@@ -117,10 +120,10 @@ describe("json-validation", () => {
 
   it("fails to start on keys of the wrong type, naming them", async () => {
     for (const [config, message] of [
-      [{ requiredKeys: "user" }, "\"requiredKeys\" must be an array of strings"],
-      [{ requiredKeys: ["user", 2] }, "\"requiredKeys\" must be an array of strings"],
-      [{ requiredKeys: [], methods: "POST" }, "\"methods\" must be an array of strings"],
-      [{ requiredKeys: [], maxBytes: -1 }, "\"maxBytes\" must be a whole number"],
+      [{ requiredKeys: "user" }, '"requiredKeys" must be an array of strings'],
+      [{ requiredKeys: ["user", 2] }, '"requiredKeys" must be an array of strings'],
+      [{ requiredKeys: [], methods: "POST" }, '"methods" must be an array of strings'],
+      [{ requiredKeys: [], maxBytes: -1 }, '"maxBytes" must be a whole number'],
     ] as const) {
       const { host, plugin } = await start(JSON.stringify(config));
       expect(plugin.configured, JSON.stringify(config)).toBe(false);

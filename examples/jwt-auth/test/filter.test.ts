@@ -25,7 +25,12 @@ async function start(configuration?: string) {
 
 function request(plugin: Plugin, headers: Record<string, string>) {
   const stream = plugin.newHttpStream();
-  const action = stream.requestHeaders({ ":method": "GET", ":path": "/me", ":authority": "api.example.com", ...headers });
+  const action = stream.requestHeaders({
+    ":method": "GET",
+    ":path": "/me",
+    ":authority": "api.example.com",
+    ...headers,
+  });
   return { stream, action };
 }
 
@@ -99,13 +104,20 @@ describe("jwt-auth: rejected requests", () => {
     expect(stream.localResponse?.details).toBe("jwt_invalid");
     const www = stream.localResponse?.headers.find(([n]) => n === "www-authenticate")?.[1];
     const body = stream.localResponse?.bodyText ?? "";
-    expect(www).toBe(`Bearer error="invalid_token", error_description="${body.replace(/^invalid token: /, "").trim()}"`);
+    expect(www).toBe(
+      `Bearer error="invalid_token", error_description="${body.replace(/^invalid token: /, "").trim()}"`,
+    );
     return body;
   }
 
   it("401 without a token, with www-authenticate: Bearer", async () => {
     const { plugin } = await start(CONFIG);
-    for (const headers of [{} as Record<string, string>, { authorization: "Basic dXNlcjpwYXNz" }, { authorization: "Bearer " }, { authorization: "Bearerxyz" }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: "Basic dXNlcjpwYXNz" },
+      { authorization: "Bearer " },
+      { authorization: "Bearerxyz" },
+    ]) {
       const { stream, action } = request(plugin, headers);
       expect(action).toBe(1);
       expect(stream.localResponse?.status).toBe(401);
@@ -117,15 +129,25 @@ describe("jwt-auth: rejected requests", () => {
   it("401 for a wrong signature: other secret, tampered payload, truncated signature", async () => {
     expect(await reason(sign({ sub: "a", exp: NOW + 60 }, "other"))).toBe("invalid token: bad signature\n");
     const [h, , s] = sign({ sub: "alice", exp: NOW + 60 }).split(".");
-    expect(await reason(`${h}.${b64url(JSON.stringify({ sub: "admin", exp: NOW + 60 }))}.${s}`)).toBe("invalid token: bad signature\n");
-    expect(await reason(`${h}.${b64url(JSON.stringify({ sub: "alice", exp: NOW + 60 }))}.${s.slice(0, 40)}`)).toBe("invalid token: bad signature\n");
+    expect(await reason(`${h}.${b64url(JSON.stringify({ sub: "admin", exp: NOW + 60 }))}.${s}`)).toBe(
+      "invalid token: bad signature\n",
+    );
+    expect(await reason(`${h}.${b64url(JSON.stringify({ sub: "alice", exp: NOW + 60 }))}.${s.slice(0, 40)}`)).toBe(
+      "invalid token: bad signature\n",
+    );
   });
 
   it("401 for alg none or another algorithm, even when 'signed'", async () => {
     const claims = { sub: "a", exp: NOW + 60 };
-    expect(await reason(sign(claims, SECRET, { alg: "none" }))).toBe("invalid token: unsupported alg, expected HS256\n");
-    expect(await reason(sign(claims, SECRET, { alg: "HS512" }))).toBe("invalid token: unsupported alg, expected HS256\n");
-    expect(await reason(`${b64url('{"alg":"none"}')}.${b64url(JSON.stringify(claims))}.`)).toBe("invalid token: unsupported alg, expected HS256\n");
+    expect(await reason(sign(claims, SECRET, { alg: "none" }))).toBe(
+      "invalid token: unsupported alg, expected HS256\n",
+    );
+    expect(await reason(sign(claims, SECRET, { alg: "HS512" }))).toBe(
+      "invalid token: unsupported alg, expected HS256\n",
+    );
+    expect(await reason(`${b64url('{"alg":"none"}')}.${b64url(JSON.stringify(claims))}.`)).toBe(
+      "invalid token: unsupported alg, expected HS256\n",
+    );
   });
 
   it("401 for expired, not-yet-valid, or exp-less tokens", async () => {
@@ -139,11 +161,15 @@ describe("jwt-auth: rejected requests", () => {
   it("401 for malformed tokens", async () => {
     const good = sign({ exp: NOW + 60 });
     for (const token of ["abc", "a.b", `${good}.x`, good.replace(".", ".!"), `${good}=`, `x${good}`]) {
-      expect(await reason(token), token).toMatch(/^invalid token: (malformed token|malformed token header|bad signature)\n$/);
+      expect(await reason(token), token).toMatch(
+        /^invalid token: (malformed token|malformed token header|bad signature)\n$/,
+      );
     }
     // Valid base64url and signature, but the payload is not a JSON object.
     const input = `${b64url('{"alg":"HS256"}')}.${b64url("[1]")}`;
-    expect(await reason(`${input}.${createHmac("sha256", SECRET).update(input).digest("base64url")}`)).toBe("invalid token: malformed token payload\n");
+    expect(await reason(`${input}.${createHmac("sha256", SECRET).update(input).digest("base64url")}`)).toBe(
+      "invalid token: malformed token payload\n",
+    );
   });
 });
 
@@ -151,7 +177,7 @@ describe("jwt-auth: configuration", () => {
   it("fails to start without configuration: secret is required", async () => {
     const { host, plugin } = await start();
     expect(plugin.configured).toBe(false);
-    expect(host.logsAt("error")).toContain("jwt-auth: \"secret\" is required: a non-empty string, the HS256 key");
+    expect(host.logsAt("error")).toContain('jwt-auth: "secret" is required: a non-empty string, the HS256 key');
   });
 
   it("fails to start on malformed JSON, saying where", async () => {
@@ -162,12 +188,12 @@ describe("jwt-auth: configuration", () => {
 
   it("fails to start on keys of the wrong type, naming them", async () => {
     for (const [config, message] of [
-      [{ secret: "" }, "\"secret\" is required"],
-      [{ secret: 123 }, "\"secret\" is required"],
-      [{ secret: "x", userHeader: 1 }, "\"userHeader\" must be a non-empty header name"],
-      [{ secret: "x", userHeader: ":path" }, "\"userHeader\" must be a non-empty header name"],
-      [{ secret: "x", leewaySeconds: -1 }, "\"leewaySeconds\" must be a number from 0 to 3600"],
-      [{ secret: "x", requireExp: "yes" }, "\"requireExp\" must be true or false"],
+      [{ secret: "" }, '"secret" is required'],
+      [{ secret: 123 }, '"secret" is required'],
+      [{ secret: "x", userHeader: 1 }, '"userHeader" must be a non-empty header name'],
+      [{ secret: "x", userHeader: ":path" }, '"userHeader" must be a non-empty header name'],
+      [{ secret: "x", leewaySeconds: -1 }, '"leewaySeconds" must be a number from 0 to 3600'],
+      [{ secret: "x", requireExp: "yes" }, '"requireExp" must be true or false'],
     ] as const) {
       const { host, plugin } = await start(JSON.stringify(config));
       expect(plugin.configured, JSON.stringify(config)).toBe(false);

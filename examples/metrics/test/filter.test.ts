@@ -20,7 +20,16 @@ describe("metrics", () => {
     expect(plugin.configured).toBe(true);
     const run = (method: string, status: string) => {
       const s = plugin.newHttpStream();
-      expect(s.requestHeaders([[":method", method], [":path", "/"], [":authority", "a"]], { endOfStream: true })).toBe(Action.Continue);
+      expect(
+        s.requestHeaders(
+          [
+            [":method", method],
+            [":path", "/"],
+            [":authority", "a"],
+          ],
+          { endOfStream: true },
+        ),
+      ).toBe(Action.Continue);
       expect(s.responseHeaders([[":status", status]], { endOfStream: true })).toBe(Action.Continue);
       s.complete();
     };
@@ -32,7 +41,11 @@ describe("metrics", () => {
     expect(host.metrics.get(requests("POST", "201"))?.value).toBe(1n);
     expect(host.metrics.get(requests("GET", "404"))?.value).toBe(1n);
     // Exactly the pairs seen were defined, each once.
-    const counters = host.metrics.list().filter((m) => m.type === "counter").map((m) => m.name).sort();
+    const counters = host.metrics
+      .list()
+      .filter((m) => m.type === "counter")
+      .map((m) => m.name)
+      .sort();
     expect(counters).toEqual([requests("GET", "200"), requests("GET", "404"), requests("POST", "201")].sort());
     // The tags are what Envoy's regexes `(method=\.=(.*?);\.;)` and `(status=\.=(.*?);\.;)` extract.
     const name = requests("POST", "201");
@@ -43,7 +56,13 @@ describe("metrics", () => {
   it("records the duration from request headers to the end of the stream, in ms", async () => {
     const { host, plugin } = await start();
     const s = plugin.newHttpStream();
-    s.requestHeaders([[":method", "GET"], [":path", "/slow"]], { endOfStream: true });
+    s.requestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/slow"],
+      ],
+      { endOfStream: true },
+    );
     host.advanceTime(250);
     s.responseHeaders([[":status", "200"]], { endOfStream: true });
     host.advanceTime(30);
@@ -56,8 +75,20 @@ describe("metrics", () => {
     const gauge = () => host.metrics.get("http_active_streams")?.value;
     const a = plugin.newHttpStream();
     const b = plugin.newHttpStream();
-    a.requestHeaders([[":method", "GET"], [":path", "/"]], { endOfStream: true });
-    b.requestHeaders([[":method", "GET"], [":path", "/"]], { endOfStream: true });
+    a.requestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/"],
+      ],
+      { endOfStream: true },
+    );
+    b.requestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/"],
+      ],
+      { endOfStream: true },
+    );
     expect(gauge()).toBe(2n);
     a.responseHeaders([[":status", "200"]], { endOfStream: true });
     a.complete();
@@ -66,19 +97,37 @@ describe("metrics", () => {
     expect(gauge()).toBe(0n);
   });
 
-  it("with \"gauge\": \"set\", sets active streams from its own count (one VM's view)", async () => {
+  it('with "gauge": "set", sets active streams from its own count (one VM\'s view)', async () => {
     const host = new Host();
     const first = (await host.loadVm(FILTER)).startPlugin({ configuration: '{"gauge": "set"}' });
     const second = (await host.loadVm(FILTER)).startPlugin({ configuration: '{"gauge": "set"}' });
     const gauge = () => host.metrics.get("http_active_streams")?.value;
     const a = first.newHttpStream();
     const b = first.newHttpStream();
-    a.requestHeaders([[":method", "GET"], [":path", "/"]], { endOfStream: true });
-    b.requestHeaders([[":method", "GET"], [":path", "/"]], { endOfStream: true });
+    a.requestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/"],
+      ],
+      { endOfStream: true },
+    );
+    b.requestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/"],
+      ],
+      { endOfStream: true },
+    );
     expect(gauge()).toBe(2n);
     // another VM (an Envoy worker) sets its own count over it: why "add" is the default
     const c = second.newHttpStream();
-    c.requestHeaders([[":method", "GET"], [":path", "/"]], { endOfStream: true });
+    c.requestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/"],
+      ],
+      { endOfStream: true },
+    );
     expect(gauge()).toBe(1n);
     a.complete();
     expect(gauge()).toBe(1n);
@@ -95,10 +144,22 @@ describe("metrics", () => {
   it("labels streams without a response status as none and unusual methods as OTHER", async () => {
     const { host, plugin } = await start();
     const reset = plugin.newHttpStream();
-    reset.requestHeaders([[":method", "GET"], [":path", "/"]], { endOfStream: true });
+    reset.requestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/"],
+      ],
+      { endOfStream: true },
+    );
     reset.complete();
     const odd = plugin.newHttpStream();
-    odd.requestHeaders([[":method", "BREW"], [":path", "/pot"]], { endOfStream: true });
+    odd.requestHeaders(
+      [
+        [":method", "BREW"],
+        [":path", "/pot"],
+      ],
+      { endOfStream: true },
+    );
     odd.responseHeaders([[":status", "418"]], { endOfStream: true });
     odd.complete();
     const noMethod = plugin.newHttpStream();
@@ -120,7 +181,13 @@ describe("metrics", () => {
   it("uses the configured prefix", async () => {
     const { host, plugin } = await start('{"prefix": "edge"}');
     const s = plugin.newHttpStream();
-    s.requestHeaders([[":method", "PUT"], [":path", "/"]], { endOfStream: true });
+    s.requestHeaders(
+      [
+        [":method", "PUT"],
+        [":path", "/"],
+      ],
+      { endOfStream: true },
+    );
     s.responseHeaders([[":status", "204"]], { endOfStream: true });
     s.complete();
     expect(host.metrics.get(requests("PUT", "204", "edge"))?.value).toBe(1n);
@@ -137,8 +204,8 @@ describe("metrics", () => {
   it("refuses a configuration that is not an object, or a bad prefix", async () => {
     for (const [configuration, message] of [
       ["[1]", "configuration must be a JSON object"],
-      ['{"prefix": 3}', "\"prefix\" must be a non-empty string"],
-      ['{"prefix": ""}', "\"prefix\" must be a non-empty string"],
+      ['{"prefix": 3}', '"prefix" must be a non-empty string'],
+      ['{"prefix": ""}', '"prefix" must be a non-empty string'],
     ]) {
       const { host, plugin } = await start(configuration);
       expect(plugin.configured, configuration).toBe(false);
@@ -154,7 +221,13 @@ describe("metrics", () => {
     let i = 0;
     const run = () => {
       const s = plugin.newHttpStream();
-      s.requestHeaders([[":method", i % 2 ? "GET" : "POST"], [":path", "/"]], { endOfStream: true });
+      s.requestHeaders(
+        [
+          [":method", i % 2 ? "GET" : "POST"],
+          [":path", "/"],
+        ],
+        { endOfStream: true },
+      );
       s.responseHeaders([[":status", statuses[i++ % 3]]], { endOfStream: true });
       s.complete();
     };

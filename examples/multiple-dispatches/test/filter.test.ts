@@ -4,7 +4,13 @@ import { Action, Host, type Plugin } from "proxy-wasm-as/host";
 
 const FILTER = fileURLToPath(new URL("../build/filter.wasm", import.meta.url));
 
-const CONFIG = JSON.stringify({ cluster: "audit", count: 3, path: "/audit", authority: "audit.local", timeout_ms: 700 });
+const CONFIG = JSON.stringify({
+  cluster: "audit",
+  count: 3,
+  path: "/audit",
+  authority: "audit.local",
+  timeout_ms: 700,
+});
 
 async function start(configuration = CONFIG, host = new Host()) {
   const vm = await host.loadVm(FILTER);
@@ -14,7 +20,16 @@ async function start(configuration = CONFIG, host = new Host()) {
 
 function responding(plugin: Plugin) {
   const s = plugin.newHttpStream();
-  expect(s.requestHeaders([[":method", "GET"], [":path", "/"], [":authority", "a"]], { endOfStream: true })).toBe(Action.Continue);
+  expect(
+    s.requestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/"],
+        [":authority", "a"],
+      ],
+      { endOfStream: true },
+    ),
+  ).toBe(Action.Continue);
   return s;
 }
 
@@ -28,7 +43,11 @@ describe("multiple-dispatches", () => {
     expect(calls).toHaveLength(3);
     for (const call of calls) {
       expect(call.upstream).toBe("audit");
-      expect(call.headers).toEqual([[":method", "GET"], [":path", "/audit"], [":authority", "audit.local"]]);
+      expect(call.headers).toEqual([
+        [":method", "GET"],
+        [":path", "/audit"],
+        [":authority", "audit.local"],
+      ]);
       expect(call.timeoutMs).toBe(700);
       expect(call.callerContextId).toBe(s.id);
     }
@@ -106,14 +125,18 @@ describe("multiple-dispatches", () => {
     const { host, plugin } = await start('{"cluster": "svc"}');
     responding(plugin).responseHeaders([[":status", "200"]]);
     expect(host.httpCalls).toHaveLength(3);
-    expect(host.httpCalls[0].headers).toEqual([[":method", "GET"], [":path", "/"], [":authority", "svc"]]);
+    expect(host.httpCalls[0].headers).toEqual([
+      [":method", "GET"],
+      [":path", "/"],
+      [":authority", "svc"],
+    ]);
     expect(host.httpCalls[0].timeoutMs).toBe(1000);
   });
 
   it("refuses a missing configuration: the cluster is required", async () => {
     const { host, plugin } = await start("");
     expect(plugin.configured).toBe(false);
-    expect(host.logsAt("error")).toContain("multiple-dispatches: \"cluster\" is required");
+    expect(host.logsAt("error")).toContain('multiple-dispatches: "cluster" is required');
   });
 
   it("refuses malformed JSON, saying why", async () => {
@@ -124,11 +147,11 @@ describe("multiple-dispatches", () => {
 
   it("refuses bad values", async () => {
     for (const [configuration, message] of [
-      ['{"cluster": "a", "count": 0}', "multiple-dispatches: \"count\" must be an integer from 1 to 100"],
-      ['{"cluster": "a", "count": 101}', "multiple-dispatches: \"count\" must be an integer from 1 to 100"],
-      ['{"cluster": "a", "count": 2.5}', "multiple-dispatches: \"count\" must be an integer from 1 to 100"],
-      ['{"cluster": "a", "timeout_ms": "1s"}', "multiple-dispatches: \"timeout_ms\" must be an integer from 1 to 600000"],
-      ['{"cluster": ""}', "multiple-dispatches: \"cluster\" must be a non-empty string"],
+      ['{"cluster": "a", "count": 0}', 'multiple-dispatches: "count" must be an integer from 1 to 100'],
+      ['{"cluster": "a", "count": 101}', 'multiple-dispatches: "count" must be an integer from 1 to 100'],
+      ['{"cluster": "a", "count": 2.5}', 'multiple-dispatches: "count" must be an integer from 1 to 100'],
+      ['{"cluster": "a", "timeout_ms": "1s"}', 'multiple-dispatches: "timeout_ms" must be an integer from 1 to 600000'],
+      ['{"cluster": ""}', 'multiple-dispatches: "cluster" must be a non-empty string'],
       ["1", "multiple-dispatches: configuration must be a JSON object"],
     ]) {
       const { host, plugin } = await start(configuration);
@@ -142,7 +165,13 @@ describe("multiple-dispatches", () => {
     const { vm, plugin } = await start(CONFIG, host);
     const run = () => {
       const s = plugin.newHttpStream();
-      s.requestHeaders([[":method", "GET"], [":path", "/"]], { endOfStream: true });
+      s.requestHeaders(
+        [
+          [":method", "GET"],
+          [":path", "/"],
+        ],
+        { endOfStream: true },
+      );
       s.responseHeaders([[":status", "200"]], { endOfStream: true });
       for (const call of host.httpCalls) host.respondHttpCall(call.token, { status: 200 });
       s.complete();

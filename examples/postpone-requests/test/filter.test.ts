@@ -10,7 +10,11 @@ async function start(configuration = '{"tick_period_ms": 250}', host = new Host(
   return { host, vm, plugin };
 }
 
-const GET: [string, string][] = [[":method", "GET"], [":path", "/"], [":authority", "example.com"]];
+const GET: [string, string][] = [
+  [":method", "GET"],
+  [":path", "/"],
+  [":authority", "example.com"],
+];
 
 describe("postpone-requests", () => {
   it("holds a request until the next tick, then resumes it", async () => {
@@ -31,7 +35,13 @@ describe("postpone-requests", () => {
   it("resumes every held request on the tick, with the body that waited behind it", async () => {
     const { host, plugin } = await start();
     const streams = [0, 1, 2].map(() => plugin.newHttpStream());
-    for (const s of streams) expect(s.requestHeaders([[":method", "POST"], [":path", "/upload"]])).toBe(Action.Pause);
+    for (const s of streams)
+      expect(
+        s.requestHeaders([
+          [":method", "POST"],
+          [":path", "/upload"],
+        ]),
+      ).toBe(Action.Pause);
     expect(streams[1].requestBody("payload", true)).toBeNull(); // buffered behind the paused headers
     host.advanceTime(250);
     for (const s of streams) {
@@ -94,11 +104,16 @@ describe("postpone-requests", () => {
   });
 
   it("refuses a period that is not a positive integer", async () => {
-    for (const configuration of ['{"tick_period_ms": 0}', '{"tick_period_ms": -5}', '{"tick_period_ms": 0.5}', '{"tick_period_ms": "1000"}']) {
+    for (const configuration of [
+      '{"tick_period_ms": 0}',
+      '{"tick_period_ms": -5}',
+      '{"tick_period_ms": 0.5}',
+      '{"tick_period_ms": "1000"}',
+    ]) {
       const { host, plugin } = await start(configuration);
       expect(plugin.configured, configuration).toBe(false);
       expect(host.logsAt("error"), configuration).toContain(
-        "postpone-requests: \"tick_period_ms\" must be an integer from 1 to 3600000",
+        'postpone-requests: "tick_period_ms" must be an integer from 1 to 3600000',
       );
     }
     const { host, plugin } = await start('"fast"');

@@ -21,7 +21,9 @@ type Props = [string[], string][];
 function send(plugin: Plugin, path: string, props: Props = [], extra: [string, string][] = []) {
   const stream = plugin.newHttpStream();
   for (const [key, value] of props) stream.setProperty(key, value);
-  const action = stream.requestHeaders([[":method", "GET"], [":path", path], [":authority", "example.com"], ...extra], { endOfStream: true });
+  const action = stream.requestHeaders([[":method", "GET"], [":path", path], [":authority", "example.com"], ...extra], {
+    endOfStream: true,
+  });
   return { stream, action };
 }
 
@@ -41,10 +43,14 @@ describe("properties", () => {
     const { plugin } = await start();
     const forged: [string, string][] = [["x-source-address", "127.0.0.1"]];
     const known = send(plugin, "/", from("10.1.2.3:4000"), forged).stream;
-    expect(known.requestHeadersMap.filter(([k]) => k === "x-source-address")).toEqual([["x-source-address", "10.1.2.3"]]);
+    expect(known.requestHeadersMap.filter(([k]) => k === "x-source-address")).toEqual([
+      ["x-source-address", "10.1.2.3"],
+    ]);
     // A test that sets no address gets the emulator's default client (Envoy always has one).
     const unset = send(plugin, "/", [], forged).stream;
-    expect(unset.requestHeadersMap.filter(([k]) => k === "x-source-address")).toEqual([["x-source-address", "10.0.0.2"]]);
+    expect(unset.requestHeadersMap.filter(([k]) => k === "x-source-address")).toEqual([
+      ["x-source-address", "10.0.0.2"],
+    ]);
     expect(unset.localResponse).toBeNull();
   });
 
@@ -121,10 +127,10 @@ describe("properties", () => {
 
   it("refuses values of the wrong type", async () => {
     for (const [configuration, message] of [
-      ['{"deny_path_prefixes": "/admin"}', "properties: \"deny_path_prefixes\" must be an array of strings"],
-      ['{"deny_source_addresses": [1]}', "properties: \"deny_source_addresses\" must be an array of strings"],
-      ['{"source_header": false}', "properties: \"source_header\" must be a string (\"\" to add no header)"],
-      ['{"metadata_namespace": ""}', "properties: \"metadata_namespace\" must be a non-empty string"],
+      ['{"deny_path_prefixes": "/admin"}', 'properties: "deny_path_prefixes" must be an array of strings'],
+      ['{"deny_source_addresses": [1]}', 'properties: "deny_source_addresses" must be an array of strings'],
+      ['{"source_header": false}', 'properties: "source_header" must be a string ("" to add no header)'],
+      ['{"metadata_namespace": ""}', 'properties: "metadata_namespace" must be a non-empty string'],
       ["null", "properties: configuration must be a JSON object"],
     ]) {
       const { host, plugin } = await start(configuration);

@@ -63,7 +63,10 @@ describe("rate-limit", () => {
     expect(stream.localResponse?.bodyText).toBe("rate limit exceeded\n");
     expect(stream.localResponse?.details).toBe("rate_limited");
     expect(stream.localResponse?.headers).toEqual([
-      ["x-rate-limit-limit", "1"], ["x-rate-limit-remaining", "0"], ["x-rate-limit-reset", "7"], ["retry-after", "7"],
+      ["x-rate-limit-limit", "1"],
+      ["x-rate-limit-remaining", "0"],
+      ["x-rate-limit-reset", "7"],
+      ["retry-after", "7"],
     ]);
   });
 
@@ -150,7 +153,9 @@ describe("rate-limit", () => {
     expect(status).toBe(200);
     expect(reads).toBe(8);
     expect(stream.responseHeader("x-rate-limit-remaining")).toBeUndefined();
-    expect(host.logsAt("warn")).toEqual(["rate-limit: shared data kept changing (8 attempts); letting the request through"]);
+    expect(host.logsAt("warn")).toEqual([
+      "rate-limit: shared data kept changing (8 attempts); letting the request through",
+    ]);
   });
 
   it("fails to start on malformed JSON, saying where", async () => {
@@ -161,13 +166,13 @@ describe("rate-limit", () => {
 
   it("fails to start on keys of the wrong type or range, naming them", async () => {
     for (const [config, message] of [
-      [{ limit: "10" }, "\"limit\" must be a whole number from 1 to 1000000000"],
-      [{ limit: 0 }, "\"limit\" must be a whole number"],
-      [{ limit: 2.5 }, "\"limit\" must be a whole number"],
-      [{ windowSeconds: -60 }, "\"windowSeconds\" must be a whole number"],
-      [{ header: "" }, "\"header\" must be a non-empty header name"],
-      [{ header: ":authority" }, "\"header\" must be a non-empty header name"],
-      [{ header: ["x-forwarded-for"] }, "\"header\" must be a non-empty header name"],
+      [{ limit: "10" }, '"limit" must be a whole number from 1 to 1000000000'],
+      [{ limit: 0 }, '"limit" must be a whole number'],
+      [{ limit: 2.5 }, '"limit" must be a whole number'],
+      [{ windowSeconds: -60 }, '"windowSeconds" must be a whole number'],
+      [{ header: "" }, '"header" must be a non-empty header name'],
+      [{ header: ":authority" }, '"header" must be a non-empty header name'],
+      [{ header: ["x-forwarded-for"] }, '"header" must be a non-empty header name'],
     ] as const) {
       const { host, plugin } = await start(JSON.stringify(config));
       expect(plugin.configured, JSON.stringify(config)).toBe(false);

@@ -4,11 +4,19 @@ import { Action, Host, type Plugin } from "proxy-wasm-as/host";
 
 const FILTER = fileURLToPath(new URL("../build/filter.wasm", import.meta.url));
 
-const received = (host: Host) => host.logsAt("info").filter((line) => line.startsWith("shared-queue receiver: ") && !line.includes("listening"));
+const received = (host: Host) =>
+  host.logsAt("info").filter((line) => line.startsWith("shared-queue receiver: ") && !line.includes("listening"));
 
 function request(plugin: Plugin, method: string, path: string) {
   const s = plugin.newHttpStream();
-  const action = s.requestHeaders([[":method", method], [":path", path], [":authority", "example.com"]], { endOfStream: true });
+  const action = s.requestHeaders(
+    [
+      [":method", method],
+      [":path", path],
+      [":authority", "example.com"],
+    ],
+    { endOfStream: true },
+  );
   s.responseHeaders([[":status", "200"]], { endOfStream: true });
   s.complete();
   return action;
@@ -26,7 +34,7 @@ describe("shared-queue", () => {
     });
     expect(receiver.configured).toBe(true);
     expect(sender.configured).toBe(true);
-    expect(host.logsAt("info")).toContain("shared-queue receiver: listening on queue \"summaries\"");
+    expect(host.logsAt("info")).toContain('shared-queue receiver: listening on queue "summaries"');
 
     expect(request(sender, "GET", "/hello")).toBe(Action.Continue);
     expect(request(sender, "POST", "/orders?id=7")).toBe(Action.Continue);
@@ -68,7 +76,7 @@ describe("shared-queue", () => {
     expect(request(sender, "GET", "/early-2")).toBe(Action.Continue);
     const warnings = host.logsAt("warn").filter((l) => l.startsWith("shared-queue sender:"));
     expect(warnings).toEqual([
-      "shared-queue sender: queue \"request-summaries\" not found (is the receiver running?); summaries are dropped until it is",
+      'shared-queue sender: queue "request-summaries" not found (is the receiver running?); summaries are dropped until it is',
     ]);
 
     const receiverVm = await host.loadVm(FILTER, { vmId: "r" });
@@ -99,10 +107,10 @@ describe("shared-queue", () => {
 
   it("refuses values of the wrong type", async () => {
     for (const [rootId, configuration, message] of [
-      ["receiver", '{"queue": ""}', "shared-queue receiver: \"queue\" must be a non-empty string"],
+      ["receiver", '{"queue": ""}', 'shared-queue receiver: "queue" must be a non-empty string'],
       ["receiver", "[]", "shared-queue receiver: configuration must be a JSON object"],
-      ["sender", '{"queue": 5}', "shared-queue sender: \"queue\" must be a non-empty string"],
-      ["sender", '{"receiver_vm_id": null}', "shared-queue sender: \"receiver_vm_id\" must be a string"],
+      ["sender", '{"queue": 5}', 'shared-queue sender: "queue" must be a non-empty string'],
+      ["sender", '{"receiver_vm_id": null}', 'shared-queue sender: "receiver_vm_id" must be a string'],
     ]) {
       const host = new Host();
       const vm = await host.loadVm(FILTER);

@@ -112,8 +112,8 @@ describe("tcp-stats", () => {
 
   it("refuses a bad prefix or a non-object", async () => {
     for (const [configuration, message] of [
-      ['{"prefix": ""}', "tcp-stats: \"prefix\" must be a non-empty string"],
-      ['{"prefix": ["a"]}', "tcp-stats: \"prefix\" must be a non-empty string"],
+      ['{"prefix": ""}', 'tcp-stats: "prefix" must be a non-empty string'],
+      ['{"prefix": ["a"]}', 'tcp-stats: "prefix" must be a non-empty string'],
       ["true", "tcp-stats: configuration must be a JSON object"],
     ]) {
       const { host, plugin } = await start(configuration);

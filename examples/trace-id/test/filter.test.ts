@@ -13,7 +13,12 @@ async function start(configuration?: string) {
 
 function roundTrip(plugin: Plugin, headers: Record<string, string> = {}) {
   const stream = plugin.newHttpStream();
-  expect(stream.requestHeaders({ ":method": "GET", ":path": "/", ":authority": "example.com", ...headers }, { endOfStream: true })).toBe(0);
+  expect(
+    stream.requestHeaders(
+      { ":method": "GET", ":path": "/", ":authority": "example.com", ...headers },
+      { endOfStream: true },
+    ),
+  ).toBe(0);
   expect(stream.responseHeaders({ ":status": "200" }, { endOfStream: true })).toBe(0);
   return stream;
 }
@@ -93,14 +98,16 @@ describe("trace-id", () => {
   it("fails to start on malformed JSON, saying where", async () => {
     const { host, plugin } = await start('{"header" "x"}');
     expect(plugin.configured).toBe(false);
-    expect(host.logsAt("error").join("\n")).toMatch(/plugin configuration is not valid JSON: expected ':' after key at byte 10/);
+    expect(host.logsAt("error").join("\n")).toMatch(
+      /plugin configuration is not valid JSON: expected ':' after key at byte 10/,
+    );
   });
 
   it("fails to start on a bad header name, naming the key", async () => {
     for (const config of [{ header: 1 }, { header: "" }, { header: ":path" }]) {
       const { host, plugin } = await start(JSON.stringify(config));
       expect(plugin.configured).toBe(false);
-      expect(host.logsAt("error")).toContain("trace-id: \"header\" must be a non-empty header name, not a pseudo-header");
+      expect(host.logsAt("error")).toContain('trace-id: "header" must be a non-empty header name, not a pseudo-header');
     }
     const { host, plugin } = await start('"x-trace-id"');
     expect(plugin.configured).toBe(false);

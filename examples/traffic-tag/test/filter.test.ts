@@ -13,7 +13,12 @@ async function start(configuration?: string) {
 
 function tag(plugin: Plugin, headers: Record<string, string>, tagHeader = "x-swimlane") {
   const stream = plugin.newHttpStream();
-  expect(stream.requestHeaders({ ":method": "GET", ":path": "/", ":authority": "example.com", ...headers }, { endOfStream: true })).toBe(0);
+  expect(
+    stream.requestHeaders(
+      { ":method": "GET", ":path": "/", ":authority": "example.com", ...headers },
+      { endOfStream: true },
+    ),
+  ).toBe(0);
   return stream.requestHeader(tagHeader);
 }
 
@@ -24,7 +29,8 @@ function fnv1a(text: string): number {
   return hash;
 }
 
-const expectedLane = (user: string, percent: number) => (fnv1a(user) % 10000 < Math.round(percent * 100) ? "canary" : "production");
+const expectedLane = (user: string, percent: number) =>
+  fnv1a(user) % 10000 < Math.round(percent * 100) ? "canary" : "production";
 const users = Array.from({ length: 2000 }, (_, i) => `user-${i}`);
 
 describe("traffic-tag", () => {
@@ -71,7 +77,10 @@ describe("traffic-tag", () => {
   it("keeps an existing x-swimlane, whatever its value", async () => {
     const { plugin } = await start(JSON.stringify({ canaryPercent: 0 }));
     const stream = plugin.newHttpStream();
-    stream.requestHeaders({ ":method": "GET", ":path": "/", "x-user-id": "u", "x-swimlane": "canary" }, { endOfStream: true });
+    stream.requestHeaders(
+      { ":method": "GET", ":path": "/", "x-user-id": "u", "x-swimlane": "canary" },
+      { endOfStream: true },
+    );
     expect(stream.requestHeadersMap.filter(([n]) => n === "x-swimlane")).toEqual([["x-swimlane", "canary"]]);
     expect(tag(plugin, { "x-swimlane": "blue" })).toBe("blue");
   });
@@ -134,20 +143,20 @@ describe("traffic-tag", () => {
   });
 
   it("fails to start on malformed JSON, saying where", async () => {
-    const { host, plugin } = await start("{\"canaryPercent\": 1O}");
+    const { host, plugin } = await start('{"canaryPercent": 1O}');
     expect(plugin.configured).toBe(false);
     expect(host.logsAt("error").join("\n")).toMatch(/plugin configuration is not valid JSON: .* at byte 19/);
   });
 
   it("fails to start on keys of the wrong type or range, naming them", async () => {
     for (const [config, message] of [
-      [{ canaryPercent: "10" }, "\"canaryPercent\" must be a number from 0 to 100"],
-      [{ canaryPercent: 101 }, "\"canaryPercent\" must be a number from 0 to 100"],
-      [{ canaryPercent: -1 }, "\"canaryPercent\" must be a number from 0 to 100"],
-      [{ userHeader: 7 }, "\"userHeader\" must be a non-empty header name"],
-      [{ tagHeader: ":authority" }, "\"tagHeader\" must be a non-empty header name"],
-      [{ hashPeer: "yes" }, "\"hashPeer\" must be true or false"],
-      [{ clearRouteCache: 0 }, "\"clearRouteCache\" must be true or false"],
+      [{ canaryPercent: "10" }, '"canaryPercent" must be a number from 0 to 100'],
+      [{ canaryPercent: 101 }, '"canaryPercent" must be a number from 0 to 100'],
+      [{ canaryPercent: -1 }, '"canaryPercent" must be a number from 0 to 100'],
+      [{ userHeader: 7 }, '"userHeader" must be a non-empty header name'],
+      [{ tagHeader: ":authority" }, '"tagHeader" must be a non-empty header name'],
+      [{ hashPeer: "yes" }, '"hashPeer" must be true or false'],
+      [{ clearRouteCache: 0 }, '"clearRouteCache" must be true or false'],
     ] as const) {
       const { host, plugin } = await start(JSON.stringify(config));
       expect(plugin.configured, JSON.stringify(config)).toBe(false);
