@@ -201,8 +201,7 @@ export class FilterRuntime {
     if (now > this.host.now) this.host.advanceTime(Number(now - this.host.now) / 1e6);
     if (this.onWire.size === 0) return;
     const pending = new Set(this.host.httpCalls.map((c) => c.token));
-    // Out of the caller's step: ending a call lets held streams move (onActivity).
-    for (const [token, timedOut] of this.onWire) if (!pending.has(token)) setImmediate(timedOut);
+    for (const [token, timedOut] of this.onWire) if (!pending.has(token)) timedOut();
   }
 
   private tick(): void {
@@ -252,14 +251,16 @@ export class FilterRuntime {
       out.push(["content-length", String(body.length)]);
     const started = Date.now();
     let settled = false;
-    const settle = (what: string, fn: () => void) => {
+    /** Logs how the call ended and delivers it (`deliver` null: the emulator already has). */
+    const settle = (what: string, deliver: (() => void) | null) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       this.inflight.delete(req);
       this.onWire.delete(token);
       this.io.out(`${stamp()} [serve] http call ${cluster} ${method} ${path} → ${what} (${Date.now() - started} ms)\n`);
-      this.answer(token, fn);
+      if (deliver) this.answer(token, deliver);
+      else this.dispatched.delete(token);
     };
     const req = http.request({
       hostname: target.hostname,
@@ -278,8 +279,9 @@ export class FilterRuntime {
       settle("timeout", () => this.host.timeOutHttpCall(token));
       req.destroy();
     };
+    // The emulator's clock passed the deadline first: it has delivered Envoy's 504 already.
     this.onWire.set(token, () => {
-      settle("timeout", () => {}); // the emulator has answered it already
+      settle("timeout", null);
       req.destroy();
     });
     const timer = setTimeout(timeOut, timeoutMs > 0 ? timeoutMs : 1000);
