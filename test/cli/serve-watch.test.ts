@@ -125,17 +125,20 @@ describe("serve --watch", () => {
   });
 });
 
+/** A new project folder whose asconfig.json only extends the SDK's and names build/filter.wasm. */
+function projectWithSdkConfig(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(
+    join(dir, "asconfig.json"),
+    JSON.stringify({ extends: "proxy-wasm-as/asconfig.json", targets: { release: { outFile: "build/filter.wasm" } } }),
+  );
+  return dir;
+}
+
 describe("serve --watch: which build writes the served file", () => {
   it("several filters in one project: the package.json script whose asc command writes it", async () => {
     const { findProject } = await import("../../cli/serve/watch.js");
-    const dir = mkdtempSync(join(tmpdir(), "pwas-watch-project-"));
-    writeFileSync(
-      join(dir, "asconfig.json"),
-      JSON.stringify({
-        extends: "proxy-wasm-as/asconfig.json",
-        targets: { release: { outFile: "build/filter.wasm" } },
-      }),
-    );
+    const dir = projectWithSdkConfig("pwas-watch-project-");
     writeFileSync(
       join(dir, "package.json"),
       JSON.stringify({
@@ -164,14 +167,7 @@ describe("serve --watch: which build writes the served file", () => {
 
   it("a project built by proxy-wasm-as build: assembly/NAME/index.ts writes build/NAME.wasm", async () => {
     const { findProject } = await import("../../cli/serve/watch.js");
-    const dir = mkdtempSync(join(tmpdir(), "pwas-watch-layout-"));
-    writeFileSync(
-      join(dir, "asconfig.json"),
-      JSON.stringify({
-        extends: "proxy-wasm-as/asconfig.json",
-        targets: { release: { outFile: "build/filter.wasm" } },
-      }),
-    );
+    const dir = projectWithSdkConfig("pwas-watch-layout-");
     writeFileSync(join(dir, "package.json"), JSON.stringify({ scripts: { build: "proxy-wasm-as build" } }));
     mkdirSync(join(dir, "assembly", "auth"), { recursive: true });
     writeFileSync(join(dir, "assembly", "auth", "index.ts"), "");

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Action, Host } from "proxy-wasm-as/host";
+import { Action, Host, type HttpStream } from "proxy-wasm-as/host";
 
 const FILTER = fileURLToPath(new URL("../build/filter.wasm", import.meta.url));
 
@@ -10,6 +10,16 @@ async function start(configuration = "") {
   const plugin = vm.startPlugin({ configuration });
   return { host, vm, plugin };
 }
+
+/** Request headers of a plain GET /, ending the request. */
+const sendGet = (stream: HttpStream) =>
+  stream.requestHeaders(
+    [
+      [":method", "GET"],
+      [":path", "/"],
+    ],
+    { endOfStream: true },
+  );
 
 const requests = (method: string, status: string, prefix = "http") =>
   `${prefix}_requests_total.method=.=${method};.;status=.=${status};.;`;
@@ -75,20 +85,8 @@ describe("metrics", () => {
     const gauge = () => host.metrics.get("http_active_streams")?.value;
     const a = plugin.newHttpStream();
     const b = plugin.newHttpStream();
-    a.requestHeaders(
-      [
-        [":method", "GET"],
-        [":path", "/"],
-      ],
-      { endOfStream: true },
-    );
-    b.requestHeaders(
-      [
-        [":method", "GET"],
-        [":path", "/"],
-      ],
-      { endOfStream: true },
-    );
+    sendGet(a);
+    sendGet(b);
     expect(gauge()).toBe(2n);
     a.responseHeaders([[":status", "200"]], { endOfStream: true });
     a.complete();
@@ -104,30 +102,12 @@ describe("metrics", () => {
     const gauge = () => host.metrics.get("http_active_streams")?.value;
     const a = first.newHttpStream();
     const b = first.newHttpStream();
-    a.requestHeaders(
-      [
-        [":method", "GET"],
-        [":path", "/"],
-      ],
-      { endOfStream: true },
-    );
-    b.requestHeaders(
-      [
-        [":method", "GET"],
-        [":path", "/"],
-      ],
-      { endOfStream: true },
-    );
+    sendGet(a);
+    sendGet(b);
     expect(gauge()).toBe(2n);
     // another VM (an Envoy worker) sets its own count over it: why "add" is the default
     const c = second.newHttpStream();
-    c.requestHeaders(
-      [
-        [":method", "GET"],
-        [":path", "/"],
-      ],
-      { endOfStream: true },
-    );
+    sendGet(c);
     expect(gauge()).toBe(1n);
     a.complete();
     expect(gauge()).toBe(1n);
@@ -144,13 +124,7 @@ describe("metrics", () => {
   it("labels streams without a response status as none and unusual methods as OTHER", async () => {
     const { host, plugin } = await start();
     const reset = plugin.newHttpStream();
-    reset.requestHeaders(
-      [
-        [":method", "GET"],
-        [":path", "/"],
-      ],
-      { endOfStream: true },
-    );
+    sendGet(reset);
     reset.complete();
     const odd = plugin.newHttpStream();
     odd.requestHeaders(
