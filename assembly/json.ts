@@ -111,6 +111,30 @@ export class JsonResult {
 
 /** Deeper documents are rejected rather than risk the wasm stack. */
 const MAX_DEPTH: i32 = 64;
+const KEY_CACHE_SLOTS: usize = 32;
+
+/**
+ * Where the run of plain string bytes from `p` ends: at a quote, a backslash, a control
+ * character or `end`. Eight bytes per step (a byte's top bit is set in `(x - 0x01..) & ~x` only
+ * where x has a zero byte), then byte by byte.
+ */
+function plainRunEnd(p: usize, end: usize): usize {
+  while (p + 8 <= end) {
+    const w = load<u64>(p);
+    const quote = w ^ 0x2222222222222222;
+    const backslash = w ^ 0x5c5c5c5c5c5c5c5c;
+    const special = ((quote - 0x0101010101010101) & ~quote) | ((backslash - 0x0101010101010101) & ~backslash) |
+      ((w - 0x2020202020202020) & ~w);
+    if (special & 0x8080808080808080) break;
+    p += 8;
+  }
+  while (p < end) {
+    const c = load<u8>(p);
+    if (c == 0x22 || c == 0x5c || c < 0x20) break;
+    p++;
+  }
+  return p;
+}
 
 class JsonParser {
   at: usize;
@@ -122,8 +146,15 @@ class JsonParser {
   stack: usize = 0;
   stackTop: usize = 0;
   stackEnd: usize = 0;
+  // Recent object keys by a hash of their bytes: per slot the address of the key's bytes in the
+  // document and its string (kept alive by the tree it is in; the cache lives for one parse).
+  keyCache: usize = 0;
 
-  constructor(public start: usize, public end: usize) { this.at = start; }
+  constructor(public start: usize, public end: usize) {
+    this.at = start;
+    this.keyCache = heap.alloc(KEY_CACHE_SLOTS << 3);
+    memory.fill(this.keyCache, 0, KEY_CACHE_SLOTS << 3);
+  }
 
   push(item: usize): void {
     if (this.stackTop == this.stackEnd) {
@@ -153,6 +184,7 @@ class JsonParser {
   release(): void {
     if (this.stack != 0) heap.free(this.stack);
     this.stack = 0;
+    heap.free(this.keyCache);
   }
 
   fail(message: string): JsonValue | null {
@@ -208,7 +240,7 @@ class JsonParser {
     while (true) {
       this.skipSpace();
       if (this.peek() != 0x22) return this.fail("expected a string key");
-      const key = this.string();
+      const key = this.key();
       if (key === null) return null;
       this.skipSpace();
       if (this.peek() != 0x3a) return this.fail("expected ':' after key");
@@ -292,20 +324,21 @@ class JsonParser {
   string(): string | null {
     this.at++; // "
     let result = "";
-    let run = this.at; // start of the current run of plain bytes
     while (true) {
-      if (this.at >= this.end) return <string | null>this.failString("unterminated string");
-      const c = load<u8>(this.at);
+      const run = this.at; // start of the current run of plain bytes
+      const stop = plainRunEnd(run, this.end);
+      this.at = stop;
+      if (stop >= this.end) return <string | null>this.failString("unterminated string");
+      const c = load<u8>(stop);
       if (c == 0x22) {
         // No escape (the usual case): the string is the run itself, decoded once.
-        const tail = decodeUtf8(run, this.at - run);
+        const tail = decodeUtf8(run, stop - run);
         this.at++;
         return result.length == 0 ? tail : result + tail;
       }
       if (c < 0x20) return <string | null>this.failString("control character in string");
-      if (c != 0x5c) { this.at++; continue; }
       // An escape: flush the plain run, then decode it.
-      result += decodeUtf8(run, this.at - run);
+      result += decodeUtf8(run, stop - run);
       this.at++;
       if (this.at >= this.end) return <string | null>this.failString("unterminated escape");
       const e = load<u8>(this.at++);
@@ -325,8 +358,34 @@ class JsonParser {
         this.at--;
         return <string | null>this.failString("invalid escape");
       }
-      run = this.at;
     }
+  }
+
+  /**
+   * An object key: as `string`, but a key seen before in this document (the same members in
+   * every item of an array of objects, the usual configuration) is the same string, decoded once.
+   */
+  key(): string | null {
+    const begin = this.at + 1;
+    const stop = plainRunEnd(begin, this.end);
+    if (stop >= this.end || load<u8>(stop) != 0x22) return this.string(); // escapes: not cached
+    const length = stop - begin;
+    const slot = this.keyCache + ((((<usize>load<u8>(begin) * 31) ^ length ^ (<usize>load<u8>(stop - 1) << 3)) & (KEY_CACHE_SLOTS - 1)) << 3);
+    const cachedAt = load<usize>(slot);
+    if (cachedAt != 0) {
+      const cached = changetype<string>(load<usize>(slot, 4));
+      if (<usize>cached.length == length && memory.compare(cachedAt, begin, length) == 0) {
+        this.at = stop + 1;
+        return cached;
+      }
+    }
+    const text = this.string();
+    // Only ASCII keys are cached: their length in bytes is their length in code units.
+    if (text !== null && <usize>text.length == length) {
+      store<usize>(slot, begin);
+      store<usize>(slot, changetype<usize>(text), 4);
+    }
+    return text;
   }
 
   failString(message: string): string | null {

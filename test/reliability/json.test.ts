@@ -169,6 +169,22 @@ describe("JSON reader: well-formed documents", () => {
     expect(await readBySdk(Uint8Array.from([0x22, 0xff, 0xc3, 0x22]))).toBeTypeOf("string");
     await expectRejected(Uint8Array.from([0xff]));
   });
+
+  it("object keys repeated across an array of objects (read once, then reused) keep their own text", async () => {
+    // Keys that collide in the reader's key cache (same first and last byte, same length), keys
+    // with escapes and non-ASCII keys (never cached), the empty key, and keys that are prefixes
+    // of one another: every object must read back with exactly its own keys.
+    const keys = ["ab", "axb", "ayb", "a\\b", 'a"b', "é", "éé", "", "a", "abc", "ab ", "rules", "rule"];
+    const items = Array.from({ length: 40 }, (_, i) => {
+      const item: Record<string, unknown> = {};
+      for (let k = 0; k < keys.length; k++) if ((i + k) % 3 !== 0) item[keys[(i + k) % keys.length]] = i * 100 + k;
+      return item;
+    });
+    const doc = JSON.stringify({ items, tail: { ab: 1, axb: 2 } });
+    expect(await readBySdk(doc)).toEqual(JSON.parse(doc));
+    const escaped = doc.replace(/"ab"/g, '"\\u0061b"');
+    expect(await readBySdk(escaped)).toEqual(JSON.parse(escaped));
+  });
 });
 
 /** Small edits of valid documents: where readers go wrong. */
