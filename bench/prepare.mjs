@@ -62,7 +62,7 @@ export function ensureEmulator(log) {
   run(process.execPath, [at("node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], ROOT);
 }
 
-const SDK_SOURCES = () => [...filesUnder(at("assembly")), at("asconfig.json")];
+const SDK_SOURCES = () => [...filesUnder(at("assembly")), ...filesUnder(at("asc-transform")), at("asconfig.json")];
 
 /** The command line of a contender's `npm run build`, split into words. */
 function buildCommand(dir) {
