@@ -45,6 +45,9 @@ export function setPluginChooser(chooser: (contextId: u32) => PluginContext | nu
 // A stream receives several callbacks in a row: remember the last one looked up.
 let lastHttpId: u32 = 0;
 let lastHttp: HttpContext | null = null;
+// And the plugin that created the last stream.
+let lastPluginId: u32 = 0;
+let lastPlugin: PluginContext | null = null;
 
 // Log lines name the callback family, not each callback: every string literal adds bytes.
 const HTTP_CALLBACK = "HTTP stream callback";
@@ -83,8 +86,17 @@ function lastHttpFor(contextId: u32): HttpContext | null {
 }
 
 function findPlugin(contextId: u32): PluginContext | null {
+  // Streams are created by one plugin, over and over: skip its lookup and class test.
+  if (contextId == lastPluginId && lastPlugin !== null) {
+    setCurrentContext(lastPlugin);
+    return lastPlugin;
+  }
   const context = findAny(contextId);
-  if (context instanceof PluginContext) return changetype<PluginContext>(context);
+  if (context instanceof PluginContext) {
+    lastPluginId = contextId;
+    lastPlugin = changetype<PluginContext>(context);
+    return lastPlugin;
+  }
   unknownContext(PLUGIN_OR_TCP_CALLBACK, contextId);
   return null;
 }
@@ -180,13 +192,10 @@ export function onLog(contextId: u32): void {
 
 export function onDelete(contextId: u32): void {
   if (contextId == lastHttpId) { lastHttpId = 0; lastHttp = null; }
-  const context = contexts.get(contextId);
-  if (context === null) {
-    unknownContext("proxy_on_delete", contextId);
-  } else {
-    contexts.delete(contextId);
-    forgetCallsOf(context);
-  }
+  if (contextId == lastPluginId) { lastPluginId = 0; lastPlugin = null; }
+  const context = contexts.take(contextId);
+  if (context === null) unknownContext("proxy_on_delete", contextId);
+  else forgetCallsOf(context);
   setCurrentContext(null);
   collectInStreamIfDue();
 }

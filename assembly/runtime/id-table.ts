@@ -57,14 +57,20 @@ export class IdTable {
 
   /** Removes `id`; false when it was not there. */
   delete(id: u32): bool {
+    return this.take(id) !== null;
+  }
+
+  /** Removes `id` and returns what it held (null when it was not there): one lookup, not two. */
+  take(id: u32): Object | null {
     if (id == EMPTY) {
-      const had = this.zero !== null;
+      const had = this.zero;
       this.zero = null;
       return had;
     }
     const mask = this.mask;
     let i = this.slot(id);
-    if (this.idAt(i) == EMPTY) return false;
+    if (this.idAt(i) == EMPTY) return null;
+    const value = changetype<Object>(this.valueAt(i));
     this.count--;
     // Backward-shift deletion: move later members of the probe run up, so lookups never
     // stop early at a hole.
@@ -80,7 +86,7 @@ export class IdTable {
       next = (next + 1) & mask;
     }
     this.put(i, EMPTY, 0);
-    return true;
+    return value;
   }
 
   /** Removes every entry whose value is `value`. */

@@ -1,10 +1,51 @@
 // The context model and the runtime: registration, unknown contexts, aborts with a reason,
 // and memory that stays bounded under sustained traffic.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Host } from "../../host/index.js";
 import { ADD_HEADER, GET, probeHeaders, startProbe } from "./helpers.js";
 
+const SHARED_QUEUE = readFileSync(
+  fileURLToPath(new URL("../../examples/shared-queue/build/filter.wasm", import.meta.url)),
+);
+
 describe("contexts", () => {
+  it("routes each new stream to the plugin that created it, plugins interleaved and one of them gone", async () => {
+    // The dispatcher remembers the plugin that created the last stream; a stream of another
+    // plugin, or of a plugin created after that one is deleted, must not reach the remembered one.
+    const host = new Host();
+    const vm = await host.loadVm(SHARED_QUEUE);
+    const receiverA = vm.startPlugin({ rootId: "receiver", configuration: '{"queue": "a"}' });
+    const receiverB = vm.startPlugin({ rootId: "receiver", configuration: '{"queue": "b"}' });
+    const senderA = vm.startPlugin({ rootId: "sender", configuration: '{"queue": "a"}' });
+    const senderB = vm.startPlugin({ rootId: "sender", configuration: '{"queue": "b"}' });
+    const send = (plugin: typeof senderA, path: string) => {
+      const s = plugin.newHttpStream();
+      s.requestHeaders(
+        [
+          [":method", "GET"],
+          [":path", path],
+        ],
+        { endOfStream: true },
+      );
+      s.complete();
+    };
+    send(senderA, "/1");
+    send(senderB, "/2");
+    send(senderB, "/3");
+    send(senderA, "/4");
+    senderA.shutdown();
+    const senderA2 = vm.startPlugin({ rootId: "sender", configuration: '{"queue": "b"}' });
+    send(senderA2, "/5");
+    const by = (receiver: typeof receiverA) =>
+      host.logs
+        .filter((l) => l.contextId === receiver.id && l.message.startsWith("shared-queue receiver: GET"))
+        .map((l) => l.message.slice(27));
+    expect(by(receiverA)).toEqual(["/1", "/4"]);
+    expect(by(receiverB)).toEqual(["/2", "/3", "/5"]);
+  });
+
   it("serves any root id with the plugin registered by registerPlugin", async () => {
     const host = new Host();
     const vm = await host.loadVm(ADD_HEADER);
