@@ -18,7 +18,7 @@ import { __alloc as allocateFromTlsf, __free as freeToTlsf } from "rt/tlsf";
 // (its UTF-16 string) is recycled too.
 const CLASSES: usize = 64;
 const LIST_LIMIT: u32 = 256;
-const LIST_BYTES: u32 = 8 * 1024;
+const LIST_BYTES: u32 = 16 * 1024;
 // Per class: the first free block (its first word links to the next) and the list's length.
 @lazy const lists: usize = memory.data(<i32>(CLASSES << 3), 4);
 
