@@ -22,13 +22,21 @@ export let literalLength: usize = 0;
  * word followed by the bytes, allocated once per literal and never freed.
  */
 export function literalUtf8(text: string): usize {
-  const header = changetype<usize>(text) - HEADER_BYTES;
-  let copy = load<usize>(header);
-  if (copy < __heap_base) {
-    copy = heap.alloc(4 + <usize>text.length * 3);
-    store<u32>(copy, <u32>encodeUtf8(text, copy + 4));
-    store<usize>(header, copy);
-  }
+  const copy = literalCopy(text);
   literalLength = <usize>load<u32>(copy);
   return copy + 4;
+}
+
+/** The address of the copy of the literal `text` (its length word); inlined: the usual case is two loads. */
+@inline export function literalCopy(text: string): usize {
+  const copy = load<usize>(changetype<usize>(text) - HEADER_BYTES);
+  return copy >= __heap_base ? copy : makeLiteralCopy(text);
+}
+
+/** The first use of a literal: its copy made and remembered in its header. */
+function makeLiteralCopy(text: string): usize {
+  const copy = heap.alloc(4 + <usize>text.length * 3);
+  store<u32>(copy, <u32>encodeUtf8(text, copy + 4));
+  store<usize>(changetype<usize>(text) - HEADER_BYTES, copy);
+  return copy;
 }

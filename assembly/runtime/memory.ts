@@ -1,6 +1,6 @@
 // Memory shared with the host: the allocator the host calls, the cells it writes results into,
 // and a scratch area that carries string arguments to host calls without allocating.
-import { isLiteral, literalLength, literalUtf8 } from "./literals";
+import { isLiteral, literalCopy } from "./literals";
 import { decodeUtf8, encodeUtf8 } from "./utf8";
 
 /**
@@ -107,9 +107,9 @@ export function scratchReserveBytes(needed: usize): void {
  */
 export function scratchPut(text: string): usize {
   if (isLiteral(text)) {
-    const bytes = literalUtf8(text);
-    scratchLength = literalLength;
-    return bytes;
+    const copy = literalCopy(text);
+    scratchLength = <usize>load<u32>(copy);
+    return copy + 4;
   }
   return scratchEncode(text);
 }
