@@ -379,9 +379,11 @@ class JsonParser {
         return cached;
       }
     }
-    const text = this.string();
+    // No escape: the key is the run just scanned, decoded once (string() would scan it again).
+    const text = decodeUtf8(begin, length);
+    this.at = stop + 1;
     // Only ASCII keys are cached: their length in bytes is their length in code units.
-    if (text !== null && <usize>text.length == length) {
+    if (<usize>text.length == length) {
       store<usize>(slot, begin);
       store<usize>(slot, changetype<usize>(text), 4);
     }

@@ -85,12 +85,12 @@ describe("where ours is below the Rust SDK, it stays there", () => {
 });
 
 describe("plugin start with a JSON configuration", () => {
-  // Measured 2026-12-07: ours 126,558 and 8,840,366 instructions, Rust SDK 0.2.0 (serde_json)
+  // Measured 2026-12-07: ours 124,764 and 8,838,572 instructions, Rust SDK 0.2.0 (serde_json)
   // 159,400 and 9,175,302. The parse tree's small objects are carved from a chunk, not taken from
   // TLSF one by one, and repeated keys are decoded once.
   for (const [id, bound] of [
-    ["plugin-start/1024", 126_558],
-    ["plugin-start/65536", 8_840_366],
+    ["plugin-start/1024", 124_764],
+    ["plugin-start/65536", 8_838_572],
   ] as const) {
     it(`${id}: below the Rust SDK, and under the measured figure`, async () => {
       const a = await countPoint(ours["config-json"], "config_json", point(id));
